@@ -1,0 +1,39 @@
+# papers — the two commands officers use are `make papers` and `make test`.
+# Both create .venv and install the pinned dependencies when pyproject.toml or
+# constraints.txt changed, and skip that step otherwise.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+INPUTS ?= inputs
+OUTPUT ?= output
+
+.PHONY: papers check test word-template sample-inputs clean
+
+papers: $(STAMP)
+	$(BIN)/python -m pipeline papers --inputs $(INPUTS) --output $(OUTPUT)
+
+check: $(STAMP)
+	$(BIN)/python -m pipeline check --inputs $(INPUTS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "papers needs Python 3.11 or newer (found: $$($(PYTHON) --version 2>&1))"; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $@
+
+# Maintainers only: regenerate committed sources from their scripts.
+word-template: $(STAMP)
+	$(BIN)/python scripts/make_word_template.py templates/report.docx
+
+sample-inputs: $(STAMP)
+	$(BIN)/python tests/sample_round/sample.py tests/sample_round/returns.txt $(INPUTS)
+
+clean:
+	rm -rf $(VENV) build *.egg-info
+	find $(OUTPUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

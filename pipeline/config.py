@@ -1,0 +1,167 @@
+"""The officer's configuration — paper.toml, the registry and the report text — read and checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pipeline.filenames import slug
+from pipeline.model import Kind, Officer, Paper, Partnership, Problem, Severity, Source
+from pipeline.prose import read_report
+
+PAPER_FILE = "paper.toml"
+
+#: Every key paper.toml may set, with its default. ``None`` means the key is required.
+DEFAULTS: dict[str, Any] = {
+    "committee": None,  # "Strategy and Partnerships Scrutiny Committee"
+    "meeting_date": None,  # 2011-03-17 (a TOML date)
+    "title": "Partnership update report",
+    "agenda_item": "",  # "9", shown above the committee when set
+    "last_update": "",  # "September 2010", put into questions as {last_update}
+    "report": "report.md",  # the covering report, in Markdown, beside paper.toml
+    "partnerships": "partnerships.toml",  # the registry, beside paper.toml
+    "district_heading": "All district LSPs",  # the list item the district partnerships nest under
+    "questions": [
+        "What is the current focus for the Partnership?",
+        "What has the Partnership achieved since the last update? (given in {last_update})",
+        "What are your plans for the year ahead? (e.g. Membership changes, priorities)",
+        "What do you think the role of the Partnership in the Big Society is?",
+    ],
+    "contact": {},  # name, role, email, phone of the officer named at the end of the report
+}
+CONTACT_KEYS = ("name", "role", "email", "phone")
+PARTNERSHIP_KEYS = ("id", "name", "short_name", "kind", "aliases")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What the configuration files say: the paper, and the partnerships expected."""
+
+    paper: Paper
+    registry: tuple[Partnership, ...]
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; carries the problem to report."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _fail(file: str, message: str, advice: str) -> ConfigError:
+    return ConfigError(Problem(Severity.ERROR, Source(file), message, advice))
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise _fail(path.name, "not found", f"create {path.name} in the inputs folder (see README.md)")
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _fail(path.name, "is not UTF-8 text", "save it again as UTF-8 in your text editor") from None
+    except tomllib.TOMLDecodeError as error:
+        raise _fail(path.name, f"is not valid TOML ({error})", "fix the line it names") from None
+
+
+def _check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> None:
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise _fail(
+            file,
+            f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}{where}",
+            f"the known settings are: {', '.join(known)}",
+        )
+
+
+def _text(file: str, settings: dict[str, Any], key: str) -> str:
+    value = settings[key]
+    if not isinstance(value, str):
+        raise _fail(file, f"'{key}' must be text in quotes", f'write it as {key} = "…"')
+    return value.strip()
+
+
+def load_paper(inputs: Path) -> tuple[Paper, Path]:
+    """The paper's facts from ``paper.toml``, defaults filled in; and the registry's path."""
+    settings = _load_toml(inputs / PAPER_FILE)
+    _check_keys(PAPER_FILE, settings, DEFAULTS)
+    merged = {**DEFAULTS, **settings}
+    for key, default in DEFAULTS.items():
+        if default is None and key not in settings:
+            raise _fail(PAPER_FILE, f"'{key}' is not set", f"add a line {key} = … (see README.md)")
+    meeting = merged["meeting_date"]
+    if isinstance(meeting, dt.datetime) or not isinstance(meeting, dt.date):
+        raise _fail(PAPER_FILE, "'meeting_date' is not a date", "write it without quotes, as meeting_date = 2011-03-17")
+    questions = merged["questions"]
+    if not isinstance(questions, list) or not questions or not all(isinstance(q, str) and q.strip() for q in questions):
+        raise _fail(PAPER_FILE, "'questions' must be a list of questions in quotes", 'write questions = ["…", "…"]')
+    contact = merged["contact"]
+    if not isinstance(contact, dict):
+        raise _fail(PAPER_FILE, "'contact' must be a table", "write it as a [contact] section")
+    _check_keys(PAPER_FILE, contact, CONTACT_KEYS, " in [contact]")
+
+    last_update = _text(PAPER_FILE, merged, "last_update")
+    report_path = inputs / _text(PAPER_FILE, merged, "report")
+    if not report_path.is_file():
+        raise _fail(report_path.name, "not found", f"create it, or set report = … in {PAPER_FILE}")
+    sections, closing = read_report(report_path.read_text(encoding="utf-8"))
+
+    paper = Paper(
+        committee=_text(PAPER_FILE, merged, "committee"),
+        meeting_date=meeting,
+        title=_text(PAPER_FILE, merged, "title"),
+        agenda_item=str(merged["agenda_item"]).strip(),
+        last_update=last_update,
+        questions=tuple(q.strip().replace("{last_update}", last_update) for q in questions),
+        sections=sections,
+        closing=closing,
+        contact=Officer(**{k: str(v).strip() for k, v in contact.items()}) if contact.get("name") else None,
+        district_heading=_text(PAPER_FILE, merged, "district_heading"),
+    )
+    return paper, inputs / _text(PAPER_FILE, merged, "partnerships")
+
+
+def load_registry(path: Path) -> tuple[Partnership, ...]:
+    """The partnerships expected this round, in the order the paper lists them."""
+    data = _load_toml(path)
+    _check_keys(path.name, data, ("partnership",))
+    entries = data.get("partnership", [])
+    if not isinstance(entries, list) or not entries:
+        raise _fail(path.name, "lists no partnerships", "add a [[partnership]] section for each partnership")
+    registry: list[Partnership] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        where = f" in partnership {number}"
+        _check_keys(path.name, entry, PARTNERSHIP_KEYS, where)
+        name = str(entry.get("name", "")).strip()
+        if not name:
+            raise _fail(path.name, f"partnership {number} has no name", 'add name = "…"')
+        kind = str(entry.get("kind", "thematic")).strip().lower()
+        if kind not in {k.value for k in Kind}:
+            raise _fail(path.name, f"kind '{kind}'{where} is not known", "use kind = \"thematic\" or kind = \"district\"")
+        pid = slug(str(entry.get("id") or name))
+        if pid in seen:
+            raise _fail(path.name, f"partnership id '{pid}' is used twice", "give each partnership its own id")
+        seen.add(pid)
+        aliases = entry.get("aliases", [])
+        if not isinstance(aliases, list):
+            raise _fail(path.name, f"'aliases'{where} must be a list", 'write aliases = ["…"]')
+        registry.append(
+            Partnership(
+                id=pid,
+                name=name,
+                kind=Kind(kind),
+                short_name=str(entry.get("short_name", "")).strip(),
+                aliases=tuple(str(a).strip() for a in aliases),
+            )
+        )
+    return tuple(registry)
+
+
+def load_config(inputs: Path) -> Config:
+    """The paper and registry from the inputs folder; raises ConfigError if unusable."""
+    paper, registry_path = load_paper(inputs)
+    return Config(paper, load_registry(registry_path))

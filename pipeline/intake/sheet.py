@@ -1,0 +1,146 @@
+"""The return sheet read by its labels: header values and answers, each with its cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.model import Run
+from pipeline.intake.text import clean
+from pipeline.vocabulary import label_key, question_index
+
+# A return form is a few dozen rows; read no further, whatever the sheet declares.
+MAX_ROWS = 1_000
+MAX_COLS = 40
+
+
+@dataclass(frozen=True)
+class CellText:
+    """A non-empty cell's content, lifted out of openpyxl."""
+
+    row: int
+    col: int
+    segments: tuple[Run, ...]
+    raw: object
+    indent: int
+    dropped: int
+    """How many unprintable characters were removed from the text."""
+
+    @property
+    def ref(self) -> str:
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.segments)
+
+
+@dataclass
+class Layout:
+    """Where the labels, values and answers are on the return sheet."""
+
+    sheet: str
+    values: dict[str, tuple[CellText, CellText | None]]
+    """Field key → (label cell, value cell or None)."""
+    answers: dict[int, tuple[CellText, list[CellText]]]
+    """Question index → (question cell, answer cells in reading order)."""
+
+
+def _underlined(value: object) -> bool:
+    return value not in (None, False, "none")
+
+
+def _cell_text(cell) -> CellText | None:
+    value = cell.value
+    if value is None:
+        return None
+    font = cell.font
+    base = (bool(font and font.b), bool(font and font.i), bool(font and _underlined(font.u)))
+    pieces: list[tuple[str, bool, bool, bool]] = []
+    if isinstance(value, CellRichText):
+        for part in value:
+            if isinstance(part, TextBlock):
+                f = part.font
+                pieces.append(
+                    (
+                        part.text,
+                        base[0] if f.b is None else bool(f.b),
+                        base[1] if f.i is None else bool(f.i),
+                        base[2] if f.u is None else _underlined(f.u),
+                    )
+                )
+            else:
+                pieces.append((str(part), *base))
+    else:
+        pieces.append((value if isinstance(value, str) else _plain(value), *base))
+    segments, dropped = [], 0
+    for text, bold, italic, underline in pieces:
+        text, lost = clean(text)
+        dropped += lost
+        if text:
+            segments.append(Run(text, bold, italic, underline))
+    if not "".join(s.text for s in segments).strip():
+        return None
+    indent = int(cell.alignment.indent or 0) * 4 if cell.alignment else 0
+    return CellText(cell.row, cell.column, tuple(segments), value, indent, dropped)
+
+
+def _plain(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _grid(sheet: Worksheet) -> list[list[CellText]]:
+    rows = []
+    max_row = min(sheet.max_row or 0, MAX_ROWS)
+    max_col = min(sheet.max_column or 0, MAX_COLS)
+    if max_row == 0 or max_col == 0:
+        return rows
+    for row in sheet.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col):
+        cells = [c for c in (_cell_text(cell) for cell in row) if c is not None]
+        if cells:
+            rows.append(cells)
+    return rows
+
+
+def find_return_sheet(book: Workbook) -> tuple[str, list[list[CellText]]] | None:
+    """The first sheet carrying the Partnership label, with its non-empty cells by row."""
+    for sheet in book.worksheets:
+        grid = _grid(sheet)
+        if any(label_key(c.text) == "partnership" for row in grid for c in row):
+            return sheet.title, grid
+    return None
+
+
+def read_layout(sheet: str, grid: list[list[CellText]], questions: tuple[str, ...]) -> Layout:
+    """Labels and their values, questions and their answers, found on the sheet by text."""
+    values: dict[str, tuple[CellText, CellText | None]] = {}
+    answers: dict[int, tuple[CellText, list[CellText]]] = {}
+    current: list[CellText] | None = None  # the answer being collected
+    for row in grid:
+        consumed = False
+        for i, cell in enumerate(row):
+            key = label_key(cell.text)
+            if key and key not in values:
+                right = row[i + 1] if i + 1 < len(row) else None
+                # A label's value is never itself a label or question.
+                if right is not None and (label_key(right.text) or question_index(right.text, questions) is not None):
+                    right = None
+                values[key] = (cell, right)
+                current = None
+                consumed = True
+                break
+            index = question_index(cell.text, questions)
+            if index is not None and index not in answers:
+                current = list(row[i + 1:])
+                answers[index] = (cell, current)
+                consumed = True
+                break
+        if not consumed and current is not None:
+            current.extend(row)
+    return Layout(sheet, values, answers)

@@ -1,0 +1,276 @@
+"""The plain records that pass between stages: config → intake → collate → render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+# --- where a value came from, and what went wrong ------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    """The place in an input a value was read from: file, and sheet and cell when known."""
+
+    file: str
+    sheet: str | None = None
+    cell: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f" [{self.sheet}]"
+        if self.cell:
+            where += f" {self.cell}"
+        return where
+
+
+class Severity(str, Enum):
+    """How much a problem matters: an error costs a return; a warning is only reported."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, said so an officer can act on it."""
+
+    severity: Severity
+    source: Source
+    message: str
+    advice: str = ""
+
+    def __str__(self) -> str:
+        text = f"{self.source}: {self.message}"
+        return f"{text} — {self.advice}" if self.advice else text
+
+
+# --- rich text ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of text with one set of character formats."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+
+
+class BlockKind(str, Enum):
+    PARAGRAPH = "paragraph"
+    BULLET = "bullet"
+    NUMBER = "number"
+
+
+class NumberFormat(str, Enum):
+    """How a numbered list counts, named as CSS names list-style-type."""
+
+    DECIMAL = "decimal"
+    LOWER_ALPHA = "lower-alpha"
+    UPPER_ALPHA = "upper-alpha"
+    LOWER_ROMAN = "lower-roman"
+    UPPER_ROMAN = "upper-roman"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph or list item: runs of text, with a list kind and nesting level.
+
+    ``start`` is the first number of a numbered list and is set only on a list's first
+    item; ``level`` is 0 for a paragraph or a top-level item.
+    """
+
+    kind: BlockKind
+    runs: tuple[Run, ...]
+    level: int = 0
+    number_format: NumberFormat | None = None
+    start: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs)
+
+
+# --- values read from a return --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompletionDate:
+    """A date of completion, which officers often give to the month only."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.day or 0)
+
+    def __str__(self) -> str:
+        month = dt.date(self.year, self.month, 1).strftime("%B")
+        return f"{self.day} {month} {self.year}" if self.day else f"{month} {self.year}"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Contact details as written, with the phone numbers and email addresses in them."""
+
+    text: str
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Value:
+    """A header value read from a return, with the cell it came from."""
+
+    value: str | CompletionDate | Contact
+    source: Source
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A return's answer to one of the round's questions."""
+
+    blocks: tuple[Block, ...]
+    source: Source
+
+
+@dataclass
+class Return:
+    """What one partnership sent back: header values and answers, each with its source.
+
+    ``mandatory_fields`` names what a return must carry; ``missing`` is computed from it.
+    """
+
+    mandatory_fields = (
+        "partnership",
+        "completed",
+        "contact_officer",
+        "contact_details",
+        "chair",
+        "cabinet_member",
+    )
+
+    file: str
+    sheet: str
+    values: dict[str, Value] = field(default_factory=dict)
+    answers: tuple[Answer | None, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    """The label text as the return wrote it (``Chair`` for ``Chairman``), by field key."""
+    modified: float = 0.0
+    """The file's modification time, which breaks ties between duplicate returns."""
+
+    @property
+    def name(self) -> str:
+        value = self.values.get("partnership")
+        return str(value) if value else ""
+
+    @property
+    def completed(self) -> CompletionDate | None:
+        value = self.values.get("completed")
+        return value.value if value and isinstance(value.value, CompletionDate) else None
+
+    def missing(self) -> list[str]:
+        return [key for key in self.mandatory_fields if key not in self.values]
+
+
+# --- configuration --------------------------------------------------------------------
+
+
+class Kind(str, Enum):
+    THEMATIC = "thematic"
+    DISTRICT = "district"
+
+
+@dataclass(frozen=True)
+class Partnership:
+    """A partnership the round expects a return from, as the registry lists it."""
+
+    id: str
+    name: str
+    kind: Kind
+    short_name: str = ""
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def list_name(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class Section:
+    """A headed section of the covering report; its paragraphs are numbered."""
+
+    heading: str
+    blocks: tuple[Block, ...]
+    lists_partnerships: bool = False
+    """The registry's list of partnerships follows this section's paragraphs."""
+
+
+@dataclass(frozen=True)
+class Officer:
+    """The officer named at the foot of the covering report."""
+
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The paper's own facts, from the officer's configuration."""
+
+    committee: str
+    meeting_date: dt.date
+    title: str
+    questions: tuple[str, ...]
+    sections: tuple[Section, ...] = ()
+    closing: tuple[Block, ...] = ()
+    contact: Officer | None = None
+    agenda_item: str = ""
+    last_update: str = ""
+    district_heading: str = "All district LSPs"
+
+
+# --- what collate hands the renderers -------------------------------------------------
+
+
+class Status(str, Enum):
+    RECEIVED = "received"
+    MISSING = "missing"
+    PROBLEM = "problem"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One registry partnership in the round, with its return if one was usable."""
+
+    partnership: Partnership
+    status: Status
+    ret: Return | None = None
+
+
+@dataclass(frozen=True)
+class Round:
+    """Everything a renderer needs, and nothing else."""
+
+    paper: Paper
+    entries: tuple[Entry, ...]
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]

@@ -1,0 +1,1 @@
+"""Renderers: the Round, presented once (view), written as Word, HTML and PDF."""

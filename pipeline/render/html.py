@@ -1,0 +1,133 @@
+"""The paper as HTML, from templates/report.html.j2: the web page, and the PDF's source."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from pipeline.intake.contacts import EMAIL
+from pipeline.model import Block, BlockKind, NumberFormat, Run
+from pipeline.render.view import PaperView
+
+TEMPLATE = "report.html.j2"
+STYLESHEET = "report.css"
+
+_HTML_TYPES = {
+    NumberFormat.DECIMAL: "1",
+    NumberFormat.LOWER_ALPHA: "a",
+    NumberFormat.UPPER_ALPHA: "A",
+    NumberFormat.LOWER_ROMAN: "i",
+    NumberFormat.UPPER_ROMAN: "I",
+}
+_LINK = re.compile(rf"({EMAIL.pattern})|(https?://[^\s<>\"']+[^\s<>\"'.,;:)])")
+
+
+@dataclass
+class Item:
+    runs: tuple[Run, ...]
+    children: list = field(default_factory=list)
+
+
+@dataclass
+class ListNode:
+    tag: str  # "ul" or "ol"
+    level: int
+    type: str = ""
+    start: int = 1
+    items: list[Item] = field(default_factory=list)
+
+
+@dataclass
+class ParagraphNode:
+    runs: tuple[Run, ...]
+    number: int | None = None
+    tag: str = "p"
+
+
+def nodes(blocks: tuple[Block, ...], first_number: int | None = None) -> list:
+    """Flat blocks as nested lists: each item's sub-list inside the item, as HTML wants.
+
+    With ``first_number``, paragraphs are numbered on from it (the covering report).
+    """
+    out: list = []
+    stack: list[ListNode] = []
+    number = first_number
+    for block in blocks:
+        if block.kind is BlockKind.PARAGRAPH:
+            stack.clear()
+            out.append(ParagraphNode(block.runs, number))
+            if number is not None:
+                number += 1
+            continue
+        tag = "ol" if block.kind is BlockKind.NUMBER else "ul"
+        kind = _HTML_TYPES.get(block.number_format, "") if tag == "ol" else ""
+        level = min(block.level, len(stack))  # never skip a level
+        del stack[level + 1:]
+        if len(stack) == level + 1:
+            top = stack[-1]
+            if top.tag == tag and top.type == kind and block.start is None:
+                top.items.append(Item(block.runs))
+                continue
+            stack.pop()
+        node = ListNode(tag, level, kind, block.start or 1, [Item(block.runs)])
+        if stack and stack[-1].items:
+            stack[-1].items[-1].children.append(node)
+        else:
+            out.append(node)
+        stack.append(node)
+    return out
+
+
+def linkify(text: str) -> Markup:
+    """Escaped text with email and web addresses made links."""
+    parts, last = [], 0
+    for match in _LINK.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        address = match.group(0)
+        href = f"mailto:{address}" if match.group(1) else address
+        parts.append(Markup('<a href="{}">{}</a>').format(href, address))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+def _environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(templates),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    env.filters["linkify"] = linkify
+    return env
+
+
+def render_html(view: PaperView, templates: Path, *, stylesheet_href: str | None = None) -> str:
+    """The paper as one HTML page; the stylesheet inlined unless ``stylesheet_href`` is given."""
+    context = asdict(view)
+    number = 1
+    sections = []
+    for section in view.sections:
+        section_nodes = nodes(section.blocks, first_number=number)
+        number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH)
+        sections.append({"heading": section.heading, "nodes": section_nodes})
+    context.update(
+        sections=sections,
+        closing=nodes(view.closing),
+        entries=[
+            {
+                **asdict(e),
+                "questions": [{"text": q.text, "nodes": nodes(q.blocks)} for q in e.questions],
+            }
+            for e in view.entries
+        ],
+        author=view.contact_lines[0] if view.contact_lines else "papers",
+        iso_date=view.file_stem[:10],
+        stylesheet_href=stylesheet_href,
+        stylesheet="" if stylesheet_href else (templates / STYLESHEET).read_text(encoding="utf-8"),
+    )
+    return _environment(templates).get_template(TEMPLATE).render(context)

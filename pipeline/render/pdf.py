@@ -1,0 +1,85 @@
+"""The paper as PDF: WeasyPrint lays out the HTML, fetching nothing but the templates folder."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from pipeline.render.html import STYLESHEET
+
+
+class SystemLibraryMissing(Exception):
+    """WeasyPrint cannot run because a system library (Pango) is missing."""
+
+
+def _weasyprint():
+    try:
+        import weasyprint
+    except OSError as error:  # raised when Pango or its friends cannot be loaded
+        raise SystemLibraryMissing(
+            f"WeasyPrint could not load a system library ({error}). Install Pango: "
+            "on Debian or Ubuntu, sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
+            "on macOS, brew install pango"
+        ) from error
+    return weasyprint
+
+
+def _fetcher_class(weasyprint):
+    class TemplateFetcher(weasyprint.URLFetcher):
+        """Fetches files inside the templates folder and refuses everything else.
+
+        Content from returns can hold URLs; none of them may reach the disk or network.
+        """
+
+        def __init__(self, root: Path):
+            super().__init__(allowed_protocols={"file"})
+            self.root = root.resolve()
+
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+                raise ValueError(f"papers fetches only its own templates, not {url}")
+            path = Path(unquote(parsed.path)).resolve()
+            if not path.is_relative_to(self.root) or not path.is_file():
+                raise ValueError(f"papers fetches only its own templates, not {url}")
+            return super().fetch(url, headers)
+
+    return TemplateFetcher
+
+
+@contextlib.contextmanager
+def _source_date(when: dt.datetime):
+    """SOURCE_DATE_EPOCH set to ``when`` unless already set, for the duration.
+
+    fontTools stamps each embedded font subset with the time it was made unless this
+    variable is set; with it, equal inputs give byte-identical PDFs.
+    """
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.replace(tzinfo=dt.timezone.utc).timestamp()))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime) -> bytes:
+    """``html`` (linking report.css) laid out as an A4 PDF with its fonts embedded."""
+    weasyprint = _weasyprint()
+    root = templates.resolve()
+    fetcher = _fetcher_class(weasyprint)(root)
+    document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
+    document.metadata.title = title
+    document.metadata.description = subject
+    # A fixed identifier derived from the content, so equal inputs give equal bytes.
+    identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    with _source_date(when):
+        return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+__all__ = ["SystemLibraryMissing", "render_pdf", "STYLESHEET"]

@@ -1,0 +1,38 @@
+"""The check report: each expected partnership's status, then every problem with its advice."""
+
+from __future__ import annotations
+
+from pipeline.model import Round, Severity, Status
+from pipeline.render.view import long_date
+
+_MARK = {Status.RECEIVED: "received", Status.MISSING: "MISSING", Status.PROBLEM: "PROBLEM"}
+
+
+def summary_lines(round_: Round) -> list[str]:
+    paper = round_.paper
+    lines = [f"{paper.title} — {paper.committee}, {long_date(paper.meeting_date)}", ""]
+    width = max(len(e.partnership.name) for e in round_.entries)
+    for entry in round_.entries:
+        ret = entry.ret
+        completed = str(ret.completed or ret.values.get("completed", "")) if ret else ""
+        file = ret.file if ret else ""
+        lines.append(f"  {_MARK[entry.status]:<9} {entry.partnership.name:<{width}}  {completed:<17} {file}".rstrip())
+    received = sum(1 for e in round_.entries if e.status is Status.RECEIVED)
+    lines += ["", f"{received} of {len(round_.entries)} returns received and read without errors."]
+    missing = [e for e in round_.entries if e.status is Status.MISSING]
+    if missing:
+        lines += ["", "No return yet from:"]
+        lines += [f"  {e.partnership.name}" for e in missing]
+    for severity, heading in ((Severity.ERROR, "Problems"), (Severity.WARNING, "Warnings")):
+        found = [p for p in round_.problems if p.severity is severity]
+        if found:
+            lines += ["", f"{heading} ({len(found)}):"]
+            for problem in found:
+                lines.append(f"  {problem.source}: {problem.message}")
+                if problem.advice:
+                    lines.append(f"      → {problem.advice}")
+    return lines
+
+
+def summary_text(round_: Round) -> str:
+    return "\n".join(summary_lines(round_)) + "\n"

@@ -1,0 +1,122 @@
+"""The Round as the paper presents it — headings, table rows, lists — shared by every renderer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.filenames import slug
+from pipeline.model import Block, BlockKind, Kind, Round, Run, Status
+from pipeline.vocabulary import LABELS
+
+NO_RETURN = "No return received"
+NO_ANSWER = "No answer given"
+RETURNS_HEADING = "Partnership returns"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+    emails: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    text: str
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: str
+    heading: str
+    rows: tuple[Row, ...]
+    questions: tuple[QuestionView, ...]
+    missing: bool
+
+
+@dataclass(frozen=True)
+class SectionView:
+    heading: str
+    blocks: tuple[Block, ...]
+    """Paragraphs (numbered in the paper) and any list among them."""
+
+
+@dataclass(frozen=True)
+class PaperView:
+    committee: str
+    meeting_date: str
+    title: str
+    agenda_item: str
+    sections: tuple[SectionView, ...]
+    closing: tuple[Block, ...]
+    contact_lines: tuple[str, ...]
+    contact_email: str
+    returns_heading: str
+    entries: tuple[EntryView, ...]
+    file_stem: str
+
+
+def _plain(text: str) -> tuple[Run, ...]:
+    return (Run(text),)
+
+
+def partnership_list(round_: Round) -> tuple[Block, ...]:
+    """The "This report" list: thematic partnerships, then the districts nested under one item."""
+    thematic = [e.partnership for e in round_.entries if e.partnership.kind is Kind.THEMATIC]
+    districts = [e.partnership for e in round_.entries if e.partnership.kind is Kind.DISTRICT]
+    blocks = [Block(BlockKind.BULLET, _plain(p.list_name)) for p in thematic]
+    if districts:
+        blocks.append(Block(BlockKind.BULLET, _plain(round_.paper.district_heading)))
+        blocks.extend(Block(BlockKind.BULLET, _plain(p.list_name), level=1) for p in districts)
+    return tuple(blocks)
+
+
+def long_date(date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def build_view(round_: Round) -> PaperView:
+    paper = round_.paper
+    sections = []
+    for section in paper.sections:
+        blocks = section.blocks + (partnership_list(round_) if section.lists_partnerships else ())
+        sections.append(SectionView(section.heading, blocks))
+
+    entries = []
+    for entry in round_.entries:
+        p = entry.partnership
+        ret = entry.ret
+        if entry.status is Status.MISSING or ret is None:
+            rows = (Row("Partnership", p.name), Row("Return", NO_RETURN))
+            entries.append(EntryView(p.id, p.name, rows, (), True))
+            continue
+        rows = []
+        for label in LABELS:
+            value = ret.values.get(label.key)
+            emails = getattr(value.value, "emails", ()) if value else ()
+            rows.append(Row(ret.labels.get(label.key, label.text), str(value) if value else "", emails))
+        questions = []
+        for question, answer in zip(paper.questions, ret.answers):
+            blocks = answer.blocks if answer and answer.blocks else (
+                Block(BlockKind.PARAGRAPH, (Run(NO_ANSWER, italic=True),)),
+            )
+            questions.append(QuestionView(question, blocks))
+        entries.append(EntryView(p.id, p.name, tuple(rows), tuple(questions), False))
+
+    contact = paper.contact
+    contact_lines = tuple(x for x in (contact.name, contact.email, contact.phone, contact.role) if x) if contact else ()
+    date = paper.meeting_date
+    return PaperView(
+        committee=paper.committee,
+        meeting_date=long_date(date),
+        title=paper.title,
+        agenda_item=paper.agenda_item,
+        sections=tuple(sections),
+        closing=paper.closing,
+        contact_lines=contact_lines,
+        contact_email=contact.email if contact else "",
+        returns_heading=RETURNS_HEADING,
+        entries=tuple(entries),
+        file_stem=f"{date.isoformat()}-{slug(paper.title)}",
+    )

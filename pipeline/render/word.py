@@ -1,0 +1,174 @@
+"""The paper as a Word document: docxtpl fills templates/report.docx from the PaperView."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import zipfile
+from dataclasses import asdict
+from pathlib import Path
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import DocxTemplate, RichText
+
+from pipeline.model import Block, BlockKind, NumberFormat
+from pipeline.render.view import PaperView
+
+TEMPLATE = "report.docx"
+
+_BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
+_NUMBER_STYLES = ("List Number", "List Number 2", "List Number 3")
+_NUMBER_STYLE_IDS = {"ListNumber", "ListNumber2", "ListNumber3"}
+_WORD_FORMATS = {
+    NumberFormat.DECIMAL: ("decimal", "%1."),
+    NumberFormat.LOWER_ALPHA: ("lowerLetter", "%1)"),
+    NumberFormat.UPPER_ALPHA: ("upperLetter", "%1)"),
+    NumberFormat.LOWER_ROMAN: ("lowerRoman", "%1)"),
+    NumberFormat.UPPER_ROMAN: ("upperRoman", "%1)"),
+}
+
+
+def _style(block: Block, numbered_paragraphs: bool) -> str:
+    if block.kind is BlockKind.BULLET:
+        return _BULLET_STYLES[block.level]
+    if block.kind is BlockKind.NUMBER:
+        return _NUMBER_STYLES[block.level]
+    return "Numbered Paragraph" if numbered_paragraphs else "Normal"
+
+
+def _rich(block: Block) -> RichText:
+    rich = RichText()
+    for run in block.runs:
+        rich.add(run.text, bold=run.bold, italic=run.italic, underline=run.underline)
+    return rich
+
+
+class _Blocks:
+    """Blocks turned into template items, remembering the numbered ones in document order."""
+
+    def __init__(self) -> None:
+        self.numbered: list[Block] = []
+
+    def items(self, blocks: tuple[Block, ...], numbered_paragraphs: bool = False) -> list[dict]:
+        out = []
+        for block in blocks:
+            if block.kind is BlockKind.NUMBER:
+                self.numbered.append(block)
+            out.append({"style": _style(block, numbered_paragraphs), "rich": _rich(block)})
+        return out
+
+
+def _context(view: PaperView, blocks: _Blocks) -> dict:
+    context = asdict(view)
+    # The order here is the document's order, which _restart_numbering relies on.
+    context["sections"] = [
+        {"heading": s.heading, "blocks": blocks.items(s.blocks, numbered_paragraphs=True)}
+        for s in view.sections
+    ]
+    context["closing"] = blocks.items(view.closing)
+    context["entries"] = [
+        {
+            "heading": e.heading,
+            "rows": [{"label": r.label, "value": r.value} for r in e.rows],
+            "questions": [{"text": q.text, "blocks": blocks.items(q.blocks)} for q in e.questions],
+        }
+        for e in view.entries
+    ]
+    return context
+
+
+def _restart_numbering(document, numbered: list[Block]) -> None:
+    """Give each numbered list in the answers its own Word list, so each starts at its start.
+
+    The template's List Number styles share one Word list, which would count on from one
+    answer to the next. Each list's first item (``Block.start``) gets a new w:num, with the
+    list's own number format.
+    """
+    paragraphs = [
+        p for p in document.element.body.iter(qn("w:p"))
+        if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in _NUMBER_STYLE_IDS
+    ]
+    if len(paragraphs) != len(numbered):
+        raise AssertionError(f"{len(paragraphs)} numbered paragraphs rendered for {len(numbered)} numbered blocks")
+    numbering = document.part.numbering_part.element
+    styles = document.styles
+    next_abstract = 1 + max(int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum")))
+    next_num = 1 + max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num")))
+    abstracts: dict[tuple[str, NumberFormat], int] = {}
+    current: dict[int, int] = {}  # level → numId of the list open at that level
+
+    def abstract_for(style_name: str, fmt: NumberFormat) -> int:
+        nonlocal next_abstract
+        key = (style_name, fmt)
+        if key not in abstracts:
+            style_num = styles[style_name].element.pPr.numPr.numId.val
+            base_id = numbering.num_having_numId(style_num).abstractNumId.val
+            base = next(a for a in numbering.findall(qn("w:abstractNum")) if int(a.get(qn("w:abstractNumId"))) == base_id)
+            clone = copy.deepcopy(base)
+            clone.set(qn("w:abstractNumId"), str(next_abstract))
+            for nsid in clone.findall(qn("w:nsid")) + clone.findall(qn("w:tmpl")):
+                clone.remove(nsid)
+            lvl = clone.find(qn("w:lvl"))
+            word_fmt, text = _WORD_FORMATS[fmt]
+            lvl.find(qn("w:numFmt")).set(qn("w:val"), word_fmt)
+            lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
+            numbering.findall(qn("w:abstractNum"))[-1].addnext(clone)
+            abstracts[key] = next_abstract
+            next_abstract += 1
+        return abstracts[key]
+
+    for paragraph, block in zip(paragraphs, numbered):
+        style_name = _NUMBER_STYLES[block.level]
+        if block.start is not None or block.level not in current:
+            fmt = block.number_format or NumberFormat.DECIMAL
+            num = parse_xml(
+                f'<w:num {nsdecls("w")} w:numId="{next_num}">'
+                f'<w:abstractNumId w:val="{abstract_for(style_name, fmt)}"/>'
+                f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{block.start or 1}"/></w:lvlOverride>'
+                "</w:num>"
+            )
+            numbering.append(num)
+            current[block.level] = next_num
+            for deeper in [lvl for lvl in current if lvl > block.level]:
+                del current[deeper]
+            next_num += 1
+        num_pr = paragraph.pPr.get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = 0
+        num_pr.get_or_add_numId().val = current[block.level]
+
+
+def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The same .docx with every member dated ``when``, so equal inputs give equal bytes."""
+    out = io.BytesIO()
+    stamp = (when.year, when.month, when.day, 0, 0, 0)
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, stamp)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = 0o644 << 16
+            target.writestr(member, source.read(info.filename))
+    return out.getvalue()
+
+
+def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
+    """The paper as .docx bytes; ``when`` dates the document (the meeting date)."""
+    template = DocxTemplate(templates / TEMPLATE)
+    blocks = _Blocks()
+    # Autoescape on: docxtpl's default is off, and an '&' or '<' in a return would
+    # otherwise corrupt the XML silently.
+    template.render(_context(view, blocks), autoescape=True)
+    document = template.docx
+    _restart_numbering(document, blocks.numbered)
+    core = document.core_properties
+    core.title = view.title
+    core.subject = f"{view.committee}, {view.meeting_date}"
+    core.author = "papers"
+    core.last_modified_by = "papers"
+    core.language = "en-GB"
+    core.created = core.modified = when
+    core.revision = 1
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _fixed_zip(buffer.getvalue(), when)
