@@ -1,0 +1,41 @@
+"""The HTML paper: nested lists as HTML nests them, text escaped, addresses linked."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.build import TEMPLATES
+from pipeline.intake.answers import parse_text
+from pipeline.render.html import ListNode, ParagraphNode, linkify, nodes, render_html
+from pipeline.render.view import build_view
+from render.test_word import HOSTILE, make_round
+
+
+def test_flat_blocks_become_nested_lists():
+    tree = nodes(parse_text("Intro\n• a\n    ○ a1\n    ○ a2\n• b\n    1. b1\nOutro"))
+    intro, outer, outro = tree
+    assert isinstance(intro, ParagraphNode) and isinstance(outro, ParagraphNode)
+    assert isinstance(outer, ListNode) and outer.tag == "ul" and len(outer.items) == 2
+    (sub,) = outer.items[0].children
+    assert sub.tag == "ul" and [i.runs[0].text for i in sub.items] == ["a1", "a2"]
+    (numbered,) = outer.items[1].children
+    assert numbered.tag == "ol" and numbered.type == "1"
+
+
+def test_numbered_paragraphs_carry_on_from_the_number_given():
+    tree = nodes(parse_text("one\ntwo"), first_number=5)
+    assert [n.number for n in tree] == [5, 6]
+
+
+def test_linkify_escapes_and_links():
+    html = str(linkify("Mail a&b@x.org <or> kate.hill@ocva.org.uk, see https://example.org/a?b=1."))
+    assert '<a href="mailto:kate.hill@ocva.org.uk">kate.hill@ocva.org.uk</a>' in html
+    assert '<a href="https://example.org/a?b=1">' in html
+    assert "&lt;or&gt;" in html and "<or>" not in html
+
+
+def test_hostile_text_is_escaped_in_the_page():
+    html = render_html(build_view(make_round([f"• {HOSTILE}", "x", "y", "z"])), TEMPLATES)
+    assert "<b>bold?</b>" not in html
+    assert "R&amp;D &lt;b&gt;bold?&lt;/b&gt; {{ secret }} {% if x %}y{% endif %}" in html
+    assert '<html lang="en-GB">' in html

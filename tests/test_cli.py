@@ -1,0 +1,57 @@
+"""The command line: what it prints, what it writes, and the exit status it ends with."""
+
+from __future__ import annotations
+
+from conftest import docx_text, run_cli
+
+STEM = "2011-03-17-partnership-update-report"
+
+
+def test_check_lists_every_partnership_and_exits_0(round_dir):
+    result = run_cli("check", "--inputs", str(round_dir))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("received  ") == 12
+    assert "Vale Partnership" in result.stdout and "Vale Partnership.xlsx" in result.stdout
+
+
+def test_a_missing_return_still_builds_and_exits_1(round_dir, tmp_path):
+    (round_dir / "Vale Partnership.xlsx").unlink()
+    output = tmp_path / "out"
+    result = run_cli("papers", "--inputs", str(round_dir), "--output", str(output))
+    assert result.returncode == 1, result.stderr
+    assert "MISSING   Vale Partnership" in result.stdout
+    assert "No return yet from:\n  Vale Partnership" in result.stdout
+    text = docx_text(output / f"{STEM}.docx")
+    assert "Vale Partnership Partnership Vale Partnership Return No return received" in text
+    assert (output / f"{STEM}.pdf").stat().st_size > 0
+
+
+def test_a_bad_file_is_named_and_the_rest_are_built(round_dir, tmp_path):
+    (round_dir / "Cherwell LSP.xlsx").write_bytes(b"not a workbook at all")
+    (round_dir / "~$Vale Partnership.xlsx").write_bytes(b"lock file")
+    (round_dir / "notes.txt").write_text("call Emma")
+    output = tmp_path / "out"
+    result = run_cli("papers", "--inputs", str(round_dir), "--output", str(output))
+    assert result.returncode == 1
+    assert "Cherwell LSP.xlsx: not a readable Excel workbook" in result.stdout
+    assert "ask Cherwell LSP to open it in Excel and save it again" in result.stdout
+    assert "~$" not in result.stdout and "notes.txt" not in result.stdout
+    assert "11 of 12 returns received" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    check = (output / f"{STEM}-check.txt").read_text(encoding="utf-8")
+    assert "Cherwell LSP.xlsx" in check
+
+
+def test_broken_configuration_exits_2_and_writes_nothing(round_dir, tmp_path):
+    (round_dir / "paper.toml").write_text('committee = "C"\nmeeting_date = 2011-03-17\ncolour = "blue"\n')
+    output = tmp_path / "out"
+    result = run_cli("papers", "--inputs", str(round_dir), "--output", str(output))
+    assert result.returncode == 2
+    assert "paper.toml: unknown setting colour" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not output.exists() or not any(output.iterdir())
+
+
+def test_help_names_the_commands():
+    result = run_cli("--help")
+    assert result.returncode == 0 and "papers" in result.stdout and "check" in result.stdout
