@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from pipeline.model import Entry, Paper, Partnership, Problem, Return, Round, Severity, Source, Status
 from pipeline.vocabulary import fold
 
 _TRAILING_ABBREVIATION = re.compile(r"\s*\(([^()]*)\)\s*$")
+# How alike two folded names must be for a loose match (difflib's ratio), and how far
+# ahead of the runner-up: "Safer Community" finds "Safer Communities", while
+# "Oxfordshire Partnership" finds nothing rather than "South Oxfordshire Partnership".
+LOOSE_CUTOFF = 0.9
+LOOSE_MARGIN = 0.05
 
 
 def name_keys(name: str) -> set[str]:
@@ -29,13 +35,22 @@ def _index(registry: tuple[Partnership, ...]) -> dict[str, Partnership]:
     return index
 
 
-def match(name: str, registry: tuple[Partnership, ...]) -> Partnership | None:
-    """The registry partnership a return's name means, or None."""
+def match(name: str, registry: tuple[Partnership, ...]) -> tuple[Partnership | None, bool]:
+    """The registry partnership a return's name means, and whether the match is exact."""
     index = _index(registry)
-    for key in sorted(name_keys(name), key=len, reverse=True):
+    keys = name_keys(name)
+    for key in sorted(keys, key=len, reverse=True):
         if key in index:
-            return index[key]
-    return None
+            return index[key], True
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, known).ratio(), known) for key in keys for known in index),
+        reverse=True,
+    )
+    if scored and scored[0][0] >= LOOSE_CUTOFF:
+        runner_up = next((score for score, known in scored[1:] if index[known] is not index[scored[0][1]]), 0.0)
+        if scored[0][0] - runner_up >= LOOSE_MARGIN:
+            return index[scored[0][1]], False
+    return None, False
 
 
 def _newest_first(ret: Return) -> tuple:
@@ -54,9 +69,18 @@ def collate(
     faulty = {p.source.file for p in problems if p.severity is Severity.ERROR}
     by_partnership: dict[str, list[Return]] = {}
     for ret in returns:
-        partnership = match(ret.name, registry)
+        partnership, exact = match(ret.name, registry)
+        source = ret.values["partnership"].source if "partnership" in ret.values else Source(ret.file, ret.sheet)
+        if partnership is not None and not exact:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    source,
+                    f"'{ret.name}' was taken to be {partnership.name}",
+                    "if that is right, add the name to its aliases in partnerships.toml; if not, correct the return",
+                )
+            )
         if partnership is None:
-            source = ret.values["partnership"].source if "partnership" in ret.values else Source(ret.file, ret.sheet)
             problems.append(
                 Problem(
                     Severity.ERROR,

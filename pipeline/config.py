@@ -33,7 +33,7 @@ DEFAULTS: dict[str, Any] = {
     "contact": {},  # name, role, email, phone of the officer named at the end of the report
 }
 CONTACT_KEYS = ("name", "role", "email", "phone")
-PARTNERSHIP_KEYS = ("id", "name", "short_name", "kind", "aliases")
+PARTNERSHIP_KEYS = ("id", "name", "short_name", "kind", "aliases", "contact")
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ def load_registry(path: Path) -> tuple[Partnership, ...]:
                 kind=Kind(kind),
                 short_name=str(entry.get("short_name", "")).strip(),
                 aliases=tuple(str(a).strip() for a in aliases),
+                contact=str(entry.get("contact", "")).strip(),
             )
         )
     return tuple(registry)

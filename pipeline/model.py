@@ -203,6 +203,8 @@ class Partnership:
     kind: Kind
     short_name: str = ""
     aliases: tuple[str, ...] = ()
+    contact: str = ""
+    """Who to chase for the return: a name, and an email address or phone number."""
 
     @property
     def list_name(self) -> str:

@@ -20,7 +20,7 @@ def test_a_missing_return_still_builds_and_exits_1(round_dir, tmp_path):
     result = run_cli("papers", "--inputs", str(round_dir), "--output", str(output))
     assert result.returncode == 1, result.stderr
     assert "MISSING   Vale Partnership" in result.stdout
-    assert "No return yet from:\n  Vale Partnership" in result.stdout
+    assert "No return yet from:\n  Vale Partnership — chase Emma Morris, emma.morris@southoxon.gov.uk" in result.stdout
     text = docx_text(output / f"{STEM}.docx")
     assert "Vale Partnership Partnership Vale Partnership Return No return received" in text
     assert (output / f"{STEM}.pdf").stat().st_size > 0

@@ -25,12 +25,21 @@ def ret(file: str, name: str, completed: CompletionDate | None = None, modified:
     return r
 
 
-def test_names_match_loosely():
-    assert match("Oxfordshire Children and Young People's Trust (OCYPT)", REGISTRY).id == "cypt"
-    assert match("OCYPT", REGISTRY).id == "cypt"
-    assert match("health & well-being partnership", REGISTRY).id == "health"
-    assert match("HEALTH AND WELL BEING PARTNERSHIP.", REGISTRY).id == "health"
-    assert match("Vale of White Horse Partnership", REGISTRY) is None
+def test_names_match_insensitive_to_case_punctuation_and_abbreviations():
+    assert match("Oxfordshire Children and Young People's Trust (OCYPT)", REGISTRY)[0].id == "cypt"
+    assert match("OCYPT", REGISTRY) == (REGISTRY[0], True)
+    assert match("health & well-being partnership", REGISTRY) == (REGISTRY[1], True)
+    assert match("HEALTH AND WELL BEING PARTNERSHIP.", REGISTRY) == (REGISTRY[1], True)
+    assert match("Vale of White Horse Partnership", REGISTRY) == (None, False)
+
+
+def test_a_near_miss_matches_with_a_warning_naming_the_cell():
+    assert match("Helth and Wellbeing Partnership", REGISTRY) == (REGISTRY[1], False)
+    round_ = collate(PAPER, REGISTRY, [ret("h.xlsx", "Helth and Wellbeing Partnership")], [])
+    assert round_.entries[1].status is Status.RECEIVED
+    (problem,) = round_.problems
+    assert problem.severity is Severity.WARNING and problem.source.cell == "B1"
+    assert "taken to be Health and Well-Being Partnership" in problem.message
 
 
 def test_registry_order_and_missing_partnerships():

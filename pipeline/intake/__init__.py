@@ -46,8 +46,19 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
     def source(cell: CellText | None) -> Source:
         return Source(name, sheet, cell.ref if cell else None)
 
+    value_cells = {id(value) for _, value in layout.values.values() if value is not None}
     for row in grid:
         for cell in row:
+            if cell.unusable:
+                required = id(cell) in value_cells
+                problems.append(
+                    Problem(
+                        Severity.ERROR if required else Severity.WARNING,
+                        source(cell),
+                        cell.unusable,
+                        f"ask {who} to type the value in {cell.ref} instead, or open the file in Excel and save it again",
+                    )
+                )
             if cell.dropped:
                 problems.append(
                     Problem(
@@ -72,6 +83,8 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
             continue
         label_cell, value_cell = layout.values[key]
         ret.labels[key] = label_cell.text.strip().rstrip(":").strip()
+        if value_cell is not None and value_cell.unusable:
+            continue  # reported above, naming its cell
         if value_cell is None:
             problems.append(
                 Problem(

@@ -11,6 +11,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.model import Run
 from pipeline.intake.text import clean
+from pipeline.model import Run
 from pipeline.vocabulary import label_key, question_index
 
 # A return form is a few dozen rows; read no further, whatever the sheet declares.
@@ -29,6 +30,8 @@ class CellText:
     indent: int
     dropped: int
     """How many unprintable characters were removed from the text."""
+    unusable: str = ""
+    """Why the cell has a value papers cannot show: a formula never calculated, an error."""
 
     @property
     def ref(self) -> str:
@@ -54,10 +57,21 @@ def _underlined(value: object) -> bool:
     return value not in (None, False, "none")
 
 
-def _cell_text(cell) -> CellText | None:
+ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+
+
+def _unusable(cell, message: str) -> CellText:
+    return CellText(cell.row, cell.column, (), None, 0, 0, message)
+
+
+def _cell_text(cell, formula: str | None) -> CellText | None:
     value = cell.value
     if value is None:
+        if formula:
+            return _unusable(cell, "holds a formula that was never calculated, so it has no value to show")
         return None
+    if cell.data_type == "e" or (isinstance(value, str) and value.strip() in ERROR_VALUES):
+        return _unusable(cell, f"shows the Excel error {str(value).strip()}")
     font = cell.font
     base = (bool(font and font.b), bool(font and font.i), bool(font and _underlined(font.u)))
     pieces: list[tuple[str, bool, bool, bool]] = []
@@ -95,23 +109,37 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def _grid(sheet: Worksheet) -> list[list[CellText]]:
+def _formulas(sheet: Worksheet | None) -> dict[tuple[int, int], str]:
+    if sheet is None:
+        return {}
+    return {
+        (cell.row, cell.column): str(cell.value)
+        for row in sheet.iter_rows(min_row=1, max_row=MAX_ROWS, min_col=1, max_col=MAX_COLS)
+        for cell in row
+        if cell.data_type == "f"
+    }
+
+
+def _grid(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> list[list[CellText]]:
     rows = []
     max_row = min(sheet.max_row or 0, MAX_ROWS)
     max_col = min(sheet.max_column or 0, MAX_COLS)
     if max_row == 0 or max_col == 0:
         return rows
     for row in sheet.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=max_col):
-        cells = [c for c in (_cell_text(cell) for cell in row) if c is not None]
+        cells = [c for c in (_cell_text(cell, formulas.get((cell.row, cell.column))) for cell in row) if c is not None]
         if cells:
             rows.append(cells)
     return rows
 
 
-def find_return_sheet(book: Workbook) -> tuple[str, list[list[CellText]]] | None:
+def find_return_sheet(book: Opened) -> tuple[str, list[list[CellText]]] | None:
     """The first sheet carrying the Partnership label, with its non-empty cells by row."""
-    for sheet in book.worksheets:
-        grid = _grid(sheet)
+    for sheet in book.values.worksheets:
+        if not isinstance(sheet, Worksheet):
+            continue  # a chart sheet
+        formulas_sheet = book.formulas[sheet.title] if book.formulas is not None else None
+        grid = _grid(sheet, _formulas(formulas_sheet))
         if any(label_key(c.text) == "partnership" for row in grid for c in row):
             return sheet.title, grid
     return None

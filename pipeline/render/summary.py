@@ -22,7 +22,9 @@ def summary_lines(round_: Round) -> list[str]:
     missing = [e for e in round_.entries if e.status is Status.MISSING]
     if missing:
         lines += ["", "No return yet from:"]
-        lines += [f"  {e.partnership.name}" for e in missing]
+        for entry in missing:
+            contact = entry.partnership.contact or "no contact in partnerships.toml"
+            lines.append(f"  {entry.partnership.name} — chase {contact}")
     for severity, heading in ((Severity.ERROR, "Problems"), (Severity.WARNING, "Warnings")):
         found = [p for p in round_.problems if p.severity is severity]
         if found:
