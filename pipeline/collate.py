@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from pipeline.model import Entry, Paper, Partnership, Problem, Return, Round, Severity, Source, Status
@@ -53,9 +54,24 @@ def match(name: str, registry: tuple[Partnership, ...]) -> tuple[Partnership | N
     return None, False
 
 
-def _newest_first(ret: Return) -> tuple:
-    completed = ret.completed
-    return (completed.sort_key if completed else (0, 0, 0), ret.modified, ret.file)
+def _compare(a: Return, b: Return) -> int:
+    """Which of two returns is newer: by completion date, then file time, then name.
+
+    A month-only date ("Feb 2011") cannot be ordered against a day in the same month, so
+    for those the file time decides.
+    """
+    da, db = a.completed, b.completed
+    if da and db:
+        if (da.year, da.month) != (db.year, db.month):
+            return -1 if (da.year, da.month) < (db.year, db.month) else 1
+        if da.day and db.day and da.day != db.day:
+            return -1 if da.day < db.day else 1
+    elif da or db:
+        return 1 if da else -1  # a readable date beats none
+    for x, y in ((a.modified, b.modified), (a.file, b.file)):
+        if x != y:
+            return -1 if x < y else 1
+    return 0
 
 
 def collate(
@@ -94,7 +110,7 @@ def collate(
 
     entries = []
     for partnership in registry:
-        candidates = sorted(by_partnership.get(partnership.id, []), key=_newest_first, reverse=True)
+        candidates = sorted(by_partnership.get(partnership.id, []), key=functools.cmp_to_key(_compare), reverse=True)
         if not candidates:
             entries.append(Entry(partnership, Status.MISSING))
             continue

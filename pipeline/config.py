@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.filenames import slug
+from pipeline.intake.text import clean
 from pipeline.model import Kind, Officer, Paper, Partnership, Problem, Severity, Source
 from pipeline.prose import read_report
 
@@ -81,7 +82,8 @@ def _text(file: str, settings: dict[str, Any], key: str) -> str:
     value = settings[key]
     if not isinstance(value, str):
         raise _fail(file, f"'{key}' must be text in quotes", f'write it as {key} = "…"')
-    return value.strip()
+    # The same cleaning as cell text: a control character would corrupt the Word file.
+    return clean(value)[0].strip()
 
 
 def load_paper(inputs: Path) -> tuple[Paper, Path]:
@@ -107,7 +109,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
     report_path = inputs / _text(PAPER_FILE, merged, "report")
     if not report_path.is_file():
         raise _fail(report_path.name, "not found", f"create it, or set report = … in {PAPER_FILE}")
-    sections, closing = read_report(report_path.read_text(encoding="utf-8"))
+    sections, closing = read_report(clean(report_path.read_text(encoding="utf-8"))[0])
 
     paper = Paper(
         committee=_text(PAPER_FILE, merged, "committee"),
@@ -115,10 +117,10 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
         title=_text(PAPER_FILE, merged, "title"),
         agenda_item=str(merged["agenda_item"]).strip(),
         last_update=last_update,
-        questions=tuple(q.strip().replace("{last_update}", last_update) for q in questions),
+        questions=tuple(clean(q)[0].strip().replace("{last_update}", last_update) for q in questions),
         sections=sections,
         closing=closing,
-        contact=Officer(**{k: str(v).strip() for k, v in contact.items()}) if contact.get("name") else None,
+        contact=Officer(**{k: clean(str(v))[0].strip() for k, v in contact.items()}) if contact.get("name") else None,
         district_heading=_text(PAPER_FILE, merged, "district_heading"),
     )
     return paper, inputs / _text(PAPER_FILE, merged, "partnerships")

@@ -61,6 +61,16 @@ def test_newer_duplicate_wins_by_completion_date_then_file_time():
     assert collate(PAPER, REGISTRY, same_day, []).entries[2].ret.file == "b.xlsx"
 
 
+def test_a_month_only_date_against_a_day_in_that_month_is_settled_by_file_time():
+    month_only = ret("month.xlsx", "Vale Partnership", CompletionDate(2011, 2), modified=300)
+    first_day = ret("day.xlsx", "Vale Partnership", CompletionDate(2011, 2, 1), modified=100)
+    assert collate(PAPER, REGISTRY, [first_day, month_only], []).entries[2].ret.file == "month.xlsx"
+    month_only.modified = 50
+    assert collate(PAPER, REGISTRY, [first_day, month_only], []).entries[2].ret.file == "day.xlsx"
+    undated = ret("undated.xlsx", "Vale Partnership", None, modified=999)
+    assert collate(PAPER, REGISTRY, [undated, first_day], []).entries[2].ret.file == "day.xlsx"
+
+
 def test_unknown_partnership_is_an_error_naming_the_cell():
     round_ = collate(PAPER, REGISTRY, [ret("x.xlsx", "Parish Cluster Forum")], [])
     (problem,) = round_.problems

@@ -12,7 +12,7 @@ MAX_LEVEL = 2  # three levels: Word's List Bullet, List Bullet 2, List Bullet 3
 
 # Bullet glyphs, grouped: two glyphs of one group are the same kind of bullet, so a
 # change of group (○ under •) means a nested list even without indentation.
-_GLYPH_GROUPS = {
+BULLET_GLYPHS = {
     "•": "disc", "●": "disc", "·": "disc", "\uf0b7": "disc", "▪": "square", "■": "square",
     "\uf0a7": "square", "►": "arrow", "▶": "arrow", "➢": "arrow", "\uf0d8": "arrow",
     "○": "circle", "◦": "circle", "o": "circle", "\uf06f": "circle",
@@ -92,12 +92,12 @@ def _marker(text: str, continuing: NumberFormat | None) -> tuple[_Marker, int] |
     if not text:
         return None
     glyph = text[0]
-    if glyph in _GLYPH_GROUPS:
+    if glyph in BULLET_GLYPHS:
         rest = text[1:]
         if rest[:1].isspace() or (glyph not in _NEEDS_SPACE and rest):
             size = 1 + (len(rest) - len(rest.lstrip()))
             if rest.strip():
-                return _Marker(_GLYPH_GROUPS[glyph], None, None, glyph), size
+                return _Marker(BULLET_GLYPHS[glyph], None, None, glyph), size
         return None
     match = _NUMBER.match(text)
     if not match or not text[match.end():].strip():

@@ -1,0 +1,102 @@
+"""The PDF fetches nothing but the project's templates, and prints hostile text literally."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import io
+import threading
+
+import weasyprint
+from PIL import Image
+from pypdf import PdfReader
+
+from pipeline.build import TEMPLATES
+from pipeline.render.html import STYLESHEET, render_html
+from pipeline.render.pdf import render_pdf
+from pipeline.render.view import build_view
+from render.test_word import HOSTILE, make_round
+
+WHEN = dt.datetime(2011, 3, 17, 12)
+
+
+def _bait(tmp_path) -> str:
+    picture = tmp_path / "secret.png"
+    Image.new("RGB", (40, 40), "red").save(picture)
+    note = tmp_path / "secret.txt"
+    note.write_text("the secret")
+    return (
+        '<html><body><p>Report</p>'
+        f'<img src="{picture.as_uri()}" alt="">'
+        f'<a rel="attachment" href="{note.as_uri()}">notes</a>'
+        '</body></html>'
+    )
+
+
+def _embedded(pdf: bytes) -> tuple[int, int]:
+    """Images drawn, and files attached (document-level or as link annotations)."""
+    reader = PdfReader(io.BytesIO(pdf))
+    images = sum(len(page.images) for page in reader.pages)
+    annotations = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])]
+    attached = sum(1 for a in annotations if a.get("/Subtype") == "/FileAttachment")
+    return images, attached + len(reader.attachments)
+
+
+def test_unrestricted_weasyprint_would_embed_local_files(tmp_path):
+    # The control: without papers' fetcher, both files end up inside the PDF.
+    pdf = weasyprint.HTML(string=_bait(tmp_path), base_url=str(tmp_path)).write_pdf()
+    assert _embedded(pdf) == (1, 1)
+
+
+def test_papers_fetches_no_file_outside_the_templates(tmp_path):
+    pdf = render_pdf(_bait(tmp_path), TEMPLATES, "t", "s", WHEN)
+    assert _embedded(pdf) == (0, 0)
+
+
+def test_papers_still_fetches_its_own_stylesheet_and_fonts():
+    html = render_html(build_view(make_round(["a", "b", "c", "d"])), TEMPLATES, stylesheet_href=STYLESHEET)
+    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
+    fonts = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert "Paper-Sans" in fonts  # the @font-face files were fetched
+    assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()  # the stylesheet's @page rules applied
+
+
+def test_hostile_text_prints_literally():
+    html = render_html(build_view(make_round([f"• {HOSTILE}", "x", "y", "z"])), TEMPLATES, stylesheet_href=STYLESHEET)
+    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    assert HOSTILE in text
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802 — the http.server interface
+        _Counting.requests.append(self.path)
+        self.send_response(404)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_no_request_leaves_for_the_network():
+    server = http.server.HTTPServer(("127.0.0.1", 0), _Counting)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tracker.png"
+        html = f'<html><body><p>x</p><img src="{url}" alt=""></body></html>'
+        _Counting.requests.clear()
+        weasyprint.HTML(string=html).write_pdf()
+        assert _Counting.requests == ["/tracker.png"]  # the control: WeasyPrint alone fetches it
+        _Counting.requests.clear()
+        render_pdf(html, TEMPLATES, "t", "s", WHEN)
+        assert _Counting.requests == []
+    finally:
+        server.shutdown()
+        server.server_close()
