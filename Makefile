@@ -9,13 +9,16 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers check test word-template sample-inputs clean
+.PHONY: papers check forms test word-template sample-inputs clean
 
 papers: $(STAMP)
 	$(BIN)/python -m pipeline papers --inputs $(INPUTS) --output $(OUTPUT)
 
 check: $(STAMP)
 	$(BIN)/python -m pipeline check --inputs $(INPUTS)
+
+forms: $(STAMP)
+	$(BIN)/python -m pipeline forms --inputs $(INPUTS) --output $(OUTPUT)/forms
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -84,10 +84,33 @@ def collate(
     problems = list(problems)
     faulty = {p.source.file for p in problems if p.severity is Severity.ERROR}
     by_partnership: dict[str, list[Return]] = {}
+    by_id = {p.id: p for p in registry}
     for ret in returns:
         partnership, exact = match(ret.name, registry)
         source = ret.values["partnership"].source if "partnership" in ret.values else Source(ret.file, ret.sheet)
-        if partnership is not None and not exact:
+        if ret.form_round and ret.form_round != paper.round_id:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    Source(ret.file),
+                    f"is on the form sent out for the meeting of {ret.form_round}, not this round's",
+                    "check it is this round's return; if it is, nothing to do",
+                )
+            )
+        if ret.form_partnership in by_id:
+            # The form papers sent this partnership says whose it is, whatever was typed.
+            sent_to = by_id[ret.form_partnership]
+            if partnership is not None and partnership is not sent_to:
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        source,
+                        f"says '{ret.name}' on the form sent to {sent_to.name}; it is used as {sent_to.name}'s",
+                        f"if it is really {partnership.name}'s return, ask them to use their own form",
+                    )
+                )
+            partnership, exact = sent_to, True
+        elif partnership is not None and not exact:
             problems.append(
                 Problem(
                     Severity.WARNING,

@@ -25,6 +25,8 @@ DEFAULTS: dict[str, Any] = {
     "report": "report.md",  # the covering report, in Markdown, beside paper.toml
     "partnerships": "partnerships.toml",  # the registry, beside paper.toml
     "district_heading": "All district LSPs",  # the list item the district partnerships nest under
+    "deadline": "",  # 2011-03-01: when returns are due (a TOML date); the forms and the check show it
+    "return_to": "",  # "partnerships@example.gov.uk": where the forms say to send returns
     "questions": [
         "What is the current focus for the Partnership?",
         "What has the Partnership achieved since the last update? (given in {last_update})",
@@ -105,6 +107,9 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
         raise _fail(PAPER_FILE, "'contact' must be a table", "write it as a [contact] section")
     _check_keys(PAPER_FILE, contact, CONTACT_KEYS, " in [contact]")
 
+    deadline = merged["deadline"] or None
+    if deadline is not None and (isinstance(deadline, dt.datetime) or not isinstance(deadline, dt.date)):
+        raise _fail(PAPER_FILE, "'deadline' is not a date", "write it without quotes, as deadline = 2011-03-01")
     last_update = _text(PAPER_FILE, merged, "last_update")
     report_path = inputs / _text(PAPER_FILE, merged, "report")
     if not report_path.is_file():
@@ -122,6 +127,8 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
         closing=closing,
         contact=Officer(**{k: clean(str(v))[0].strip() for k, v in contact.items()}) if contact.get("name") else None,
         district_heading=_text(PAPER_FILE, merged, "district_heading"),
+        deadline=deadline,
+        return_to=_text(PAPER_FILE, merged, "return_to"),
     )
     return paper, inputs / _text(PAPER_FILE, merged, "partnerships")
 

@@ -171,6 +171,10 @@ class Return:
     """The label text as the return wrote it (``Chair`` for ``Chairman``), by field key."""
     modified: float = 0.0
     """The file's modification time, which breaks ties between duplicate returns."""
+    form_partnership: str = ""
+    """The partnership id papers wrote into the form it sent out, if the marker survived."""
+    form_round: str = ""
+    """The round (meeting date) of the form it sent out, if the marker survived."""
 
     @property
     def name(self) -> str:
@@ -245,6 +249,15 @@ class Paper:
     agenda_item: str = ""
     last_update: str = ""
     district_heading: str = "All district LSPs"
+    deadline: dt.date | None = None
+    """When returns are due back."""
+    return_to: str = ""
+    """Where partnerships send their returns: an email address, usually."""
+
+    @property
+    def round_id(self) -> str:
+        """The round a form belongs to: the meeting it reports to."""
+        return self.meeting_date.isoformat()
 
 
 # --- what collate hands the renderers -------------------------------------------------

@@ -78,3 +78,15 @@ def question_index(text: str, questions: tuple[str, ...]) -> int | None:
         if stem and (folded == stem or folded.startswith(stem + " ")):
             return index
     return None
+
+
+def long_date(date) -> str:
+    """A date as the paper and the forms write it: 17 March 2011."""
+    return f"{date.day} {date:%B %Y}"
+
+
+# The hidden sheet a form papers writes carries, and what it says: intake reads it to
+# know the partnership and round even if the officer renamed everything else.
+MARKER_SHEET = "papers"
+MARKER_KEYS = ("form", "version", "partnership", "round")
+FORM_VERSION = 1

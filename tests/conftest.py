@@ -97,3 +97,26 @@ def pdf_text(path: Path, running_head: str = "") -> str:
 def normalise(text: str) -> str:
     text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u2018", "'")
     return " ".join(text.split())
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui libreoffice-writer-nogui)",
+)
+
+
+def libreoffice_convert(files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
+    """Convert ``files`` with headless LibreOffice in one run; the converted files, in order."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    suffix = "." + target.split(":", 1)[0]
+    converted = [outdir / (f.stem + suffix) for f in files]
+    missing = [p.name for p in converted if not p.is_file()]
+    assert not missing, f"LibreOffice did not convert {missing}: {result.stdout} {result.stderr}"
+    return converted

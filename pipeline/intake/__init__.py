@@ -11,7 +11,7 @@ from pipeline.intake.answers import parse_answer
 from pipeline.intake.contacts import parse_contact
 from pipeline.intake.dates import parse_date
 from pipeline.intake.files import find_returns
-from pipeline.intake.sheet import CellText, find_return_sheet, read_layout
+from pipeline.intake.sheet import CellText, find_return_sheet, read_layout, read_marker
 from pipeline.intake.workbook import Refusal, open_workbook
 from pipeline.model import Answer, Problem, Return, Severity, Source, Value
 from pipeline.vocabulary import LABEL_BY_KEY
@@ -28,6 +28,7 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
         return None, [Problem(Severity.ERROR, Source(name), book.message, book.advice)]
     try:
         found = find_return_sheet(book)
+        marker = read_marker(book)
     finally:
         book.close()
     if found is None:
@@ -69,7 +70,13 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
                     )
                 )
 
-    ret = Return(file=name, sheet=sheet, modified=path.stat().st_mtime)
+    ret = Return(
+        file=name,
+        sheet=sheet,
+        modified=path.stat().st_mtime,
+        form_partnership=marker.get("partnership", ""),
+        form_round=marker.get("round", ""),
+    )
     for key, label in LABEL_BY_KEY.items():
         if key not in layout.values:
             problems.append(

@@ -12,7 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pipeline.model import Run
 from pipeline.intake.text import clean
 from pipeline.model import Run
-from pipeline.vocabulary import label_key, question_index
+from pipeline.vocabulary import MARKER_KEYS, MARKER_SHEET, label_key, question_index
 
 # A return form is a few dozen rows; read no further, whatever the sheet declares.
 MAX_ROWS = 1_000
@@ -133,11 +133,25 @@ def _grid(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> list[list[C
     return rows
 
 
+def read_marker(book: Opened) -> dict[str, str]:
+    """What the hidden marker sheet of a form papers wrote says, or nothing if it is gone."""
+    if MARKER_SHEET not in book.values.sheetnames:
+        return {}
+    sheet = book.values[MARKER_SHEET]
+    if not isinstance(sheet, Worksheet):
+        return {}
+    facts = {}
+    for key_cell, value_cell in sheet.iter_rows(min_row=1, max_row=len(MARKER_KEYS) + 5, max_col=2):
+        if isinstance(key_cell.value, str) and key_cell.value in MARKER_KEYS and value_cell.value is not None:
+            facts[key_cell.value] = str(value_cell.value).strip()
+    return facts if facts.get("form") == "papers return form" else {}
+
+
 def find_return_sheet(book: Opened) -> tuple[str, list[list[CellText]]] | None:
     """The first sheet carrying the Partnership label, with its non-empty cells by row."""
     for sheet in book.values.worksheets:
-        if not isinstance(sheet, Worksheet):
-            continue  # a chart sheet
+        if not isinstance(sheet, Worksheet) or sheet.title == MARKER_SHEET:
+            continue  # a chart sheet, or the form's marker
         formulas_sheet = book.formulas[sheet.title] if book.formulas is not None else None
         grid = _grid(sheet, _formulas(formulas_sheet))
         if any(label_key(c.text) == "partnership" for row in grid for c in row):

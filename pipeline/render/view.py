@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from pipeline.filenames import slug
 from pipeline.model import Block, BlockKind, Kind, Round, Run, Status
-from pipeline.vocabulary import LABELS
+from pipeline.vocabulary import LABELS, long_date
 
 NO_RETURN = "No return received"
 NO_ANSWER = "No answer given"
@@ -70,10 +70,6 @@ def partnership_list(round_: Round) -> tuple[Block, ...]:
         blocks.append(Block(BlockKind.BULLET, _plain(round_.paper.district_heading)))
         blocks.extend(Block(BlockKind.BULLET, _plain(p.list_name), level=1) for p in districts)
     return tuple(blocks)
-
-
-def long_date(date) -> str:
-    return f"{date.day} {date:%B %Y}"
 
 
 def build_view(round_: Round) -> PaperView:
