@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,7 +55,7 @@ def papers(sample_build):
 def test_build_writes_word_pdf_and_check_report(sample_build):
     result, output = sample_build
     names = sorted(p.name for p in output.iterdir())
-    assert names == [f"{STEM}-check.txt", f"{STEM}.docx", f"{STEM}.pdf"]
+    assert names == [f"{STEM}-check.txt", f"{STEM}.docx", f"{STEM}.html", f"{STEM}.pdf"]
     assert "12 of 12 returns received" in result.stdout
     assert (output / f"{STEM}-check.txt").read_text(encoding="utf-8").count("received") >= 12
 
@@ -137,8 +139,24 @@ def test_same_inputs_give_the_same_papers(sample_build, tmp_path):
     _, first = sample_build
     result = run_cli("papers", "--inputs", str(INPUTS), "--output", str(tmp_path))
     assert result.returncode == 0
-    for suffix in (".docx", ".pdf"):
+    for suffix in (".docx", ".pdf", ".html"):
         assert (tmp_path / f"{STEM}{suffix}").read_bytes() == (first / f"{STEM}{suffix}").read_bytes(), suffix
+
+
+def test_source_date_epoch_dates_the_papers(tmp_path):
+    import os
+    from pypdf import PdfReader
+    from docx import Document
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1300000000"}  # 13 March 2011, 07:06:40 UTC
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", "papers", "--inputs", str(INPUTS), "--output", str(tmp_path)],
+        capture_output=True, text=True, env=env, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    created = Document(tmp_path / f"{STEM}.docx").core_properties.created
+    assert created.replace(tzinfo=None) == dt.datetime(2011, 3, 13, 7, 6, 40)
+    assert PdfReader(tmp_path / f"{STEM}.pdf").metadata["/CreationDate"].startswith("D:20110313070640")
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from pipeline.intake.contacts import EMAIL
 from pipeline.model import Block, BlockKind, NumberFormat, Run
+from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
 TEMPLATE = "report.html.j2"
 STYLESHEET = "report.css"
+PDF_STYLESHEETS = ("fonts.css", STYLESHEET)
 
 _HTML_TYPES = {
     NumberFormat.DECIMAL: "1",
@@ -23,7 +24,6 @@ _HTML_TYPES = {
     NumberFormat.LOWER_ROMAN: "i",
     NumberFormat.UPPER_ROMAN: "I",
 }
-_LINK = re.compile(rf"({EMAIL.pattern})|(https?://[^\s<>\"']+[^\s<>\"'.,;:)])")
 
 
 @dataclass
@@ -84,15 +84,10 @@ def nodes(blocks: tuple[Block, ...], first_number: int | None = None) -> list:
 
 def linkify(text: str) -> Markup:
     """Escaped text with email and web addresses made links."""
-    parts, last = [], 0
-    for match in _LINK.finditer(text):
-        parts.append(escape(text[last:match.start()]))
-        address = match.group(0)
-        href = f"mailto:{address}" if match.group(1) else address
-        parts.append(Markup('<a href="{}">{}</a>').format(href, address))
-        last = match.end()
-    parts.append(escape(text[last:]))
-    return Markup("").join(parts)
+    return Markup("").join(
+        Markup('<a href="{}">{}</a>').format(href, piece) if href else escape(piece)
+        for piece, href in split_links(text)
+    )
 
 
 def _environment(templates: Path) -> Environment:
@@ -106,8 +101,11 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
-def render_html(view: PaperView, templates: Path, *, stylesheet_href: str | None = None) -> str:
-    """The paper as one HTML page; the stylesheet inlined unless ``stylesheet_href`` is given."""
+def render_html(
+    view: PaperView, templates: Path, *, created: dt.datetime | None = None, stylesheets: tuple[str, ...] = ()
+) -> str:
+    """The paper as one HTML page: self-contained with the stylesheet inlined, or linking
+    ``stylesheets`` (in the templates folder), as the PDF does."""
     context = asdict(view)
     number = 1
     sections = []
@@ -126,8 +124,8 @@ def render_html(view: PaperView, templates: Path, *, stylesheet_href: str | None
             for e in view.entries
         ],
         author=view.contact_lines[0] if view.contact_lines else "papers",
-        iso_date=view.file_stem[:10],
-        stylesheet_href=stylesheet_href,
-        stylesheet="" if stylesheet_href else (templates / STYLESHEET).read_text(encoding="utf-8"),
+        created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
+        stylesheet_hrefs=stylesheets,
+        stylesheet="" if stylesheets else (templates / STYLESHEET).read_text(encoding="utf-8"),
     )
     return _environment(templates).get_template(TEMPLATE).render(context)

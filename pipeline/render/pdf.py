@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from pipeline.render.html import STYLESHEET
 
 
 class SystemLibraryMissing(Exception):
@@ -69,7 +68,7 @@ def _source_date(when: dt.datetime):
 
 
 def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime) -> bytes:
-    """``html`` (linking report.css) laid out as an A4 PDF with its fonts embedded."""
+    """``html`` (linking stylesheets in ``templates``) laid out as an A4 PDF, fonts embedded."""
     weasyprint = _weasyprint()
     root = templates.resolve()
     fetcher = _fetcher_class(weasyprint)(root)
@@ -82,4 +81,3 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
         return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
 
 
-__all__ = ["SystemLibraryMissing", "render_pdf", "STYLESHEET"]

@@ -13,7 +13,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, RichText
 
-from pipeline.model import Block, BlockKind, NumberFormat
+from pipeline.model import Block, BlockKind, NumberFormat, Run
+from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
 TEMPLATE = "report.docx"
@@ -38,44 +39,59 @@ def _style(block: Block, numbered_paragraphs: bool) -> str:
     return "Numbered Paragraph" if numbered_paragraphs else "Normal"
 
 
-def _rich(block: Block) -> RichText:
-    rich = RichText()
-    for run in block.runs:
-        rich.add(run.text, bold=run.bold, italic=run.italic, underline=run.underline)
-    return rich
+LINK_COLOUR = "1A4F8B"
 
 
-class _Blocks:
-    """Blocks turned into template items, remembering the numbered ones in document order."""
+class _Rich:
+    """Text and blocks turned into docxtpl RichText, with addresses as hyperlinks.
 
-    def __init__(self) -> None:
+    Remembers the numbered blocks in document order, for _restart_numbering.
+    """
+
+    def __init__(self, template: DocxTemplate) -> None:
+        self.template = template
         self.numbered: list[Block] = []
+
+    def runs(self, runs: tuple[Run, ...]) -> RichText:
+        rich = RichText()
+        for run in runs:
+            for piece, href in split_links(run.text):
+                link = {"url_id": self.template.build_url_id(href), "color": LINK_COLOUR} if href else {}
+                rich.add(piece, bold=run.bold, italic=run.italic, underline=run.underline or bool(href), **link)
+        return rich
+
+    def text(self, text: str) -> RichText:
+        return self.runs((Run(text),))
 
     def items(self, blocks: tuple[Block, ...], numbered_paragraphs: bool = False) -> list[dict]:
         out = []
         for block in blocks:
             if block.kind is BlockKind.NUMBER:
                 self.numbered.append(block)
-            out.append({"style": _style(block, numbered_paragraphs), "rich": _rich(block)})
+            out.append({"style": _style(block, numbered_paragraphs), "rich": self.runs(block.runs)})
         return out
 
 
-def _context(view: PaperView, blocks: _Blocks) -> dict:
+def _context(view: PaperView, rich: _Rich) -> dict:
     context = asdict(view)
     # The order here is the document's order, which _restart_numbering relies on.
     context["sections"] = [
-        {"heading": s.heading, "blocks": blocks.items(s.blocks, numbered_paragraphs=True)}
+        {"heading": s.heading, "blocks": rich.items(s.blocks, numbered_paragraphs=True)}
         for s in view.sections
     ]
-    context["closing"] = blocks.items(view.closing)
-    context["entries"] = [
-        {
-            "heading": e.heading,
-            "rows": [{"label": r.label, "value": r.value} for r in e.rows],
-            "questions": [{"text": q.text, "blocks": blocks.items(q.blocks)} for q in e.questions],
-        }
-        for e in view.entries
-    ]
+    context["closing"] = rich.items(view.closing)
+    context["contact_lines"] = [rich.text(line) for line in view.contact_lines]
+    context["entries"] = []
+    for e in view.entries:
+        head, *rows = [{"label": r.label, "value": rich.text(r.value)} for r in e.rows]
+        context["entries"].append(
+            {
+                "heading": e.heading,
+                "head": head,
+                "rows": rows,
+                "questions": [{"text": q.text, "blocks": rich.items(q.blocks)} for q in e.questions],
+            }
+        )
     return context
 
 
@@ -155,12 +171,12 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     """The paper as .docx bytes; ``when`` dates the document (the meeting date)."""
     template = DocxTemplate(templates / TEMPLATE)
-    blocks = _Blocks()
+    rich = _Rich(template)
     # Autoescape on: docxtpl's default is off, and an '&' or '<' in a return would
     # otherwise corrupt the XML silently.
-    template.render(_context(view, blocks), autoescape=True)
+    template.render(_context(view, rich), autoescape=True)
     document = template.docx
-    _restart_numbering(document, blocks.numbered)
+    _restart_numbering(document, rich.numbered)
     core = document.core_properties
     core.title = view.title
     core.subject = f"{view.committee}, {view.meeting_date}"

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pipeline.build import TEMPLATES
-from pipeline.render.html import STYLESHEET, render_html
+from pipeline.render.html import PDF_STYLESHEETS, render_html
 from pipeline.render.pdf import render_pdf
 from pipeline.render.view import build_view
 from render.test_word import HOSTILE, make_round
@@ -54,7 +54,7 @@ def test_papers_fetches_no_file_outside_the_templates(tmp_path):
 
 
 def test_papers_still_fetches_its_own_stylesheet_and_fonts():
-    html = render_html(build_view(make_round(["a", "b", "c", "d"])), TEMPLATES, stylesheet_href=STYLESHEET)
+    html = render_html(build_view(make_round(["a", "b", "c", "d"])), TEMPLATES, stylesheets=PDF_STYLESHEETS)
     reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
@@ -66,7 +66,7 @@ def test_papers_still_fetches_its_own_stylesheet_and_fonts():
 
 
 def test_hostile_text_prints_literally():
-    html = render_html(build_view(make_round([f"• {HOSTILE}", "x", "y", "z"])), TEMPLATES, stylesheet_href=STYLESHEET)
+    html = render_html(build_view(make_round([f"• {HOSTILE}", "x", "y", "z"])), TEMPLATES, stylesheets=PDF_STYLESHEETS)
     reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
     text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
     assert HOSTILE in text
