@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers check forms test word-template sample-inputs clean
+.PHONY: papers check forms send test word-template sample-inputs clean
 
 papers: $(STAMP)
 	$(BIN)/python -m pipeline papers --inputs $(INPUTS) --output $(OUTPUT)
@@ -19,6 +19,10 @@ check: $(STAMP)
 
 forms: $(STAMP)
 	$(BIN)/python -m pipeline forms --inputs $(INPUTS) --output $(OUTPUT)/forms
+
+# Drafts in output/outbox/; `make send SEND=--smtp` sends through [mail.smtp].
+send: $(STAMP)
+	$(BIN)/python -m pipeline send --inputs $(INPUTS) --output $(OUTPUT) $(SEND)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

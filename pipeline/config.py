@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 
 from pipeline.filenames import slug
 from pipeline.intake.text import clean
-from pipeline.model import Kind, Officer, Paper, Partnership, Problem, Severity, Source
+from pipeline.model import Kind, Mail, Officer, Paper, Partnership, Problem, Recipient, Severity, Smtp, Source
 from pipeline.prose import read_report
 
 PAPER_FILE = "paper.toml"
@@ -34,7 +35,24 @@ DEFAULTS: dict[str, Any] = {
         "What do you think the role of the Partnership in the Big Society is?",
     ],
     "contact": {},  # name, role, email, phone of the officer named at the end of the report
+    "mail": {},  # from, per_recipient, attach_docx, and [mail.smtp]: see MAIL_DEFAULTS
+    "recipient": [],  # the distribution list: [[recipient]] tables of name, email, role
 }
+MAIL_DEFAULTS: dict[str, Any] = {
+    "from": "",  # "Claire Moore <claire.moore@oxfordshire.gov.uk>"; the contact's address if empty
+    "per_recipient": True,  # one message per recipient; false: one message to the whole list
+    "attach_docx": False,  # attach the Word paper as well as the PDF
+    "smtp": {},
+}
+SMTP_DEFAULTS: dict[str, Any] = {
+    "host": "",
+    "port": 587,
+    "security": "starttls",  # "starttls", "ssl" or "none"
+    "username": "",  # or the environment variable PAPERS_SMTP_USERNAME
+    "cafile": "",  # extra certificates to trust, for a server with the council's own CA
+}
+RECIPIENT_KEYS = ("name", "email", "role")
+_ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
 CONTACT_KEYS = ("name", "role", "email", "phone")
 PARTNERSHIP_KEYS = ("id", "name", "short_name", "kind", "aliases", "contact")
 
@@ -169,6 +187,72 @@ def load_registry(path: Path) -> tuple[Partnership, ...]:
             )
         )
     return tuple(registry)
+
+
+def is_address(text: str) -> bool:
+    """Whether ``text`` is a plain email address (name@example.gov.uk)."""
+    return bool(_ADDRESS.match(text))
+
+
+def load_mail(inputs: Path) -> Mail:
+    """How to send the papers, from paper.toml's [mail] and [[recipient]] entries."""
+    settings = _load_toml(inputs / PAPER_FILE)
+    mail = settings.get("mail", {})
+    if not isinstance(mail, dict):
+        raise _fail(PAPER_FILE, "'mail' must be a table", "write it as a [mail] section")
+    _check_keys(PAPER_FILE, mail, MAIL_DEFAULTS, " in [mail]")
+    mail = {**MAIL_DEFAULTS, **mail}
+    smtp_settings = mail["smtp"]
+    _check_keys(PAPER_FILE, smtp_settings, SMTP_DEFAULTS, " in [mail.smtp]")
+    smtp_settings = {**SMTP_DEFAULTS, **smtp_settings}
+    smtp = None
+    if smtp_settings["host"]:
+        security = str(smtp_settings["security"]).lower()
+        if security not in ("starttls", "ssl", "none"):
+            raise _fail(PAPER_FILE, f"security '{security}' in [mail.smtp] is not known", 'use "starttls", "ssl" or "none"')
+        if not isinstance(smtp_settings["port"], int):
+            raise _fail(PAPER_FILE, "'port' in [mail.smtp] must be a number", "write it without quotes, as port = 587")
+        smtp = Smtp(
+            host=str(smtp_settings["host"]).strip(),
+            port=smtp_settings["port"],
+            security=security,
+            username=str(smtp_settings["username"]).strip(),
+            cafile=str(smtp_settings["cafile"]).strip(),
+        )
+
+    entries = settings.get("recipient", [])
+    if not isinstance(entries, list):
+        raise _fail(PAPER_FILE, "'recipient' must be a list", "write each recipient as a [[recipient]] section")
+    recipients, problems = [], []
+    for number, entry in enumerate(entries, start=1):
+        _check_keys(PAPER_FILE, entry, RECIPIENT_KEYS, f" in recipient {number}")
+        name = clean(str(entry.get("name", "")))[0].strip()
+        email = str(entry.get("email", "")).strip()
+        who = f"recipient {number}" + (f" ({name})" if name else "")
+        if not is_address(email):
+            problems.append(
+                Problem(
+                    Severity.ERROR,
+                    Source(PAPER_FILE),
+                    f"{who}: '{email}' is not an email address" if email else f"{who} has no email address",
+                    "correct the address in paper.toml; the others are sent as usual",
+                )
+            )
+            continue
+        recipients.append(Recipient(name, email, clean(str(entry.get("role", "")))[0].strip()))
+
+    paper, _ = load_paper(inputs)
+    sender = str(mail["from"]).strip() or (
+        Recipient(paper.contact.name, paper.contact.email).address if paper.contact and paper.contact.email else ""
+    )
+    return Mail(
+        sender=sender,
+        recipients=tuple(recipients),
+        per_recipient=bool(mail["per_recipient"]),
+        attach_docx=bool(mail["attach_docx"]),
+        smtp=smtp,
+        problems=tuple(problems),
+    )
 
 
 def load_config(inputs: Path) -> Config:

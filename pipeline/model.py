@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from email.utils import formataddr
 from enum import Enum
 
 
@@ -258,6 +259,44 @@ class Paper:
     def round_id(self) -> str:
         """The round a form belongs to: the meeting it reports to."""
         return self.meeting_date.isoformat()
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone on the paper's distribution list."""
+
+    name: str
+    email: str
+    role: str = ""
+
+    @property
+    def address(self) -> str:
+        return formataddr((self.name, self.email)) if self.name else self.email
+
+
+@dataclass(frozen=True)
+class Smtp:
+    """The mail server papers sends through. The password is never kept in a file."""
+
+    host: str
+    port: int
+    security: str  # "starttls", "ssl" or "none"
+    username: str = ""
+    cafile: str = ""
+    """Certificates to trust besides the system's, for a server with its own CA."""
+
+
+@dataclass(frozen=True)
+class Mail:
+    """How the papers are sent: from whom, to whom, with what, through which server."""
+
+    sender: str = ""
+    recipients: tuple[Recipient, ...] = ()
+    per_recipient: bool = True
+    attach_docx: bool = False
+    smtp: Smtp | None = None
+    problems: tuple[Problem, ...] = ()
+    """Entries of the distribution list that cannot be used, each named."""
 
 
 # --- what collate hands the renderers -------------------------------------------------

@@ -72,6 +72,11 @@ def partnership_list(round_: Round) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def paper_stem(paper) -> str:
+    """The papers' file name without its suffix: the meeting date and the title."""
+    return f"{paper.meeting_date.isoformat()}-{slug(paper.title)}"
+
+
 def build_view(round_: Round) -> PaperView:
     paper = round_.paper
     sections = []
@@ -114,5 +119,5 @@ def build_view(round_: Round) -> PaperView:
         contact_email=contact.email if contact else "",
         returns_heading=RETURNS_HEADING,
         entries=tuple(entries),
-        file_stem=f"{date.isoformat()}-{slug(paper.title)}",
+        file_stem=paper_stem(paper),
     )

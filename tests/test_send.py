@@ -1,0 +1,252 @@
+"""Sending the papers through a real SMTP server on loopback (aiosmtpd), and as drafts."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+import shutil
+import socket
+import ssl
+from pathlib import Path
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+from conftest import INPUTS, run_cli
+
+STEM = "2011-03-17-partnership-update-report"
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what arrives, and can refuse or fall over on cue."""
+
+    def __init__(self, refuse=(), drop_at: int | None = None):
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.refuse = set(refuse)
+        self.drop_at = drop_at
+        self.down = False
+
+    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802
+        if self.down:
+            return "421 4.3.0 Service not available"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.drop_at is not None and len(self.messages) + 1 == self.drop_at:
+            self.down = True
+            server.transport.close()  # the connection drops with the message unanswered
+            return "421 closing"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp():
+    """Start an SMTP server on loopback: smtp(handler, **controller_options) -> port."""
+    controllers = []
+
+    def start(handler, **options):
+        port = _free_port()
+        controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
+        controller.start()
+        controllers.append(controller)
+        return port
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
+@pytest.fixture
+def paper_round(round_dir, sample_build, tmp_path):
+    """Inputs whose mail settings a test writes, and an output folder holding the built paper."""
+    _, built = sample_build
+    output = tmp_path / "out"
+    output.mkdir()
+    for suffix in ("pdf", "docx"):
+        shutil.copy(built / f"{STEM}.{suffix}", output / f"{STEM}.{suffix}")
+    base = (round_dir / "paper.toml").read_text(encoding="utf-8").split("# How `make send`", 1)[0]
+
+    def configure(mail: str, recipients: list[tuple[str, str]]) -> tuple[Path, Path]:
+        people = "".join(f'\n[[recipient]]\nname = "{n}"\nemail = "{e}"\n' for n, e in recipients)
+        (round_dir / "paper.toml").write_text(base + "\n" + mail + "\n" + people, encoding="utf-8")
+        return round_dir, output
+
+    return configure
+
+
+PEOPLE = [("Cllr Ann Able", "ann@example.org"), ("Cllr Ben Best", "ben@example.org"), ("Clerk", "clerk@example.org")]
+
+
+def send(inputs: Path, output: Path, *extra: str, env: dict | None = None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "send", "--inputs", str(inputs), "--output", str(output), *extra],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _pdf_attachment(message) -> bytes:
+    (part,) = [p for p in message.iter_attachments() if p.get_filename().endswith(".pdf")]
+    return part.get_content()
+
+
+def _smtp(port: int, security: str = "none", extra: str = "") -> str:
+    return f'[mail]\nfrom = "Claire Moore <claire@example.org>"\n[mail.smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "{security}"\n{extra}'
+
+
+def test_drafts_without_smtp(paper_round):
+    inputs, output = paper_round('[mail]\nfrom = "Claire Moore <claire@example.org>"', PEOPLE)
+    result = send(inputs, output)
+    assert result.returncode == 0, result.stderr
+    drafts = sorted((output / "outbox").glob("*.eml"))
+    assert [d.name for d in drafts] == ["clerk.eml", "cllr-ann-able.eml", "cllr-ben-best.eml"]
+    message = email.message_from_bytes(drafts[1].read_bytes(), policy=email.policy.default)
+    assert message["To"] == "Cllr Ann Able <ann@example.org>" and message["X-Unsent"] == "1"
+    assert message["Subject"] == "Partnership update report – Strategy and Partnerships Scrutiny Committee, 17 March 2011"
+    assert "Dear Cllr Ann Able," in message.get_body(("plain",)).get_content()
+    assert _pdf_attachment(message) == (output / f"{STEM}.pdf").read_bytes()
+    assert not (output / "outbox" / "sent.log").exists()
+
+
+def test_dry_run_does_nothing(paper_round):
+    inputs, output = paper_round('[mail]\nfrom = "C <c@example.org>"', PEOPLE)
+    result = send(inputs, output, "--dry-run")
+    assert result.returncode == 0
+    assert result.stdout.count("would write a draft: ") == 3
+    assert not (output / "outbox").exists()
+
+
+def test_sends_each_recipient_the_pdf_once(paper_round, smtp):
+    mailbox = Mailbox()
+    inputs, output = paper_round(_smtp(smtp(mailbox)), PEOPLE)
+    result = send(inputs, output, "--smtp")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [rcpts for rcpts, _ in mailbox.messages] == [["ann@example.org"], ["ben@example.org"], ["clerk@example.org"]]
+    pdf = (output / f"{STEM}.pdf").read_bytes()
+    for _, message in mailbox.messages:
+        assert message["Subject"].startswith("Partnership update report")
+        assert _pdf_attachment(message) == pdf
+    assert len((output / "outbox" / "sent.log").read_text().splitlines()) == 3
+
+    again = send(inputs, output, "--smtp")
+    assert again.returncode == 0 and len(mailbox.messages) == 3
+    assert again.stdout.count("Already sent to") == 3
+    resent = send(inputs, output, "--smtp", "--resend")
+    assert resent.returncode == 0 and len(mailbox.messages) == 6
+
+
+def test_one_message_to_the_whole_list(paper_round, smtp):
+    mailbox = Mailbox()
+    inputs, output = paper_round(_smtp(smtp(mailbox)).replace("[mail.smtp]", "per_recipient = false\n[mail.smtp]"), PEOPLE)
+    assert send(inputs, output, "--smtp").returncode == 0
+    ((rcpts, message),) = mailbox.messages
+    assert rcpts == [e for _, e in PEOPLE]
+    assert "Dear colleagues," in message.get_body(("plain",)).get_content()
+
+
+def test_starttls_with_a_self_signed_certificate_and_a_login(paper_round, smtp, tmp_path):
+    ca = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(server_context)
+    cafile = tmp_path / "council-ca.pem"
+    ca.cert_pem.write_to_path(str(cafile))
+    logins = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        # handled=False: aiosmtpd then answers 535 itself (its default assumes we did).
+        return AuthResult(success=auth_data.password == b"s3cret", handled=False)
+
+    mailbox = Mailbox()
+    port = smtp(mailbox, tls_context=server_context, require_starttls=True,
+                authenticator=authenticator, auth_required=True)
+    config = _smtp(port, "starttls", f'username = "claire"\ncafile = "{cafile.as_posix()}"\n')
+    inputs, output = paper_round(config, PEOPLE[:1])
+
+    refused = send(inputs, output, "--smtp", env={"PAPERS_SMTP_PASSWORD": "wrong"})
+    assert refused.returncode == 1 and "refused the login" in refused.stdout and not mailbox.messages
+    result = send(inputs, output, "--smtp", env={"PAPERS_SMTP_PASSWORD": "s3cret"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert logins[-1] == (b"claire", b"s3cret") and len(mailbox.messages) == 1
+
+    untrusted = _smtp(port, "starttls", 'username = "claire"\n')
+    inputs, output = paper_round(untrusted, PEOPLE[1:2])
+    failed = send(inputs, output, "--smtp", env={"PAPERS_SMTP_PASSWORD": "s3cret"})
+    assert failed.returncode == 1 and "secure connection failed" in failed.stdout
+
+
+def test_a_refused_recipient_does_not_stop_the_others(paper_round, smtp):
+    mailbox = Mailbox(refuse={"ben@example.org"})
+    inputs, output = paper_round(_smtp(smtp(mailbox)), PEOPLE)
+    result = send(inputs, output, "--smtp")
+    assert result.returncode == 1
+    assert [r for r, _ in mailbox.messages] == [["ann@example.org"], ["clerk@example.org"]]
+    assert "Not sent to 1:\n  Cllr Ben Best <ben@example.org>: the server refused the address (550" in result.stdout
+    assert "ben@" not in (output / "outbox" / "sent.log").read_text()
+
+
+def test_a_dropped_connection_then_a_rerun_sends_only_the_rest(paper_round, smtp):
+    people = PEOPLE + [("Dee", "dee@example.org"), ("Eve", "eve@example.org")]
+    mailbox = Mailbox(drop_at=3)
+    inputs, output = paper_round(_smtp(smtp(mailbox)), people)
+    first = send(inputs, output, "--smtp")
+    assert first.returncode == 1
+    assert [r for r, _ in mailbox.messages] == [["ann@example.org"], ["ben@example.org"]]
+    assert "Not sent to 3:" in first.stdout and "closed the connection" in first.stdout
+
+    mailbox.down, mailbox.drop_at = False, None
+    second = send(inputs, output, "--smtp")
+    assert second.returncode == 0, second.stdout
+    assert [r for r, _ in mailbox.messages[2:]] == [["clerk@example.org"], ["dee@example.org"], ["eve@example.org"]]
+    assert second.stdout.count("Already sent to") == 2
+
+
+def test_a_malformed_address_is_named_and_the_rest_are_sent(paper_round, smtp):
+    mailbox = Mailbox()
+    people = [PEOPLE[0], ("Cllr Typo", "typo@example"), PEOPLE[2]]
+    inputs, output = paper_round(_smtp(smtp(mailbox)), people)
+    result = send(inputs, output, "--smtp")
+    assert result.returncode == 1
+    assert "recipient 2 (Cllr Typo): 'typo@example' is not an email address" in result.stdout + result.stderr
+    assert len(mailbox.messages) == 2
+
+
+def test_large_attachments_are_warned_about(paper_round):
+    inputs, output = paper_round('[mail]\nfrom = "C <c@example.org>"\nattach_docx = true', PEOPLE[:1])
+    (output / f"{STEM}.docx").write_bytes(b"\0" * (10 * 1024 * 1024 + 1))
+    result = send(inputs, output, "--dry-run")
+    assert "the attachments come to 10.1 MB" in result.stderr
+    assert f"Attachments: {STEM}.pdf, {STEM}.docx" in result.stdout
+
+
+def test_no_password_and_no_terminal_is_a_clear_error(paper_round, smtp):
+    inputs, output = paper_round(_smtp(smtp(Mailbox()), extra='username = "claire"\n'), PEOPLE[:1])
+    result = send(inputs, output, "--smtp", env={"PAPERS_SMTP_PASSWORD": ""})
+    assert result.returncode == 2 and "PAPERS_SMTP_PASSWORD" in result.stderr
+
+
+def test_nothing_to_send_before_the_papers_are_built(paper_round, tmp_path):
+    inputs, _ = paper_round('[mail]\nfrom = "C <c@example.org>"', PEOPLE)
+    result = send(inputs, tmp_path / "empty")
+    assert result.returncode == 2 and "Run `make papers` first" in result.stderr
