@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers check forms send test word-template sample-inputs clean
+.PHONY: papers check forms send test bench word-template sample-inputs clean
 
 papers: $(STAMP)
 	$(BIN)/python -m pipeline papers --inputs $(INPUTS) --output $(OUTPUT)
@@ -33,6 +33,10 @@ $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $@
+
+# Speed and memory on rounds of 12, 120 and 480 returns, against LibreOffice.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py --output $(OUTPUT)/bench
 
 # Maintainers only: regenerate committed sources from their scripts.
 word-template: $(STAMP)

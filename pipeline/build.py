@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import multiprocessing
 import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.cache import Cache, python_is_forking_safe
 from pipeline.collate import collate
 from pipeline.config import load_config
 from pipeline.filenames import write_atomic
@@ -23,19 +27,21 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 @dataclass
 class Build:
-    """What a run produced: the round, and the files written."""
+    """What a run produced: the round, and the papers (written anew, or already current)."""
 
     round: Round
     written: list[Path] = field(default_factory=list)
+    rebuilt: bool = True
 
 
-def read_round(inputs: Path) -> Round:
+def read_round(inputs: Path, cache: Cache | None = None) -> Round:
     """Read the configuration and every return in ``inputs`` into a Round."""
     config = load_config(inputs)
     returns: list[Return] = []
     problems: list[Problem] = []
+    questions = config.paper.questions
     for path in find_returns(inputs):
-        ret, found = read_return(path, config.paper.questions)
+        ret, found = cache.read_return(path, questions, read_return) if cache else read_return(path, questions)
         problems.extend(found)
         if ret is not None:
             returns.append(ret)
@@ -50,28 +56,51 @@ def document_date(meeting_date: dt.date) -> dt.datetime:
     return dt.datetime.combine(meeting_date, dt.time(12))
 
 
-def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES) -> Build:
-    """Build the papers for the round in ``inputs`` into ``output``."""
-    round_ = read_round(inputs)
-    view = build_view(round_)
-    when = document_date(round_.paper.meeting_date)
-    docx = render_docx(view, templates, when)
-    html = render_html(view, templates, created=when)
-    pdf = render_pdf(
-        render_html(view, templates, created=when, stylesheets=PDF_STYLESHEETS),
-        templates,
-        title=view.title,
-        subject=f"{view.committee}, {view.meeting_date}",
-        when=when,
-    )
-    files = {
+@contextlib.contextmanager
+def _second_process():
+    """A worker process for work that can run beside the PDF's layout, where forking is safe."""
+    if not python_is_forking_safe() or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        yield pool
+
+
+def render_files(view, summary: str, templates: Path, when: dt.datetime) -> dict[str, bytes]:
+    """Every output of the paper by name: Word (in a second process), HTML, PDF, check."""
+    with _second_process() as pool:
+        word = pool.submit(render_docx, view, templates, when) if pool else None
+        html = render_html(view, templates, created=when)
+        pdf = render_pdf(
+            render_html(view, templates, created=when, stylesheets=PDF_STYLESHEETS),
+            templates,
+            title=view.title,
+            subject=f"{view.committee}, {view.meeting_date}",
+            when=when,
+        )
+        docx = word.result() if word else render_docx(view, templates, when)
+    return {
         f"{view.file_stem}.docx": docx,
         f"{view.file_stem}.pdf": pdf,
         f"{view.file_stem}.html": html.encode("utf-8"),
-        f"{view.file_stem}-check.txt": summary_text(round_).encode("utf-8"),
+        f"{view.file_stem}-check.txt": summary.encode("utf-8"),
     }
-    written = []
+
+
+def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES) -> Build:
+    """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
+    cache = Cache(output, templates)
+    round_ = read_round(inputs, cache)
+    cache.prune()
+    view = build_view(round_)
+    summary = summary_text(round_)
+    when = document_date(round_.paper.meeting_date)
+    names = [f"{view.file_stem}{suffix}" for suffix in (".docx", ".pdf", ".html", "-check.txt")]
+    key = cache.render_key(view, summary, when)
+    if cache.outputs_current(key, [output / name for name in names]):
+        return Build(round_, [output / name for name in names], rebuilt=False)
+    files = render_files(view, summary, templates, when)
     for name, data in files.items():
         write_atomic(output / name, data)
-        written.append(output / name)
-    return Build(round_, written)
+    cache.record(key, files)
+    return Build(round_, [output / name for name in files])

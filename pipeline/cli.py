@@ -78,7 +78,7 @@ def papers(inputs: Path, output: Path) -> None:
         click.echo(line)
     click.echo("")
     for path in build.written:
-        click.echo(f"Wrote {path}")
+        click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
     sys.exit(_status(build.round))
 
 

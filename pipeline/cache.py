@@ -1,0 +1,120 @@
+"""What the last builds already did, kept in output/.cache so a rebuild does only what changed.
+
+Everything is content-addressed: an intake result by the workbook's bytes, name and time,
+the questions, and papers' own code; the papers by everything the renderers receive plus
+the templates and code. A changed return, template, setting or version changes the key,
+so nothing stale can be served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import platform
+import sys
+from importlib import metadata
+from pathlib import Path
+
+from pipeline.filenames import write_atomic
+from pipeline.model import Problem, Return
+
+CACHE_DIR = ".cache"
+PACKAGE = Path(__file__).resolve().parent
+_LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "jinja2", "markdown-it-py")
+
+
+def _hash_files(digest, root: Path) -> None:
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+
+
+def code_fingerprint(package: Path = PACKAGE) -> str:
+    """papers' code, the Python and library versions it runs on: what makes a result valid."""
+    digest = hashlib.sha256(platform.python_version().encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?".encode())
+    _hash_files(digest, package)
+    return digest.hexdigest()
+
+
+class Cache:
+    """The intake results and the last build's outputs, under ``output/.cache``."""
+
+    def __init__(self, output: Path, templates: Path, code: str | None = None):
+        self.root = output / CACHE_DIR
+        self.code = code or code_fingerprint()
+        digest = hashlib.sha256(self.code.encode())
+        _hash_files(digest, templates)
+        self.templates_and_code = digest.hexdigest()
+        self.used: set[str] = set()
+
+    # --- intake ------------------------------------------------------------------------
+
+    def _intake_key(self, path: Path, questions: tuple[str, ...]) -> str:
+        stat = path.stat()
+        digest = hashlib.sha256(self.code.encode())
+        digest.update(f"{path.name}\0{stat.st_mtime_ns}\0".encode("utf-8"))
+        digest.update("\0".join(questions).encode("utf-8"))
+        digest.update(path.read_bytes())
+        return digest.hexdigest()
+
+    def read_return(self, path: Path, questions: tuple[str, ...], read) -> tuple[Return | None, list[Problem]]:
+        """``read(path, questions)``'s result, from the cache when the file is unchanged."""
+        key = self._intake_key(path, questions)
+        self.used.add(key)
+        entry = self.root / "intake" / f"{key}.pickle"
+        if entry.is_file():
+            try:
+                return pickle.loads(entry.read_bytes())
+            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                pass  # a damaged entry is read again from the workbook
+        result = read(path, questions)
+        write_atomic(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        return result
+
+    def prune(self) -> None:
+        """Forget intake results no longer in the inputs folder."""
+        folder = self.root / "intake"
+        if folder.is_dir():
+            for entry in folder.glob("*.pickle"):
+                if entry.stem not in self.used:
+                    entry.unlink(missing_ok=True)
+
+    # --- outputs -----------------------------------------------------------------------
+
+    def render_key(self, *parts: object) -> str:
+        """The key of a build: what the renderers get, with the templates and code."""
+        digest = hashlib.sha256(self.templates_and_code.encode())
+        for part in parts:
+            digest.update(pickle.dumps(part, protocol=4))
+        return digest.hexdigest()
+
+    def outputs_current(self, key: str, files: list[Path]) -> bool:
+        """Whether ``files`` are exactly what the build with ``key`` wrote."""
+        manifest = self.root / "manifest.json"
+        try:
+            recorded = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        if recorded.get("key") != key or sorted(recorded.get("files", {})) != sorted(p.name for p in files):
+            return False
+        for path in files:
+            try:
+                if hashlib.sha256(path.read_bytes()).hexdigest() != recorded["files"][path.name]:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def record(self, key: str, files: dict[str, bytes]) -> None:
+        manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
+        write_atomic(self.root / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+
+
+def python_is_forking_safe() -> bool:
+    """Whether rendering may fork a second process (Linux; fork is unsafe on macOS)."""
+    return sys.platform.startswith("linux")

@@ -1,0 +1,113 @@
+"""Incremental builds: only what changed is redone, and nothing stale is ever served."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from pipeline.build import TEMPLATES, build_papers
+from pipeline.cache import PACKAGE, Cache, code_fingerprint
+
+STEM = "2011-03-17-partnership-update-report"
+SUFFIXES = (".docx", ".pdf", ".html", "-check.txt")
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {s: (folder / f"{STEM}{s}").read_bytes() for s in SUFFIXES}
+
+
+def test_nothing_changed_reuses_the_papers_untouched(round_dir, tmp_path):
+    output = tmp_path / "out"
+    assert build_papers(round_dir, output).rebuilt
+    before = {s: (output / f"{STEM}{s}").stat().st_mtime_ns for s in SUFFIXES}
+    again = build_papers(round_dir, output)
+    assert not again.rebuilt
+    assert {s: (output / f"{STEM}{s}").stat().st_mtime_ns for s in SUFFIXES} == before
+
+
+def test_one_changed_return_rebuilds_exactly_as_a_clean_build(round_dir, tmp_path):
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    first = outputs(output)
+    path = round_dir / "Vale Partnership.xlsx"
+    book = load_workbook(path, rich_text=True)
+    book["Return"]["B10"] = "Cllr Jane Newchair"
+    book.save(path)
+
+    rebuilt = build_papers(round_dir, output)
+    assert rebuilt.rebuilt
+    assert b"Cllr Jane Newchair" in outputs(output)[".html"]
+    clean = tmp_path / "clean"
+    build_papers(round_dir, clean)
+    assert outputs(output) == outputs(clean)
+    assert outputs(output)[".pdf"] != first[".pdf"]
+
+
+def test_a_changed_setting_rebuilds(round_dir, tmp_path):
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    paper = round_dir / "paper.toml"
+    paper.write_text(paper.read_text().replace('title = "Partnership update report"', 'title = "Partnership update report"\nagenda_item = "7"'))
+    assert build_papers(round_dir, output).rebuilt
+    assert b"Agenda item 7" in outputs(output)[".html"]
+
+
+def test_a_changed_template_rebuilds(round_dir, tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    output = tmp_path / "out"
+    build_papers(round_dir, output, templates)
+    css = templates / "report.css"
+    css.write_text(css.read_text().replace("#dde4ee", "#ffe4b5"))
+    assert build_papers(round_dir, output, templates).rebuilt
+    assert b"#ffe4b5" in outputs(output)[".html"]
+
+
+def test_a_changed_version_of_papers_invalidates_everything(round_dir, tmp_path):
+    package = tmp_path / "pipeline"
+    shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = code_fingerprint(package)
+    (package / "collate.py").write_text((package / "collate.py").read_text() + "\n# a change\n")
+    assert code_fingerprint(package) != before
+
+    # The key of the same round under the changed code is not the one the outputs were
+    # built with, so they are not taken as current.
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    files = [output / f"{STEM}{s}" for s in SUFFIXES]
+    current, newer = Cache(output, TEMPLATES), Cache(output, TEMPLATES, code=code_fingerprint(package))
+    assert newer.render_key("same round") != current.render_key("same round")
+    assert not newer.outputs_current(newer.render_key("same round"), files)
+
+
+def test_a_damaged_or_missing_output_is_rebuilt(round_dir, tmp_path):
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    clean = outputs(output)
+    (output / f"{STEM}.pdf").write_bytes(b"%PDF-1.7 truncated")
+    assert build_papers(round_dir, output).rebuilt
+    (output / f"{STEM}.docx").unlink()
+    assert build_papers(round_dir, output).rebuilt
+    assert outputs(output) == clean
+
+
+def test_a_damaged_intake_entry_is_read_again(round_dir, tmp_path):
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    clean = outputs(output)
+    for entry in (output / ".cache" / "intake").glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    (output / ".cache" / "manifest.json").unlink()
+    assert build_papers(round_dir, output).rebuilt
+    assert outputs(output) == clean
+
+
+def test_entries_for_returns_taken_away_are_pruned(round_dir, tmp_path):
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    assert len(list((output / ".cache" / "intake").glob("*.pickle"))) == 12
+    (round_dir / "OSP.xlsx").unlink()
+    build_papers(round_dir, output)
+    assert len(list((output / ".cache" / "intake").glob("*.pickle"))) == 11
