@@ -16,11 +16,8 @@ from pipeline.config import load_config
 from pipeline.filenames import write_atomic
 from pipeline.intake import find_returns, read_return
 from pipeline.model import Problem, Return, Round
-from pipeline.render.html import PDF_STYLESHEETS, render_html
-from pipeline.render.pdf import render_pdf
-from pipeline.render.view import build_view
-from pipeline.render.word import render_docx
 from pipeline.render.summary import summary_text
+from pipeline.render.view import build_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -68,6 +65,11 @@ def _second_process():
 
 def render_files(view, summary: str, templates: Path, when: dt.datetime) -> dict[str, bytes]:
     """Every output of the paper by name: Word (in a second process), HTML, PDF, check."""
+    # Imported here, not at the top: an up-to-date rebuild renders nothing.
+    from pipeline.render.html import PDF_STYLESHEETS, render_html
+    from pipeline.render.pdf import render_pdf
+    from pipeline.render.word import render_docx
+
     with _second_process() as pool:
         word = pool.submit(render_docx, view, templates, when) if pool else None
         html = render_html(view, templates, created=when)

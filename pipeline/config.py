@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.filenames import slug
-from pipeline.intake.text import clean
+from pipeline.text import clean
 from pipeline.model import Kind, Mail, Officer, Paper, Partnership, Problem, Recipient, Severity, Smtp, Source
 from pipeline.prose import read_report
 

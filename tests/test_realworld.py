@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from pipeline.intake.workbook import SPREADSHEET_SUFFIXES
+from pipeline.intake.files import SPREADSHEET_SUFFIXES
 
 REALWORLD = ROOT.parent / "shared" / "realworld-spreadsheets"
 STEM = "2011-03-17-partnership-update-report"

@@ -10,7 +10,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.model import Run
-from pipeline.intake.text import clean
+from pipeline.text import clean
 from pipeline.model import Run
 from pipeline.vocabulary import MARKER_KEYS, MARKER_SHEET, label_key, question_index
 

@@ -25,8 +25,6 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 _ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
 
-SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods"}
-OPENPYXL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 
 
 @dataclass

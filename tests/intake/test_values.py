@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.intake.contacts import parse_contact
 from pipeline.intake.dates import parse_date
-from pipeline.intake.text import clean
+from pipeline.text import clean
 from pipeline.model import CompletionDate
 
 

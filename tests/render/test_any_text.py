@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.build import TEMPLATES
 from pipeline.intake.answers import BULLET_GLYPHS
-from pipeline.intake.text import clean
+from pipeline.text import clean
 from pipeline.render.html import render_html
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
