@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import resource
 import shutil
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import re
 import shutil
 import socket
 import ssl
@@ -14,7 +13,6 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import INPUTS, run_cli
 
 STEM = "2011-03-17-partnership-update-report"
 

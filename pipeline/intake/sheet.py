@@ -6,12 +6,11 @@ from dataclasses import dataclass
 
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from pipeline.intake.workbook import Opened
 from pipeline.model import Run
 from pipeline.text import clean
-from pipeline.model import Run
 from pipeline.vocabulary import MARKER_KEYS, MARKER_SHEET, label_key, question_index
 
 # A return form is a few dozen rows; read no further, whatever the sheet declares.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import zlib
 from html.parser import HTMLParser
 
 import pytest

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 from pipeline.build import TEMPLATES
 from pipeline.intake.answers import parse_text
