@@ -126,6 +126,8 @@ def render_html(
         author=view.contact_lines[0] if view.contact_lines else "papers",
         created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
         stylesheet_hrefs=stylesheets,
-        stylesheet="" if stylesheets else (templates / STYLESHEET).read_text(encoding="utf-8"),
+        # The project's own stylesheet, inlined as written: escaping it would turn its
+        # quotes into entities, which a browser's CSS parser does not read.
+        stylesheet=Markup("" if stylesheets else (templates / STYLESHEET).read_text(encoding="utf-8")),
     )
     return _environment(templates).get_template(TEMPLATE).render(context)

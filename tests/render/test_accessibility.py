@@ -169,6 +169,9 @@ def test_html_is_self_contained_and_semantic(outputs):
     assert [t for t, _ in tags if t in ("h1", "h2", "h3")].count("h1") == 1
     assert not [t for t, a in tags if t in ("link", "script", "img", "iframe")]
     assert "url(" not in text
+    # The stylesheet is inlined as written (escaped quotes would void its declarations).
+    stylesheet = (INPUTS.parent / "templates" / "report.css").read_text(encoding="utf-8")
+    assert stylesheet in text and "&#34;" not in text.split("</style>")[0]
     row_headers = [a for t, a in tags if t == "th"]
     assert row_headers and all(a.get("scope") == "row" for a in row_headers)
     ids = {a["id"] for a in row_headers if "id" in a}
