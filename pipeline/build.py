@@ -6,11 +6,12 @@ import contextlib
 import datetime as dt
 import multiprocessing
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.cache import Cache, python_is_forking_safe
+from pipeline.cache import Cache
 from pipeline.collate import collate
 from pipeline.config import load_config
 from pipeline.filenames import write_atomic
@@ -56,7 +57,8 @@ def document_date(meeting_date: dt.date) -> dt.datetime:
 @contextlib.contextmanager
 def _second_process():
     """A worker process for work that can run beside the PDF's layout, where forking is safe."""
-    if not python_is_forking_safe() or (os.cpu_count() or 1) < 2:
+    # Fork only on Linux (it is unsafe on macOS), and only with a second core to use.
+    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
         yield None
         return
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:

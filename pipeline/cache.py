@@ -12,7 +12,6 @@ import hashlib
 import json
 import pickle
 import platform
-import sys
 from importlib import metadata
 from pathlib import Path
 
@@ -113,8 +112,3 @@ class Cache:
     def record(self, key: str, files: dict[str, bytes]) -> None:
         manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
         write_atomic(self.root / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
-
-
-def python_is_forking_safe() -> bool:
-    """Whether rendering may fork a second process (Linux; fork is unsafe on macOS)."""
-    return sys.platform.startswith("linux")

@@ -141,7 +141,7 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     from pipeline.send import LARGE_ATTACHMENTS, SentLog, compose, deliver, paper_digest, write_drafts
 
     paper, _ = _guard(lambda: load_paper(inputs))
-    mail = _guard(lambda: load_mail(inputs))
+    mail = _guard(lambda: load_mail(inputs, paper))
     stem = paper_stem(paper)
     attachments = [output / f"{stem}.pdf"] + ([output / f"{stem}.docx"] if mail.attach_docx else [])
     missing = [p.name for p in attachments if not p.is_file()]

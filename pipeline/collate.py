@@ -27,7 +27,9 @@ def name_keys(name: str) -> set[str]:
     return keys
 
 
+@functools.lru_cache(maxsize=4)
 def _index(registry: tuple[Partnership, ...]) -> dict[str, Partnership]:
+    """Every folded spelling of every partnership, built once per registry (not per return)."""
     index: dict[str, Partnership] = {}
     for partnership in registry:
         for spelling in (partnership.name, partnership.short_name, *partnership.aliases):

@@ -194,8 +194,8 @@ def is_address(text: str) -> bool:
     return bool(_ADDRESS.match(text))
 
 
-def load_mail(inputs: Path) -> Mail:
-    """How to send the papers, from paper.toml's [mail] and [[recipient]] entries."""
+def load_mail(inputs: Path, paper: Paper) -> Mail:
+    """How to send ``paper``, from paper.toml's [mail] and [[recipient]] entries."""
     settings = _load_toml(inputs / PAPER_FILE)
     mail = settings.get("mail", {})
     if not isinstance(mail, dict):
@@ -241,7 +241,6 @@ def load_mail(inputs: Path) -> Mail:
             continue
         recipients.append(Recipient(name, email, clean(str(entry.get("role", "")))[0].strip()))
 
-    paper, _ = load_paper(inputs)
     sender = str(mail["from"]).strip() or (
         Recipient(paper.contact.name, paper.contact.email).address if paper.contact and paper.contact.email else ""
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from email.utils import formataddr
+
+from pipeline.vocabulary import LABELS
 from enum import Enum
 
 
@@ -155,14 +157,7 @@ class Return:
     ``mandatory_fields`` names what a return must carry; ``missing`` is computed from it.
     """
 
-    mandatory_fields = (
-        "partnership",
-        "completed",
-        "contact_officer",
-        "contact_details",
-        "chair",
-        "cabinet_member",
-    )
+    mandatory_fields = tuple(label.key for label in LABELS)
 
     file: str
     sheet: str

@@ -12,6 +12,7 @@ from pipeline.intake.workbook import Refusal, open_workbook
 from pipeline.model import Answer, Problem, Return, Severity, Source, Value
 from pipeline.vocabulary import LABEL_BY_KEY
 
+
 def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, list[Problem]]:
     """The return in the workbook at ``path``, and every problem found reading it."""
     name = path.name
@@ -70,7 +71,8 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
         form_partnership=marker.get("partnership", ""),
         form_round=marker.get("round", ""),
     )
-    for key, label in LABEL_BY_KEY.items():
+    for key in Return.mandatory_fields:
+        label = LABEL_BY_KEY[key]
         if key not in layout.values:
             problems.append(
                 Problem(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -106,7 +106,7 @@ def render_html(
 ) -> str:
     """The paper as one HTML page: self-contained with the stylesheet inlined, or linking
     ``stylesheets`` (in the templates folder), as the PDF does."""
-    context = asdict(view)
+    context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
     number = 1
     sections = []
     for section in view.sections:
@@ -118,7 +118,7 @@ def render_html(
         closing=nodes(view.closing),
         entries=[
             {
-                **asdict(e),
+                **vars(e),
                 "questions": [{"text": q.text, "nodes": nodes(q.blocks)} for q in e.questions],
             }
             for e in view.entries

@@ -6,7 +6,6 @@ import copy
 import datetime as dt
 import io
 import zipfile
-from dataclasses import asdict
 from pathlib import Path
 
 from docx.oxml import parse_xml
@@ -73,7 +72,7 @@ class _Rich:
 
 
 def _context(view: PaperView, rich: _Rich) -> dict:
-    context = asdict(view)
+    context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
     # The order here is the document's order, which _restart_numbering relies on.
     context["sections"] = [
         {"heading": s.heading, "blocks": rich.items(s.blocks, numbered_paragraphs=True)}
