@@ -20,7 +20,7 @@ from pipeline.model import Problem, Return
 
 CACHE_DIR = ".cache"
 PACKAGE = Path(__file__).resolve().parent
-_LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "jinja2", "markdown-it-py")
+_LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py")
 
 
 def _hash_files(digest, root: Path) -> None:

@@ -28,31 +28,37 @@ def name_keys(name: str) -> set[str]:
 
 
 @functools.lru_cache(maxsize=4)
-def _index(registry: tuple[Partnership, ...]) -> dict[str, Partnership]:
-    """Every folded spelling of every partnership, built once per registry (not per return)."""
-    index: dict[str, Partnership] = {}
-    for partnership in registry:
+def _positions(registry: tuple[Partnership, ...]) -> dict[str, int]:
+    """Every folded spelling of every partnership, and its place in the registry.
+
+    Built once per registry, not per return. Places, not the partnerships: the cache
+    hands this to any registry equal to the first, whose partnerships are equal but not
+    the same objects, and callers compare partnerships by identity.
+    """
+    index: dict[str, int] = {}
+    for position, partnership in enumerate(registry):
         for spelling in (partnership.name, partnership.short_name, *partnership.aliases):
             for key in name_keys(spelling) if spelling else ():
-                index.setdefault(key, partnership)
+                index.setdefault(key, position)
     return index
 
 
 def match(name: str, registry: tuple[Partnership, ...]) -> tuple[Partnership | None, bool]:
     """The registry partnership a return's name means, and whether the match is exact."""
-    index = _index(registry)
+    positions = _positions(registry)
     keys = name_keys(name)
     for key in sorted(keys, key=len, reverse=True):
-        if key in index:
-            return index[key], True
+        if key in positions:
+            return registry[positions[key]], True
     scored = sorted(
-        ((difflib.SequenceMatcher(None, key, known).ratio(), known) for key in keys for known in index),
+        ((difflib.SequenceMatcher(None, key, known).ratio(), known) for key in keys for known in positions),
         reverse=True,
     )
     if scored and scored[0][0] >= LOOSE_CUTOFF:
-        runner_up = next((score for score, known in scored[1:] if index[known] is not index[scored[0][1]]), 0.0)
+        best = positions[scored[0][1]]
+        runner_up = next((score for score, known in scored[1:] if positions[known] != best), 0.0)
         if scored[0][0] - runner_up >= LOOSE_MARGIN:
-            return index[scored[0][1]], False
+            return registry[best], False
     return None, False
 
 

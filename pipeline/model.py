@@ -80,12 +80,25 @@ class NumberFormat(str, Enum):
     UPPER_ROMAN = "upper-roman"
 
 
+class Delimiter(str, Enum):
+    """What stands around a list number as the officer typed it: ``1.``, ``1)`` or ``(1)``."""
+
+    PERIOD = "period"
+    PAREN = "paren"
+    PARENS = "parens"
+
+    def around(self, number: str) -> str:
+        """``number`` with this delimiter: ``a`` becomes ``a.``, ``a)`` or ``(a)``."""
+        return {"period": f"{number}.", "paren": f"{number})", "parens": f"({number})"}[self.value]
+
+
 @dataclass(frozen=True)
 class Block:
     """A paragraph or list item: runs of text, with a list kind and nesting level.
 
     ``start`` is the first number of a numbered list and is set only on a list's first
-    item; ``level`` is 0 for a paragraph or a top-level item.
+    item; ``level`` is 0 for a paragraph or a top-level item. A numbered item's
+    ``delimiter`` is its list's, as the list's first item was typed.
     """
 
     kind: BlockKind
@@ -93,6 +106,7 @@ class Block:
     level: int = 0
     number_format: NumberFormat | None = None
     start: int | None = None
+    delimiter: Delimiter | None = None
 
     @property
     def text(self) -> str:

@@ -79,6 +79,12 @@ def _styles(document) -> None:
         style.paragraph_format.space_after = Pt(6)
         style.paragraph_format.keep_with_next = True
 
+    # No style of the template sets text under 9 pt, the smallest Word's checker accepts
+    # (python-docx's default template has two at 8 pt).
+    for style in styles.element.findall(qn("w:style")):
+        for size in style.iter(qn("w:sz")):
+            size.set(qn("w:val"), str(max(18, int(size.get(qn("w:val"))))))
+
     numbered = styles.add_style("Numbered Paragraph", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
     numbered.base_style = normal
     numbered.quick_style = True
@@ -91,14 +97,26 @@ def _styles(document) -> None:
     for name in ("List Bullet", "List Bullet 2", "List Bullet 3", "List Number", "List Number 2", "List Number 3"):
         styles[name].paragraph_format.space_after = Pt(3)
 
+    normal.paragraph_format.widow_control = True  # no lone first or last line on a page
+
+    # Label and value rows keep with the next row, so the label block stays on one page.
     label = styles.add_style("Table Label", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
     label.base_style = normal
     label.font.bold = True
     label.paragraph_format.space_after = Pt(3)
+    label.paragraph_format.keep_with_next = True
+    value = styles.add_style("Table Value", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    value.base_style = normal
+    value.paragraph_format.space_after = Pt(3)
+    value.paragraph_format.keep_with_next = True
     question = styles.add_style("Table Question", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
     question.base_style = normal
     question.font.bold = True
     question.paragraph_format.keep_with_next = True
+    answer_label = styles.add_style("Table Answer Label", docx.enum.style.WD_STYLE_TYPE.PARAGRAPH)
+    answer_label.base_style = normal
+    answer_label.font.bold = True
+    answer_label.paragraph_format.space_after = Pt(3)
     question.paragraph_format.space_after = Pt(3)
 
 
@@ -126,17 +144,21 @@ def _numbering(document) -> None:
 
 
 def _bullet_glyphs(document) -> None:
-    """Sub-points look like sub-points: o under the bullet, then a square, as Word does."""
+    """Bullets • ◦ ▪ by level, drawn in the document's own font, as the PDF and web page draw them.
+
+    Word's defaults take them from Symbol, Courier New and Wingdings, which a reader may
+    not have (LibreOffice shows Courier's "o").
+    """
     numbering = document.part.numbering_part.element
-    for name, glyph, font in (("List Bullet 2", "o", "Courier New"), ("List Bullet 3", "\uf0a7", "Wingdings")):
+    for name, glyph in (("List Bullet", "\u2022"), ("List Bullet 2", "\u25e6"), ("List Bullet 3", "\u25aa")):
         num_id = document.styles[name].element.pPr.numPr.numId.val
         abstract_id = numbering.num_having_numId(num_id).abstractNumId.val
         abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == str(abstract_id))
         level = abstract.find(qn("w:lvl"))
         level.find(qn("w:lvlText")).set(qn("w:val"), glyph)
         fonts = level.find(qn("w:rPr")).find(qn("w:rFonts"))
-        fonts.set(qn("w:ascii"), font)
-        fonts.set(qn("w:hAnsi"), font)
+        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(attribute), FONT)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -192,21 +214,33 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{fill}"/>'))
 
 
+_NO_SPLIT = f'<w:cantSplit {nsdecls("w")}/>'
+_HEADER_ROW = f'<w:tblHeader {nsdecls("w")}/>'
+
+
+def _row_properties(row, *xml: str) -> None:
+    properties = row._tr.get_or_add_trPr()
+    for fragment in xml:
+        properties.append(parse_xml(fragment))
+
+
 def _label_row(document, row, label: str, value: str) -> None:
     label_cell, value_cell = row.cells
     label_cell.paragraphs[0].text = label
     label_cell.paragraphs[0].style = document.styles["Table Label"]
     _shade(label_cell, "DDE4EE")
     value_cell.paragraphs[0].text = value
+    value_cell.paragraphs[0].style = document.styles["Table Value"]
+    # A label row never splits across pages (Word would leave half a row and an empty
+    # bordered one behind).
+    _row_properties(row, _NO_SPLIT)
 
 
-def _return_table(document) -> None:
-    """One partnership's table: label/value rows, then each question over its answer."""
-    table = document.add_table(rows=8, cols=2)
-    table.style = document.styles["Table Grid"]
+def _grid(table, widths) -> None:
+    table.style = table.part.document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for column, width in zip(table.columns, (Cm(5.0), Cm(11.6))):
+    for column, width in zip(table.columns, widths):
         column.width = width  # the grid, which LibreOffice and Word lay out by
         for cell in column.cells:
             cell.width = width
@@ -215,21 +249,40 @@ def _return_table(document) -> None:
         f'<w:tblCellMar {nsdecls("w")}><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
         '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
     ))
+
+
+def _return_table(document) -> None:
+    """One partnership's return as one table on a regular grid, with no merged cell.
+
+    Label rows (label | value); then for each question a row "Question N | the question"
+    over a row "Answer | the answer". The left column holds every row's header. The
+    Partnership row heads the table and is repeated on every page the table runs onto.
+    """
+    table = document.add_table(rows=8, cols=2)
+    _grid(table, (Cm(4.8), Cm(11.8)))
     rows = table.rows
-    # The Partnership row is the table's header row: Word repeats it on every page the
-    # table runs onto, and accessibility checkers look for it.
     _label_row(document, rows[0], "{{ e.head.label }}", "{{r e.head.value }}")
-    rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+    _row_properties(rows[0], _HEADER_ROW)
     rows[1].cells[0].paragraphs[0].text = "{%tr for row in e.rows %}"
     _label_row(document, rows[2], "{{ row.label }}", "{{r row.value }}")
     rows[3].cells[0].paragraphs[0].text = "{%tr endfor %}"
     rows[4].cells[0].paragraphs[0].text = "{%tr for q in e.questions %}"
-    question = rows[5].cells[0].merge(rows[5].cells[1])
+    label, question = rows[5].cells
+    label.paragraphs[0].text = "Question {{ loop.index }}"
+    label.paragraphs[0].style = document.styles["Table Label"]
     question.paragraphs[0].text = "{{ q.text }}"
-    # Table Question keeps with next, so a question never ends a page without its answer.
     question.paragraphs[0].style = document.styles["Table Question"]
+    _shade(label, "DDE4EE")
     _shade(question, "DDE4EE")
-    answer = rows[6].cells[0].merge(rows[6].cells[1])
+    # A question's row never splits, and keeps with its answer's (Table Question keeps
+    # with next), so a question never ends a page without its answer.
+    _row_properties(rows[5], _NO_SPLIT)
+    label, answer = rows[6].cells
+    label.paragraphs[0].text = "Answer"
+    label.paragraphs[0].style = document.styles["Table Answer Label"]
+    _shade(label, "DDE4EE")
+    # An answer's row may split across pages (answers can be long); Word's widow control
+    # keeps at least two lines of the answer on each side of the break.
     _block_loop(answer, "q.blocks")
     # A new cell holds one empty paragraph; the loop's tags follow it. Drop it.
     empty = answer.paragraphs[0]

@@ -77,6 +77,7 @@ def pdf_pages(path: Path) -> list[str]:
 
 
 _RUNNING = re.compile(r"Page \d+ of \d+")
+_REPEATED_HEAD = re.compile(r"\A\s*Partnership (?!returns\n)[^\n]*\n")  # not the heading "Partnership returns"
 
 
 def pdf_text(path: Path, running_head: str = "") -> str:
@@ -86,10 +87,13 @@ def pdf_text(path: Path, running_head: str = "") -> str:
         # WeasyPrint breaks lines after a hyphen ("high-|tech"); the break is not a space.
         text = re.sub(r"-\n", "-", text)
         text = _RUNNING.sub(" ", text)
-        # List markers are drawn, not content, and pypdf returns them out of order.
-        text = re.sub("[•◦▪]", " ", text)
         if running_head:
             text = text.replace(running_head, " ")
+        # A page that continues a partnership's table opens on its repeated head row
+        # (an artifact, drawn again on each page); it is not the paper's text.
+        text = _REPEATED_HEAD.sub(" ", text, count=1)
+        # List markers are drawn, not content, and pypdf returns them out of order.
+        text = re.sub("[•◦▪]", " ", text)
         pages.append(text)
     return normalise(" ".join(pages))
 

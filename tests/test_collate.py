@@ -76,3 +76,16 @@ def test_unknown_partnership_is_an_error_naming_the_cell():
     (problem,) = round_.problems
     assert problem.severity is Severity.ERROR and problem.source.cell == "B1"
     assert "Parish Cluster Forum" in problem.message and "partnerships.toml" in problem.advice
+
+
+def test_a_registry_equal_to_an_earlier_one_matches_its_own_partnerships():
+    # The spelling index is cached per registry value; an equal registry read again (a
+    # second build in one process) must still get its own partnership objects back.
+    match("Vale Partnership", REGISTRY)
+    again = tuple(Partnership(p.id, p.name, p.kind, aliases=p.aliases) for p in REGISTRY)
+    assert again == REGISTRY and again[2] is not REGISTRY[2]
+    assert match("Vale Partnership", again)[0] is again[2]
+    form = ret("v.xlsx", "Vale Partnership")
+    form.form_partnership = "vale"
+    round_ = collate(PAPER, again, [form], [])
+    assert round_.problems == () and round_.entries[2].ret is form

@@ -219,7 +219,9 @@ def test_last_rounds_form_is_a_warning(filled, tmp_path):
     book[MARKER_SHEET]["B4"] = "2010-09-20"
     book.save(path)
     ret, _ = read_return(path, PAPER.questions)
-    (problem,) = collate(PAPER, REGISTRY, [ret], []).problems
+    problems = collate(PAPER, REGISTRY, [ret], []).problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    (problem,) = problems
     assert "2010-09-20" in problem.message and problem.source.file == "old.xlsx"
 
 

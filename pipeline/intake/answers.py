@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from pipeline.model import Block, BlockKind, NumberFormat, Run
+from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
 
 MAX_LEVEL = 2  # three levels: Word's List Bullet, List Bullet 2, List Bullet 3
 
@@ -21,7 +21,7 @@ BULLET_GLYPHS = {
 # These also start ordinary words or numbers, so they are bullets only before a space.
 _NEEDS_SPACE = {"o", "-", "*", "·"}
 
-_NUMBER = re.compile(r"\(?(?P<label>\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,6})(?P<close>[.)])\s+")
+_NUMBER = re.compile(r"(?P<open>\()?(?P<label>\d{1,3}|[A-Za-z]|[ivxlcdmIVXLCDM]{1,6})(?P<close>[.)])\s+")
 _ROMAN = re.compile(r"^(?=[ivxlcdm]+$)m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 
 TAB_WIDTH = 4
@@ -33,6 +33,7 @@ class _Marker:
     number: int | None
     format: NumberFormat | None
     label: str
+    delimiter: Delimiter | None = None
 
 
 def _lines(segments: Iterable[Run]) -> list[list[Run]]:
@@ -100,8 +101,9 @@ def _marker(text: str, continuing: NumberFormat | None) -> tuple[_Marker, int] |
                 return _Marker(BULLET_GLYPHS[glyph], None, None, glyph), size
         return None
     match = _NUMBER.match(text)
-    if not match or not text[match.end():].strip():
+    if not match or not text[match.end():].strip() or (match["open"] and match["close"] != ")"):
         return None
+    delimiter = Delimiter.PERIOD if match["close"] == "." else Delimiter.PARENS if match["open"] else Delimiter.PAREN
     label = match["label"]
     if label.isdigit():
         fmt, number = NumberFormat.DECIMAL, int(label)
@@ -118,7 +120,7 @@ def _marker(text: str, continuing: NumberFormat | None) -> tuple[_Marker, int] |
             number = ord(lower) - ord("a") + 1
         else:
             return None
-    return _Marker(fmt.value, number, fmt, label), match.end()
+    return _Marker(fmt.value, number, fmt, label, delimiter), match.end()
 
 
 def _indent_width(text: str) -> int:
@@ -140,8 +142,8 @@ def parse_answer(cells: Iterable[tuple[Iterable[Run], int]]) -> tuple[Block, ...
     Nesting follows indentation, and where items line up, a change of bullet glyph.
     """
     blocks: list[Block] = []
-    # The open lists, outermost first: (indent, marker kind, level, number format).
-    stack: list[tuple[int, str, int, NumberFormat | None]] = []
+    # The open lists, outermost first: (indent, marker kind, level, number format, delimiter).
+    stack: list[tuple[int, str, int, NumberFormat | None, Delimiter | None]] = []
     for segments, cell_indent in cells:
         for runs in _lines(segments):
             text = "".join(r.text for r in runs)
@@ -167,7 +169,7 @@ def parse_answer(cells: Iterable[tuple[Iterable[Run], int]]) -> tuple[Block, ...
                 level, new_list = min(stack[-1][2] + 1, MAX_LEVEL), True
             elif marker.kind == stack[-1][1]:
                 level = stack[-1][2]
-            elif any(kind == marker.kind and ind == indent for ind, kind, _, _ in stack):
+            elif any(kind == marker.kind and ind == indent for ind, kind, *_ in stack):
                 while stack[-1][1] != marker.kind:
                     stack.pop()
                 level = stack[-1][2]
@@ -175,7 +177,7 @@ def parse_answer(cells: Iterable[tuple[Iterable[Run], int]]) -> tuple[Block, ...
                 # Same indent, other glyph: the officer's way to type a sub-point.
                 level, new_list = min(stack[-1][2] + 1, MAX_LEVEL), True
             if new_list:
-                stack.append((indent, marker.kind, level, marker.format))
+                stack.append((indent, marker.kind, level, marker.format, marker.delimiter))
             kind = BlockKind.NUMBER if marker.format else BlockKind.BULLET
             blocks.append(
                 Block(
@@ -184,6 +186,8 @@ def parse_answer(cells: Iterable[tuple[Iterable[Run], int]]) -> tuple[Block, ...
                     level=level,
                     number_format=marker.format,
                     start=marker.number if (new_list and marker.format) else None,
+                    # A list keeps the delimiter its first item was typed with.
+                    delimiter=stack[-1][4] if marker.format else None,
                 )
             )
     return tuple(blocks)

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from pipeline.model import Block, BlockKind, NumberFormat, Run
+from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
@@ -39,6 +39,8 @@ class ListNode:
     type: str = ""
     start: int = 1
     items: list[Item] = field(default_factory=list)
+    delimiter: str = ""
+    """``period``, ``paren`` or ``parens``: report.css draws ``1.``, ``1)`` or ``(1)``."""
 
 
 @dataclass
@@ -73,7 +75,8 @@ def nodes(blocks: tuple[Block, ...], first_number: int | None = None) -> list:
                 top.items.append(Item(block.runs))
                 continue
             stack.pop()
-        node = ListNode(tag, level, kind, block.start or 1, [Item(block.runs)])
+        delimiter = (block.delimiter or Delimiter.PERIOD).value if tag == "ol" else ""
+        node = ListNode(tag, level, kind, block.start or 1, [Item(block.runs)], delimiter)
         if stack and stack[-1].items:
             stack[-1].items[-1].children.append(node)
         else:

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from pipeline.render import pdf_structure
 
 
 class SystemLibraryMissing(Exception):
@@ -98,12 +99,16 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
     weasyprint = _weasyprint()
     root = templates.resolve()
     fetcher = _fetcher_class(weasyprint)(root)
-    document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render()
+    document = weasyprint.HTML(string=html, base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
+        # Honours the HTML a list carries: <ol start="4"> counts from 4.
+        presentational_hints=True
+    )
     document.metadata.title = title
     document.metadata.description = subject
     # A fixed identifier derived from the content, so equal inputs give equal bytes.
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-    with _source_date(when):
-        return document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
+    with _source_date(when), pdf_structure.marking_elements():
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
+    return pdf_structure.repair(data)
 
 

@@ -12,7 +12,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, RichText
 
-from pipeline.model import Block, BlockKind, NumberFormat, Run
+from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
@@ -22,11 +22,11 @@ _BULLET_STYLES = ("List Bullet", "List Bullet 2", "List Bullet 3")
 _NUMBER_STYLES = ("List Number", "List Number 2", "List Number 3")
 _NUMBER_STYLE_IDS = {"ListNumber", "ListNumber2", "ListNumber3"}
 _WORD_FORMATS = {
-    NumberFormat.DECIMAL: ("decimal", "%1."),
-    NumberFormat.LOWER_ALPHA: ("lowerLetter", "%1)"),
-    NumberFormat.UPPER_ALPHA: ("upperLetter", "%1)"),
-    NumberFormat.LOWER_ROMAN: ("lowerRoman", "%1)"),
-    NumberFormat.UPPER_ROMAN: ("upperRoman", "%1)"),
+    NumberFormat.DECIMAL: "decimal",
+    NumberFormat.LOWER_ALPHA: "lowerLetter",
+    NumberFormat.UPPER_ALPHA: "upperLetter",
+    NumberFormat.LOWER_ROMAN: "lowerRoman",
+    NumberFormat.UPPER_ROMAN: "upperRoman",
 }
 
 
@@ -111,12 +111,12 @@ def _restart_numbering(document, numbered: list[Block]) -> None:
     styles = document.styles
     next_abstract = 1 + max(int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum")))
     next_num = 1 + max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num")))
-    abstracts: dict[tuple[str, NumberFormat], int] = {}
+    abstracts: dict[tuple[str, NumberFormat, Delimiter], int] = {}
     current: dict[int, int] = {}  # level → numId of the list open at that level
 
-    def abstract_for(style_name: str, fmt: NumberFormat) -> int:
+    def abstract_for(style_name: str, fmt: NumberFormat, delimiter: Delimiter) -> int:
         nonlocal next_abstract
-        key = (style_name, fmt)
+        key = (style_name, fmt, delimiter)
         if key not in abstracts:
             style_num = styles[style_name].element.pPr.numPr.numId.val
             base_id = numbering.num_having_numId(style_num).abstractNumId.val
@@ -126,9 +126,9 @@ def _restart_numbering(document, numbered: list[Block]) -> None:
             for nsid in clone.findall(qn("w:nsid")) + clone.findall(qn("w:tmpl")):
                 clone.remove(nsid)
             lvl = clone.find(qn("w:lvl"))
-            word_fmt, text = _WORD_FORMATS[fmt]
-            lvl.find(qn("w:numFmt")).set(qn("w:val"), word_fmt)
-            lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
+            lvl.find(qn("w:numFmt")).set(qn("w:val"), _WORD_FORMATS[fmt])
+            # The number as typed: 1. 1) (1), a. a) (a) …, as report.css draws it.
+            lvl.find(qn("w:lvlText")).set(qn("w:val"), delimiter.around("%1"))
             numbering.findall(qn("w:abstractNum"))[-1].addnext(clone)
             abstracts[key] = next_abstract
             next_abstract += 1
@@ -138,9 +138,10 @@ def _restart_numbering(document, numbered: list[Block]) -> None:
         style_name = _NUMBER_STYLES[block.level]
         if block.start is not None or block.level not in current:
             fmt = block.number_format or NumberFormat.DECIMAL
+            abstract = abstract_for(style_name, fmt, block.delimiter or Delimiter.PERIOD)
             num = parse_xml(
                 f'<w:num {nsdecls("w")} w:numId="{next_num}">'
-                f'<w:abstractNumId w:val="{abstract_for(style_name, fmt)}"/>'
+                f'<w:abstractNumId w:val="{abstract}"/>'
                 f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{block.start or 1}"/></w:lvlOverride>'
                 "</w:num>"
             )

@@ -1,0 +1,263 @@
+"""The PDF's structure tree, repaired after WeasyPrint writes it, so PDF/UA-1 validators accept it.
+
+WeasyPrint 70 tags each page on its own. Three consequences are repaired here, each a
+stand-in for an upstream fix, to be removed when WeasyPrint makes it:
+
+- **One element per HTML element.** A table (or section, list, paragraph) that runs over
+  three pages is three ``/Table`` elements, so a screen reader hears one partnership's
+  return as three tables (WeasyPrint #2902). While WeasyPrint tags, :func:`marking_elements`
+  stamps every structure element with the HTML element it stands for; :func:`repair`
+  joins the fragments of each, and turns the copies of a table's head that WeasyPrint
+  repeats on every page into artifacts.
+- **Headers tied to cells.** WeasyPrint ties a ``td`` only to a ``th scope="row"`` in its
+  own row, and ignores HTML's ``headers`` attribute, so an answer (a row below its
+  question) has no header (validators' rule PDFUA1-TABLE-HEADERS-SCOPE-001). The
+  ``headers`` attribute is carried across here, and the ``/IDTree`` that ``/ID`` needs is
+  written.
+- **Page furniture as artifacts.** The running header and "Page N of M" are marked as
+  tagged content that belongs to no element (WeasyPrint #1836); here they become
+  ``/Artifact`` marked content, as PDF/UA-1 wants.
+
+pikepdf objects never leave this module: it takes and returns bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections import defaultdict
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+# Private keys stamped on WeasyPrint's structure elements while it writes them, removed
+# by repair(); they never reach an output.
+_KEY = "PapersKey"  # the HTML element the structure element stands for
+_ID = "PapersId"  # that element's id attribute (a th's)
+_HEADERS = "PapersHeaders"  # that element's headers attribute (a td's)
+_PRIVATE = tuple(Name("/" + k) for k in (_KEY, _ID, _HEADERS))
+
+# Row groups WeasyPrint draws again on every page a table runs onto.
+_REPEATED = (Name.THead, Name.TFoot)
+
+
+@contextlib.contextmanager
+def marking_elements():
+    """While open, WeasyPrint's structure elements carry the HTML element they stand for."""
+    from weasyprint.layout.absolute import AbsolutePlaceholder
+    from weasyprint.pdf import tags
+
+    original = tags._build_box_tree
+
+    def build(box, *args):
+        for element in original(box, *args):
+            # The innermost call has named it (html and body pass their children through).
+            if _KEY not in element:
+                source = box._box if isinstance(box, AbsolutePlaceholder) else box
+                html = source.element
+                if html is not None:
+                    import pydyf
+
+                    element[_KEY] = id(html)
+                    if html.get("id") and source.element_tag == "th":
+                        element[_ID] = pydyf.String(html.get("id"))
+                    if html.get("headers") and source.element_tag == "td":
+                        element[_HEADERS] = pydyf.String(html.get("headers"))
+            yield element
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
+
+
+class _Tree:
+    """The structure tree being repaired, and what the repair has to carry to the rest."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        self.root = pdf.Root.StructTreeRoot
+        self.page_index = {page.objgen: i for i, page in enumerate(pdf.pages)}
+        self.replaced: dict[tuple[int, int], Dictionary] = {}  # fragment → the element kept
+        self.artifacts: dict[int, set[int]] = defaultdict(set)  # page index → MCIDs
+
+    # --- joining fragments ---------------------------------------------------------
+
+    def join(self, element: Dictionary) -> None:
+        """Join the fragments among ``element``'s children, then do the same below."""
+        kids = element.get("/K")
+        if not isinstance(kids, Array):
+            return
+        seen: set[tuple[int, str]] = set()
+        kept: list = []
+        for kid in kids:
+            key = _key(kid)
+            if key is not None and kid.S in _REPEATED and key in seen and not (kept and _key(kept[-1]) == key):
+                self._to_artifact(kid)  # a copy of the table's head on a later page
+                continue
+            if key is not None and kept and _key(kept[-1]) == key:
+                self._absorb(kept[-1], kid)
+                continue
+            if key is not None:
+                seen.add(key)
+            kept.append(kid)
+        element.K = Array(kept)
+        for kid in kept:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                self.join(kid)
+
+    def _absorb(self, kept: Dictionary, fragment: Dictionary) -> None:
+        """Move ``fragment``'s children into ``kept``, its earlier fragment."""
+        children = list(kept.K) if isinstance(kept.get("/K"), Array) else ([kept.K] if "/K" in kept else [])
+        fragment_kids = fragment.get("/K")
+        fragment_kids = list(fragment_kids) if isinstance(fragment_kids, Array) else [fragment_kids]
+        same_page = fragment.get("/Pg") is not None and kept.get("/Pg") is not None and fragment.Pg.objgen == kept.Pg.objgen
+        for kid in fragment_kids:
+            if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code == pikepdf.ObjectType.integer):
+                # A content item of the fragment's page: name the page, unless it is kept's.
+                kid = int(kid) if same_page else Dictionary(Type=Name.MCR, Pg=fragment.Pg, MCID=int(kid))
+            elif isinstance(kid, Dictionary) and "/S" in kid:
+                kid.P = kept
+            children.append(kid)
+        kept.K = Array(children)
+        self.replaced[fragment.objgen] = kept
+
+    def _to_artifact(self, element: Dictionary) -> None:
+        """Mark everything ``element`` holds as artifact content, and drop it from the tree."""
+        page = self.page_index.get(element.Pg.objgen) if "/Pg" in element else None
+        kids = element.get("/K")
+        for kid in (kids if isinstance(kids, Array) else [kids] if kids is not None else []):
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                self._to_artifact(kid)
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+                self.artifacts[self.page_index[kid.Pg.objgen]].add(int(kid.MCID))
+            elif isinstance(kid, Dictionary):
+                continue  # an annotation's reference; the head holds none
+            elif page is not None:
+                self.artifacts[page].add(int(kid))
+
+    # --- headers ----------------------------------------------------------------------
+
+    def tie_headers(self) -> None:
+        """Give each cell with an HTML ``headers`` attribute the IDs of those headers."""
+        by_html_id: dict[str, String] = {}
+        cells: list[Dictionary] = []
+        for element in self.elements():
+            if _ID_NAME in element and "/ID" in element:
+                by_html_id.setdefault(str(element[_ID_NAME]), element.ID)
+            if _HEADERS_NAME in element:
+                cells.append(element)
+        for cell in cells:
+            ids = [by_html_id[h] for h in str(cell[_HEADERS_NAME]).split() if h in by_html_id]
+            if not ids:
+                continue
+            attributes = cell.get("/A")
+            if not isinstance(attributes, Dictionary):
+                attributes = Dictionary(O=Name.Table)
+                cell.A = attributes
+            attributes.Headers = Array(ids)
+
+    def write_id_tree(self) -> None:
+        """The ``/IDTree`` that elements with an ``/ID`` must be listed in (ISO 32000-1, 14.7.2)."""
+        entries = sorted(((bytes(e.ID), e) for e in self.elements() if "/ID" in e), key=lambda x: x[0])
+        if not entries:
+            return
+        names = Array()
+        for name, element in entries:
+            names.append(String(name))
+            names.append(element)
+        self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
+
+    # --- the rest -------------------------------------------------------------------
+
+    def elements(self):
+        """Every structure element in the tree, parents before children."""
+        stack = list(reversed(list(self.root.K))) if isinstance(self.root.K, Array) else [self.root.K]
+        seen = set()
+        while stack:
+            element = stack.pop()
+            if not isinstance(element, Dictionary) or "/S" not in element or element.objgen in seen:
+                continue
+            seen.add(element.objgen)
+            yield element
+            kids = element.get("/K")
+            if isinstance(kids, Array):
+                stack.extend(reversed(list(kids)))
+            elif kids is not None:
+                stack.append(kids)
+
+    def forget_private_keys(self) -> None:
+        for element in self.elements():
+            for key in _PRIVATE:
+                if key in element:
+                    del element[key]
+
+    def update_parent_tree(self) -> None:
+        """Point the parent tree at the elements kept; content outside the tree is artifact."""
+        reachable = {element.objgen for element in self.elements()}
+        nums = self.root.ParentTree.Nums
+        for i in range(1, len(nums), 2):
+            value = nums[i]
+            if isinstance(value, Array):
+                page = int(nums[i - 1])
+                fixed = Array()
+                for mcid, parent in enumerate(value):
+                    parent = self.replaced.get(parent.objgen, parent) if isinstance(parent, Dictionary) else parent
+                    if isinstance(parent, Dictionary) and parent.objgen not in reachable:
+                        self.artifacts[page].add(mcid)
+                    if mcid in self.artifacts[page]:
+                        parent = None
+                    fixed.append(parent)
+                nums[i] = fixed
+            elif isinstance(value, Dictionary):
+                nums[i] = self.replaced.get(value.objgen, value)
+
+    def mark_artifacts(self) -> None:
+        """Rewrite each page's marked content so the artifact MCIDs are ``/Artifact``."""
+        for index, mcids in self.artifacts.items():
+            if not mcids:
+                continue
+            page = self.pdf.pages[index]
+            instructions = pikepdf.parse_content_stream(page)
+            out = []
+            for operands, operator in instructions:
+                if (
+                    str(operator) == "BDC"
+                    and len(operands) == 2
+                    and isinstance(operands[1], Dictionary)
+                    and "/MCID" in operands[1]
+                    and int(operands[1].MCID) in mcids
+                ):
+                    operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
+                out.append(pikepdf.ContentStreamInstruction(operands, operator))
+            page.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(out))
+
+
+_ID_NAME = Name("/" + _ID)
+_HEADERS_NAME = Name("/" + _HEADERS)
+_KEY_NAME = Name("/" + _KEY)
+
+
+def _key(kid) -> tuple[int, str] | None:
+    if isinstance(kid, Dictionary) and _KEY_NAME in kid and "/S" in kid:
+        return int(kid[_KEY_NAME]), str(kid.S)
+    return None
+
+
+def repair(data: bytes) -> bytes:
+    """The PDF WeasyPrint wrote (under :func:`marking_elements`), its structure tree repaired."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        tree = _Tree(pdf)
+        for document in tree.root.K if isinstance(tree.root.K, Array) else [tree.root.K]:
+            tree.join(document)
+        tree.tie_headers()
+        tree.forget_private_keys()
+        tree.write_id_tree()
+        tree.update_parent_tree()
+        tree.mark_artifacts()
+        out = io.BytesIO()
+        # deterministic_id: the file identifier from the content, so equal inputs give
+        # equal bytes.
+        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
