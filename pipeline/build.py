@@ -9,6 +9,7 @@ import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Callable
 from pathlib import Path
 
 from pipeline.cache import Cache
@@ -16,11 +17,15 @@ from pipeline.collate import collate
 from pipeline.config import load_config
 from pipeline.filenames import write_atomic
 from pipeline.intake import find_returns, read_return
+from pipeline.intake.files import find_lookalikes, lock_file_warnings
 from pipeline.model import Problem, Return, Round
 from pipeline.render.summary import summary_text
 from pipeline.render.view import build_view
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+Progress = Callable[[str], None]
+"""Told how long work is getting on ("Read 40 of 480 returns"); the CLI shows it on a terminal."""
 
 
 @dataclass
@@ -32,18 +37,27 @@ class Build:
     rebuilt: bool = True
 
 
-def read_round(inputs: Path, cache: Cache | None = None) -> Round:
+def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | None = None) -> Round:
     """Read the configuration and every return in ``inputs`` into a Round."""
     config = load_config(inputs)
     returns: list[Return] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = lock_file_warnings(inputs)
+    unreadable: list[str] = []
     questions = config.paper.questions
-    for path in find_returns(inputs):
+    paths = find_returns(inputs)
+    for done, path in enumerate(paths, start=1):
         ret, found = cache.read_return(path, questions, read_return) if cache else read_return(path, questions)
         problems.extend(found)
         if ret is not None:
             returns.append(ret)
-    return collate(config.paper, config.registry, returns, problems)
+        else:
+            unreadable.append(path.name)
+        if progress:
+            progress(f"Read {done} of {len(paths)} returns")
+    for path, problem in find_lookalikes(inputs):
+        problems.append(problem)
+        unreadable.append(path.name)
+    return collate(config.paper, config.registry, returns, problems, tuple(unreadable))
 
 
 def document_date(meeting_date: dt.date) -> dt.datetime:
@@ -65,7 +79,9 @@ def _second_process():
         yield pool
 
 
-def render_files(view, summary: str, templates: Path, when: dt.datetime) -> dict[str, bytes]:
+def render_files(
+    view, summary: str, templates: Path, when: dt.datetime, progress: Progress | None = None
+) -> dict[str, bytes]:
     """Every output of the paper by name: Word (in a second process), HTML, PDF, check."""
     # Imported here, not at the top: an up-to-date rebuild renders nothing.
     from pipeline.render.html import PDF_STYLESHEETS, render_html
@@ -81,6 +97,7 @@ def render_files(view, summary: str, templates: Path, when: dt.datetime) -> dict
             title=view.title,
             subject=f"{view.committee}, {view.meeting_date}",
             when=when,
+            progress=progress,
         )
         docx = word.result() if word else render_docx(view, templates, when)
     return {
@@ -91,20 +108,45 @@ def render_files(view, summary: str, templates: Path, when: dt.datetime) -> dict
     }
 
 
-def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES) -> Build:
-    """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
-    cache = Cache(output, templates)
-    round_ = read_round(inputs, cache)
-    cache.prune()
+@dataclass
+class _Plan:
+    """What a build of the round in ``inputs`` would write, and under what key."""
+
+    round: Round
+    view: object
+    summary: str
+    when: dt.datetime
+    key: str
+    paths: list[Path]
+
+
+def _plan(inputs: Path, output: Path, cache: Cache, progress: Progress | None) -> _Plan:
+    round_ = read_round(inputs, cache, progress)
     view = build_view(round_)
     summary = summary_text(round_)
     when = document_date(round_.paper.meeting_date)
-    names = [f"{view.file_stem}{suffix}" for suffix in (".docx", ".pdf", ".html", "-check.txt")]
-    key = cache.render_key(view, summary, when)
-    if cache.outputs_current(key, [output / name for name in names]):
-        return Build(round_, [output / name for name in names], rebuilt=False)
-    files = render_files(view, summary, templates, when)
+    paths = [output / f"{view.file_stem}{suffix}" for suffix in (".docx", ".pdf", ".html", "-check.txt")]
+    return _Plan(round_, view, summary, when, cache.render_key(view, summary, when), paths)
+
+
+def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES) -> tuple[Round, bool]:
+    """The round, and whether the papers in ``output`` are what building it would write now."""
+    cache = Cache(output, templates)
+    plan = _plan(inputs, output, cache, None)
+    return plan.round, cache.outputs_current(plan.key, plan.paths)
+
+
+def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:
+    """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
+    cache = Cache(output, templates)
+    plan = _plan(inputs, output, cache, progress)
+    cache.prune()
+    if cache.outputs_current(plan.key, plan.paths):
+        return Build(plan.round, plan.paths, rebuilt=False)
+    if progress:
+        progress("Laying out the papers")
+    files = render_files(plan.view, plan.summary, templates, plan.when, progress)
     for name, data in files.items():
         write_atomic(output / name, data)
-    cache.record(key, files)
-    return Build(round_, [output / name for name in files])
+    cache.record(plan.key, files)
+    return Build(plan.round, [output / name for name in files])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -36,10 +37,43 @@ def _output(default: str, what: str):
     )
 
 
-def _status(round_: Round) -> int:
+def _status(round_: Round, strict: bool = False) -> int:
+    """0 when every expected return was read without errors (and, strictly, without
+    warnings); 1 when papers were made but something is missing or wrong."""
     complete = all(e.status is Status.RECEIVED for e in round_.entries)
     errors = any(p.severity is Severity.ERROR for p in round_.problems)
-    return EXIT_OK if complete and not errors else EXIT_INCOMPLETE
+    warnings = strict and any(p.severity is Severity.WARNING for p in round_.problems)
+    return EXIT_OK if complete and not errors and not warnings else EXIT_INCOMPLETE
+
+
+def _how(args: str, make: str) -> str:
+    """The command an officer would type for ``args``, in the form they ran papers in."""
+    if os.environ.get("PAPERS_VIA_MAKE"):
+        return make
+    program = "papers" if Path(sys.argv[0]).name == "papers" else "python -m pipeline"
+    return f"{program} {args}"
+
+
+def _progress():
+    """A progress line on the terminal, rewritten in place; nothing when output is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def say(message: str) -> None:
+        click.echo(f"\r\x1b[K{message}", nl=False, err=True)
+
+    return say
+
+
+def _progress_done(say) -> None:
+    if say:
+        click.echo("\r\x1b[K", nl=False, err=True)
+
+
+_strict = click.option(
+    "--strict", is_flag=True,
+    help="Exit with status 1 on warnings too, not only on missing returns and errors (for scripts).",
+)
 
 
 def _fail(message: str) -> None:
@@ -61,46 +95,81 @@ def _guard(action):
               "Please send the message above to the papers maintainers.")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog="""\b
+Examples:
+  papers check                  who has sent a return, who to chase
+  papers forms                  a return form per partnership, to send out
+  papers chase                  reminders to the partnerships still to send
+  papers papers                 the papers, from every return in inputs/
+  papers send --dry-run         who would be sent the papers
+\b
+Exit status: 0 all returns in and read; 1 papers made, but a return is missing or has
+errors; 2 nothing could be made. Each command's --help has more.""",
+)
+@click.version_option(package_name="papers", prog_name="papers")
 def cli() -> None:
-    """Partnership returns (Excel) in, committee papers (Word, PDF) out."""
+    """Partnership returns (Excel) in; committee papers out as Word, PDF and a web page (HTML),
+    with a check report of what is missing or wrong; forms and reminders out, papers sent."""
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Examples:
+  papers papers
+  papers papers --inputs ~/rounds/2011-03 --output ~/rounds/2011-03/output --strict""")
 @_inputs
 @_output("output", "the papers")
-def papers(inputs: Path, output: Path) -> None:
-    """Build the papers from every return in INPUTS."""
+@_strict
+def papers(inputs: Path, output: Path, strict: bool) -> None:
+    """Build the papers (Word, PDF, HTML and the check report) from every return in INPUTS."""
     from pipeline.build import build_papers
 
-    build = _guard(lambda: build_papers(inputs, output))
+    say = _progress()
+    try:
+        build = _guard(lambda: build_papers(inputs, output, progress=say))
+    finally:
+        _progress_done(say)
     for line in summary_lines(build.round):
         click.echo(line)
     click.echo("")
     for path in build.written:
         click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
-    sys.exit(_status(build.round))
+    sys.exit(_status(build.round, strict))
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Examples:
+  papers check
+  papers check --today 2011-02-25      plan ahead: the days left as they will be then""")
 @_inputs
+@_output("output", "the papers and the chase log are in")
 @click.option(
     "--today",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
     help="Count the days to the deadline from this date (YYYY-MM-DD) instead of today.",
 )
-def check(inputs: Path, today) -> None:
+@_strict
+def check(inputs: Path, output: Path, today, strict: bool) -> None:
     """Read every return in INPUTS and say what is received, missing or wrong, and how long is left."""
     from pipeline.build import read_round
+    from pipeline.chase import ChaseLog
 
-    round_ = _guard(lambda: read_round(inputs))
-    for line in summary_lines(round_, (today or dt.datetime.now()).date()):
+    say = _progress()
+    try:
+        round_ = _guard(lambda: read_round(inputs, progress=say))
+    finally:
+        _progress_done(say)
+    chased = ChaseLog(output / "outbox" / "chase.log").last_chased(round_.paper.round_id)
+    for line in summary_lines(round_, (today or dt.datetime.now()).date(), chased):
         click.echo(line)
-    sys.exit(_status(round_))
+    sys.exit(_status(round_, strict))
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Example:
+  papers forms --output output/forms""")
 @_inputs
 @_output("output/forms", "the forms")
 def forms(inputs: Path, output: Path) -> None:
@@ -119,34 +188,128 @@ def forms(inputs: Path, output: Path) -> None:
     click.echo(f"{len(written)} forms for the {round_.paper.committee}, {long_date(round_.paper.meeting_date)}.")
 
 
-@cli.command()
+@cli.command(epilog="""\b
+Examples:
+  papers chase --dry-run        who would be reminded
+  papers chase                  a draft reminder per partnership in output/outbox/chase/
+  papers chase --smtp           send the reminders through the [mail.smtp] server""")
 @_inputs
-@_output("output", "the papers are read from, and the outbox written in,")
+@_output("output", "the chase log and the drafts are written in")
+@click.option("--smtp", "use_smtp", is_flag=True, help="Send through the [mail.smtp] server instead of writing drafts.")
+@click.option("--again", is_flag=True, help="Remind partnerships already reminded today.")
+@click.option("--dry-run", is_flag=True, help="Say who would be reminded, and do nothing.")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+    help="The date to chase as of (YYYY-MM-DD), instead of today.",
+)
+def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool, today) -> None:
+    """Remind every partnership whose return is missing or unreadable, with its form attached.
+
+    Each reminder goes to the partnership's contact in partnerships.toml, with the form
+    prefilled for it, the deadline and where to send it (templates/chase_subject.txt and
+    chase_body.txt hold the words). Drafts by default; --smtp sends them. Reminders are
+    recorded in OUTPUT/outbox/chase.log, so nobody is reminded twice in one day.
+    """
+    from pipeline.build import TEMPLATES, read_round
+    from pipeline.chase import ChaseLog, reminders
+    from pipeline.config import load_mail
+    from pipeline.send import deliver, write_drafts
+
+    today = (today or dt.datetime.now()).date()
+    round_ = _guard(lambda: read_round(inputs))
+    mail = _guard(lambda: load_mail(inputs, round_.paper))
+    if not mail.sender:
+        _fail("Nothing to send: paper.toml gives no sender. Set from = \"Name <address>\" in [mail].")
+    outgoing, problems = _guard(lambda: reminders(round_, mail, TEMPLATES, today))
+    for problem in problems:
+        click.secho(f"Not reminded: {problem.message} — {problem.advice}", fg="yellow", err=True)
+    log = ChaseLog(output / "outbox" / "chase.log")
+    due = [item for item in outgoing if again or not log.has(item.recipients[0].email, item.key)]
+    done_today = len(outgoing) - len(due)
+    if not outgoing:
+        click.echo("Nobody to chase: every partnership's return is in." if not problems else "Nobody else to chase.")
+        sys.exit(EXIT_OK if not problems else EXIT_INCOMPLETE)
+    if dry_run:
+        for item in outgoing:
+            state = "would remind" if item in due else "already reminded today — skipped"
+            click.echo(f"{state}: {item.recipients[0].address}  ({item.message['Subject']})")
+        sys.exit(EXIT_OK)
+    if done_today:
+        click.echo(f"{done_today} already reminded today (`{_how('chase --again', 'make chase CHASE=--again')}` reminds them again).")
+    if not use_smtp:
+        written = _guard(lambda: write_drafts(due, output / "outbox" / "chase"))
+        for item, path in zip(due, written):
+            log.record(item.recipients[0], item.key, [path.name])
+            click.echo(f"Wrote {path}")
+        click.echo(f"{len(written)} reminder(s) to send from Outlook or Thunderbird, "
+                   f"or run `{_how('chase --smtp', 'make chase CHASE=--smtp')}`.")
+        sys.exit(EXIT_OK if not problems else EXIT_INCOMPLETE)
+    if mail.smtp is None:
+        _fail("Cannot send: paper.toml has no [mail.smtp] section with a host. Add one, or send the drafts.")
+    username, password = _smtp_login(mail)
+    outcome = _guard(lambda: deliver(due, mail.smtp, username, password, log, "", again))
+    for r in outcome.sent:
+        click.echo(f"Reminded {r.address}")
+    for r, reason in outcome.failed:
+        click.secho(f"Not reminded: {r.address}: {reason}", fg="red")
+    click.echo(f"{len(outcome.sent)} reminded, {done_today} already reminded today, {len(outcome.failed)} not reminded.")
+    sys.exit(EXIT_INCOMPLETE if outcome.failed or problems else EXIT_OK)
+
+
+def _smtp_login(mail) -> tuple[str, str]:
+    """The SMTP user name and password: from the settings or environment, or asked for."""
+    username = mail.smtp.username or os.environ.get("PAPERS_SMTP_USERNAME", "")
+    password = os.environ.get("PAPERS_SMTP_PASSWORD", "")
+    if username and not password:
+        if not sys.stdin.isatty():
+            _fail("Cannot send: set the environment variable PAPERS_SMTP_PASSWORD (papers never reads it from a file).")
+        password = click.prompt(f"SMTP password for {username}", hide_input=True)
+    return username, password
+
+
+@cli.command(epilog="""\b
+Examples:
+  papers send --dry-run         who would get what; nothing is written or sent
+  papers send                   a draft per recipient in output/outbox/
+  papers send --smtp            send through the [mail.smtp] server""")
+@_inputs
+@_output("output", "the papers are read from (the outbox is written in it)")
 @click.option("--smtp", "use_smtp", is_flag=True, help="Send through the [mail.smtp] server instead of writing drafts.")
 @click.option("--resend", is_flag=True, help="Send again to people already sent this paper.")
 @click.option("--dry-run", is_flag=True, help="Say what would be sent or written, and do nothing.")
-def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool) -> None:
+@click.option("--anyway", is_flag=True, help="Send papers older than their returns or settings (not advised).")
+def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool) -> None:
     """Email the papers to the distribution list in paper.toml.
 
     Without --smtp, writes one draft (.eml) per message into OUTPUT/outbox/ to send from
     Outlook or Thunderbird. With --smtp, sends them and records each delivery in
     OUTPUT/outbox/sent.log, so that nobody is sent the same paper twice. The SMTP password
     comes from the environment variable PAPERS_SMTP_PASSWORD, or is asked for.
-    """
-    import os
 
-    from pipeline.build import TEMPLATES
-    from pipeline.config import load_mail, load_paper
+    Papers older than their returns or settings are refused: rebuild them first.
+    """
+    from pipeline.build import TEMPLATES, papers_current
+    from pipeline.config import load_mail
     from pipeline.render.view import paper_stem
     from pipeline.send import LARGE_ATTACHMENTS, SentLog, compose, deliver, paper_digest, write_drafts
 
-    paper, _ = _guard(lambda: load_paper(inputs))
+    round_, current = _guard(lambda: papers_current(inputs, output))
+    paper = round_.paper
     mail = _guard(lambda: load_mail(inputs, paper))
     stem = paper_stem(paper)
     attachments = [output / f"{stem}.pdf"] + ([output / f"{stem}.docx"] if mail.attach_docx else [])
+    rebuild = _how("papers", "make papers")
     missing = [p.name for p in attachments if not p.is_file()]
     if missing:
-        _fail(f"Nothing to send: {', '.join(missing)} is not in {output}. Run `make papers` first.")
+        _fail(f"Nothing to send: {', '.join(missing)} is not in {output}. Run `{rebuild}` first.")
+    if not current and not anyway:
+        _fail(f"Not sent: the papers in {output} are older than their returns or settings. "
+              f"Run `{rebuild}` to bring them up to date, then send again "
+              f"(or add --anyway to send them as they are).")
+    outstanding = [e.partnership.name for e in round_.entries if e.outstanding]
+    if outstanding:
+        click.secho(f"Warning: the papers go without a return from {len(outstanding)} partnership(s): "
+                    f"{', '.join(outstanding)}.", fg="yellow", err=True)
     if not mail.sender:
         _fail("Nothing to send: paper.toml gives no sender. Set from = \"Name <address>\" in [mail].")
     for problem in mail.problems:
@@ -175,22 +338,19 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     if not use_smtp:
         for path in _guard(lambda: write_drafts(outgoing, outbox)):
             click.echo(f"Wrote {path}")
-        click.echo("Open each draft in Outlook or Thunderbird and send it, or run `papers send --smtp`.")
+        click.echo("Open each draft in Outlook or Thunderbird and send it, "
+                   f"or run `{_how('send --smtp', 'make send SEND=--smtp')}`.")
         sys.exit(EXIT_OK if not mail.problems else EXIT_INCOMPLETE)
 
     if mail.smtp is None:
         _fail("Cannot send: paper.toml has no [mail.smtp] section with a host. Add one, or send the drafts.")
-    username = mail.smtp.username or os.environ.get("PAPERS_SMTP_USERNAME", "")
-    password = os.environ.get("PAPERS_SMTP_PASSWORD", "")
-    if username and not password:
-        if not sys.stdin.isatty():
-            _fail("Cannot send: set the environment variable PAPERS_SMTP_PASSWORD (papers never reads it from a file).")
-        password = click.prompt(f"SMTP password for {username}", hide_input=True)
+    username, password = _smtp_login(mail)
+    again = _how("send --smtp --resend", 'make send SEND="--smtp --resend"')
     outcome = _guard(lambda: deliver(outgoing, mail.smtp, username, password, log, digest, resend))
     for r in outcome.sent:
         click.echo(f"Sent to {r.address}")
     for r in outcome.skipped:
-        click.echo(f"Already sent to {r.address} (use --resend to send again)")
+        click.echo(f"Already sent to {r.address} (`{again}` sends again)")
     not_sent = [(r.address, reason) for r, reason in outcome.failed]
     not_sent += [(p.message, "") for p in mail.problems]
     if not_sent:

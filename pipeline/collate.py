@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from pathlib import Path
 
 from pipeline.model import Entry, Paper, Partnership, Problem, Return, Round, Severity, Source, Status
 from pipeline.vocabulary import fold
@@ -87,14 +88,23 @@ def collate(
     registry: tuple[Partnership, ...],
     returns: list[Return],
     problems: list[Problem],
+    unreadable: tuple[str, ...] = (),
 ) -> Round:
-    """The round: one entry per registry partnership, in registry order."""
+    """The round: one entry per registry partnership, in registry order.
+
+    ``unreadable`` names the files that arrived but could not be read as returns; each is
+    matched to a partnership by its file name where it can be, so that the partnership is
+    shown as having sent something unreadable rather than nothing. Every problem's advice
+    names the partnership it is about.
+    """
     problems = list(problems)
+    who: dict[str, str] = {}  # file name → how its advice names the partnership
     faulty = {p.source.file for p in problems if p.severity is Severity.ERROR}
     by_partnership: dict[str, list[Return]] = {}
     by_id = {p.id: p for p in registry}
     for ret in returns:
         partnership, exact = match(ret.name, registry)
+        who[ret.file] = ret.name or Path(ret.file).stem
         source = ret.values["partnership"].source if "partnership" in ret.values else Source(ret.file, ret.sheet)
         if ret.form_round and ret.form_round != paper.round_id:
             problems.append(
@@ -127,6 +137,8 @@ def collate(
                     "if that is right, add the name to its aliases in partnerships.toml; if not, correct the return",
                 )
             )
+        if partnership is not None:
+            who[ret.file] = partnership.name
         if partnership is None:
             problems.append(
                 Problem(
@@ -139,9 +151,21 @@ def collate(
             continue
         by_partnership.setdefault(partnership.id, []).append(ret)
 
+    unreadable_from: dict[str, str] = {}  # partnership id → the file
+    for file in unreadable:
+        partnership = match_file(file, registry)
+        who[file] = partnership.name if partnership else Path(file).stem
+        if partnership is not None:
+            unreadable_from.setdefault(partnership.id, file)
+
     entries = []
     for partnership in registry:
         candidates = sorted(by_partnership.get(partnership.id, []), key=functools.cmp_to_key(_compare), reverse=True)
+        if not candidates and partnership.id in unreadable_from:
+            file = unreadable_from[partnership.id]
+            reason = next((p.message for p in problems if p.source.file == file and p.severity is Severity.ERROR), "")
+            entries.append(Entry(partnership, Status.UNREADABLE, file=file, reason=reason))
+            continue
         if not candidates:
             entries.append(Entry(partnership, Status.MISSING))
             continue
@@ -156,5 +180,26 @@ def collate(
                 )
             )
         status = Status.PROBLEM if chosen.file in faulty else Status.RECEIVED
-        entries.append(Entry(partnership, status, chosen))
-    return Round(paper, tuple(entries), tuple(problems))
+        entries.append(Entry(partnership, status, chosen, file=chosen.file))
+    addressed = tuple(p.addressed(who.get(p.source.file) or Path(p.source.file).stem) for p in problems)
+    return Round(paper, tuple(entries), addressed)
+
+
+# Words officers add to a return's file name that say nothing of whose it is.
+_FILE_NOISE = re.compile(r"\b(return|returns|final|draft|copy|update|form|v\d+|\d{4}|\d{1,2})\b", re.IGNORECASE)
+
+
+def match_file(file: str, registry: tuple[Partnership, ...]) -> Partnership | None:
+    """The partnership a file's name says it is from ("cherwell_LSP_return_final.xls"), or None."""
+    stem = Path(file).stem
+    words = _FILE_NOISE.sub(" ", re.sub(r"[_\-.]+", " ", stem))
+    for candidate in (stem.replace("-", " "), words):
+        partnership, _ = match(candidate, registry)
+        if partnership is not None:
+            return partnership
+    # A file named by the partnership's short form: its id or a word of its name.
+    folded = fold(words)
+    for partnership in registry:
+        if folded and folded in {fold(partnership.id), *(fold(a) for a in partnership.aliases)}:
+            return partnership
+    return None

@@ -37,14 +37,28 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
+WHO = "\x00partnership\x00"
+"""Stands for the partnership in a problem's advice until collate knows its name."""
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input, said so an officer can act on it."""
+    """One thing wrong with an input, said so an officer can act on it.
+
+    ``advice`` names the partnership as ``WHO`` where intake could not yet know its name;
+    :meth:`addressed` puts the name in.
+    """
 
     severity: Severity
     source: Source
     message: str
     advice: str = ""
+
+    def addressed(self, name: str) -> Problem:
+        """This problem with ``name`` in its advice wherever the partnership is meant."""
+        if WHO not in self.advice and WHO not in self.message:
+            return self
+        return Problem(self.severity, self.source, self.message.replace(WHO, name), self.advice.replace(WHO, name))
 
     def __str__(self) -> str:
         text = f"{self.source}: {self.message}"
@@ -315,6 +329,9 @@ class Status(str, Enum):
     RECEIVED = "received"
     MISSING = "missing"
     PROBLEM = "problem"
+    """Received and read, but with errors."""
+    UNREADABLE = "unreadable"
+    """Received, but the file could not be read as a return."""
 
 
 @dataclass(frozen=True)
@@ -324,6 +341,15 @@ class Entry:
     partnership: Partnership
     status: Status
     ret: Return | None = None
+    file: str = ""
+    """The file the return came in, if one came."""
+    reason: str = ""
+    """Why the file could not be read, for an unreadable return."""
+
+    @property
+    def outstanding(self) -> bool:
+        """Whether a usable return is still to come (none came, or only an unreadable one)."""
+        return self.status in (Status.MISSING, Status.UNREADABLE)
 
 
 @dataclass(frozen=True)

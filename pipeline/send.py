@@ -34,6 +34,8 @@ class Outgoing:
     recipients: tuple[Recipient, ...]
     message: EmailMessage
     draft_name: str
+    key: str = ""
+    """What the log knows this message by, if not by the paper it carries."""
 
 
 @dataclass
@@ -85,13 +87,14 @@ class SentLog:
         self.entries.add((recipient.email.casefold(), digest))
 
 
-def _environment(templates: Path) -> Environment:
+def environment(templates: Path) -> Environment:
+    """The mail templates' environment: plain text, so nothing is escaped."""
     return Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined, autoescape=False)
 
 
 def compose(paper: Paper, mail: Mail, attachments: list[Path], templates: Path) -> list[Outgoing]:
     """The messages to send: one per recipient, or one to the whole list."""
-    env = _environment(templates)
+    env = environment(templates)
     sender_name = parseaddr(mail.sender)[0] or mail.sender
     domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "papers.invalid"
     facts = {
@@ -187,7 +190,8 @@ def deliver(
     try:
         for item in outgoing:
             files = [p.get_filename() for p in item.message.iter_attachments()]
-            pending = [r for r in item.recipients if resend or not log.has(r.email, digest)]
+            key = item.key or digest
+            pending = [r for r in item.recipients if resend or not log.has(r.email, key)]
             outcome.skipped += [r for r in item.recipients if r not in pending]
             if not pending:
                 continue
@@ -219,7 +223,7 @@ def deliver(
                         code, text = refused[r.email]
                         outcome.failed.append((r, f"the server refused the address ({code} {text.decode('utf-8', 'replace')})"))
                     else:
-                        log.record(r, digest, files)
+                        log.record(r, key, files)
                         outcome.sent.append(r)
     finally:
         if connection is not None:

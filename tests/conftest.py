@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -39,9 +40,17 @@ def sample_build(tmp_path_factory):
     return result, output
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment papers runs in here: as typed at a prompt, not through make (which
+    `make test` would otherwise pass on), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k != "PAPERS_VIA_MAKE"}
+    return {**env, **extra}
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        env=env or cli_env(), stdin=subprocess.DEVNULL,
     )
 
 

@@ -13,6 +13,7 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from conftest import cli_env
 
 STEM = "2011-03-17-partnership-update-report"
 
@@ -76,9 +77,8 @@ def paper_round(round_dir, sample_build, tmp_path):
     """Inputs whose mail settings a test writes, and an output folder holding the built paper."""
     _, built = sample_build
     output = tmp_path / "out"
-    output.mkdir()
-    for suffix in ("pdf", "docx"):
-        shutil.copy(built / f"{STEM}.{suffix}", output / f"{STEM}.{suffix}")
+    # The papers and the record of what built them, so send knows they are current.
+    shutil.copytree(built, output)
     base = (round_dir / "paper.toml").read_text(encoding="utf-8").split("# How `make send`", 1)[0]
 
     def configure(mail: str, recipients: list[tuple[str, str]]) -> tuple[Path, Path]:
@@ -100,7 +100,7 @@ def send(inputs: Path, output: Path, *extra: str, env: dict | None = None):
     return subprocess.run(
         [sys.executable, "-m", "pipeline", "send", "--inputs", str(inputs), "--output", str(output), *extra],
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-        env={**os.environ, **(env or {})},
+        env=cli_env(**(env or {})),
     )
 
 
@@ -233,7 +233,7 @@ def test_a_malformed_address_is_named_and_the_rest_are_sent(paper_round, smtp):
 def test_large_attachments_are_warned_about(paper_round):
     inputs, output = paper_round('[mail]\nfrom = "C <c@example.org>"\nattach_docx = true', PEOPLE[:1])
     (output / f"{STEM}.docx").write_bytes(b"\0" * (10 * 1024 * 1024 + 1))
-    result = send(inputs, output, "--dry-run")
+    result = send(inputs, output, "--dry-run", "--anyway")
     assert "the attachments come to 10.1 MB" in result.stderr
     assert f"Attachments: {STEM}.pdf, {STEM}.docx" in result.stdout
 
@@ -247,4 +247,6 @@ def test_no_password_and_no_terminal_is_a_clear_error(paper_round, smtp):
 def test_nothing_to_send_before_the_papers_are_built(paper_round, tmp_path):
     inputs, _ = paper_round('[mail]\nfrom = "C <c@example.org>"', PEOPLE)
     result = send(inputs, tmp_path / "empty")
-    assert result.returncode == 2 and "Run `make papers` first" in result.stderr
+    assert result.returncode == 2 and "Run `python -m pipeline papers` first" in result.stderr
+    via_make = send(inputs, tmp_path / "empty", env={"PAPERS_VIA_MAKE": "1"})
+    assert "Run `make papers` first" in via_make.stderr

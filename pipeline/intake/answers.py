@@ -10,13 +10,16 @@ from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
 
 MAX_LEVEL = 2  # three levels: Word's List Bullet, List Bullet 2, List Bullet 3
 
-# Bullet glyphs, grouped: two glyphs of one group are the same kind of bullet, so a
-# change of group (○ under •) means a nested list even without indentation.
+# Bullet glyphs in two kinds. Officers mix the first-level ones freely (• then - then *),
+# so at one indent they are siblings; a sub-point glyph (○ under •) nests, even without
+# indentation. The private-use ones are Word's Symbol and Wingdings bullets pasted in.
+FIRST_LEVEL = "first"
+SUB_POINT = "sub"
 BULLET_GLYPHS = {
-    "•": "disc", "●": "disc", "·": "disc", "\uf0b7": "disc", "▪": "square", "■": "square",
-    "\uf0a7": "square", "►": "arrow", "▶": "arrow", "➢": "arrow", "\uf0d8": "arrow",
-    "○": "circle", "◦": "circle", "o": "circle", "\uf06f": "circle",
-    "-": "dash", "–": "dash", "—": "dash", "*": "star", "✓": "tick", "✔": "tick",
+    **dict.fromkeys(
+        ["•", "●", "·", "\uf0b7", "▪", "■", "\uf0a7", "►", "▶", "➢", "\uf0d8", "-", "—", "*", "✓", "✔"], FIRST_LEVEL
+    ),
+    **dict.fromkeys(["○", "◦", "o", "\uf06f", "–"], SUB_POINT),
 }
 # These also start ordinary words or numbers, so they are bullets only before a space.
 _NEEDS_SPACE = {"o", "-", "*", "·"}
@@ -173,8 +176,13 @@ def parse_answer(cells: Iterable[tuple[Iterable[Run], int]]) -> tuple[Block, ...
                 while stack[-1][1] != marker.kind:
                     stack.pop()
                 level = stack[-1][2]
+            elif marker.kind == FIRST_LEVEL and stack[-1][1] == SUB_POINT:
+                # A point after sub-points that began the answer: a sibling, not deeper.
+                level = stack[-1][2]
             else:
-                # Same indent, other glyph: the officer's way to type a sub-point.
+                # Same indent, another kind of marker: a sub-point glyph under a point
+                # (the officer's way to type a sub-point without indenting), or numbers
+                # under bullets.
                 level, new_list = min(stack[-1][2] + 1, MAX_LEVEL), True
             if new_list:
                 stack.append((indent, marker.kind, level, marker.format, marker.delimiter))

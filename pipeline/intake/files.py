@@ -1,10 +1,28 @@
-"""Which files in the inputs folder are returns: spreadsheets, less lock and hidden files."""
+"""Which files in the inputs folder are returns, and which only look like one."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.model import WHO, Problem, Severity, Source
+
+# Read as returns: .xlsx and its kin through openpyxl, .xls and .ods as values only.
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods"}
+# Spreadsheets papers does not read, which a partnership may still send as its return.
+LOOKALIKE_SUFFIXES = {
+    ".csv": "a CSV file (text only: no form, no labels papers can trust)",
+    ".tsv": "a tab-separated text file",
+    ".numbers": "an Apple Numbers spreadsheet",
+    ".gsheet": "a shortcut to a Google Sheet, not the sheet itself",
+    ".fods": "a flat OpenDocument spreadsheet",
+    ".xlw": "an Excel 4 workbook",
+    ".wk1": "a Lotus 1-2-3 spreadsheet",
+    ".wks": "a Works spreadsheet",
+}
+
+
+def _hidden(name: str) -> bool:
+    return name.startswith((".", "._"))
 
 
 def is_return_candidate(path: Path) -> bool:
@@ -12,7 +30,8 @@ def is_return_candidate(path: Path) -> bool:
     name = path.name
     return (
         path.is_file()
-        and not name.startswith(("~$", ".", "._"))
+        and not name.startswith("~$")
+        and not _hidden(name)
         and path.suffix.lower() in SPREADSHEET_SUFFIXES
     )
 
@@ -20,3 +39,51 @@ def is_return_candidate(path: Path) -> bool:
 def find_returns(inputs: Path) -> list[Path]:
     """The spreadsheets in ``inputs``, in name order so every build reads them alike."""
     return sorted((p for p in inputs.iterdir() if is_return_candidate(p)), key=lambda p: p.name)
+
+
+def find_lookalikes(inputs: Path) -> list[tuple[Path, Problem]]:
+    """Files that look like a return papers cannot read, each with the problem to report."""
+    found = []
+    for path in sorted(inputs.iterdir(), key=lambda p: p.name):
+        what = LOOKALIKE_SUFFIXES.get(path.suffix.lower())
+        if what and path.is_file() and not _hidden(path.name) and not path.name.startswith("~$"):
+            problem = Problem(
+                Severity.ERROR,
+                Source(path.name),
+                f"is {what}, which papers does not read as a return",
+                f"ask {WHO} to send the return form as an Excel workbook (.xlsx)",
+            )
+            found.append((path, problem))
+    return found
+
+
+def lock_file_warnings(inputs: Path) -> list[Problem]:
+    """A warning for each workbook whose Excel lock file (~$name) sits beside it."""
+    problems = []
+    for lock in sorted(inputs.glob("~$*"), key=lambda p: p.name):
+        # Excel's lock file drops the first two letters of a long name: ~$le.xlsx for Vale.xlsx.
+        rest = lock.name[2:]
+        owners = [
+            p for p in inputs.iterdir()
+            if is_return_candidate(p) and (p.name == rest or (len(p.name) == len(rest) + 2 and p.name.endswith(rest)))
+        ]
+        for owner in owners[:1]:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    Source(owner.name),
+                    f"may be open in Excel with unsaved changes (its lock file {lock.name} is beside it)",
+                    "if you have it open, save and close it, then run papers again; "
+                    "if nobody has, delete the lock file",
+                )
+            )
+        if not owners:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    Source(lock.name),
+                    "is an Excel lock file with no workbook beside it",
+                    "nothing to do; delete it if Excel is closed",
+                )
+            )
+    return problems

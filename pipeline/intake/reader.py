@@ -7,22 +7,25 @@ from pathlib import Path
 from pipeline.intake.answers import parse_answer
 from pipeline.intake.contacts import parse_contact
 from pipeline.intake.dates import parse_date
-from pipeline.intake.sheet import CellText, find_return_sheet, read_layout, read_marker
+from pipeline.intake.cells import CellText
+from pipeline.intake.sheet import find_return_sheet, read_layout
 from pipeline.intake.workbook import Refusal, open_workbook
-from pipeline.model import Answer, Problem, Return, Severity, Source, Value
+from pipeline.model import WHO, Answer, Problem, Return, Severity, Source, Value
 from pipeline.vocabulary import LABEL_BY_KEY
 
 
 def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, list[Problem]]:
     """The return in the workbook at ``path``, and every problem found reading it."""
     name = path.name
-    who = path.stem
+    # Advice names the partnership as WHO: collate, which knows whose return this is,
+    # puts in the name.
+    who = WHO
     book = open_workbook(path)
     if isinstance(book, Refusal):
         return None, [Problem(Severity.ERROR, Source(name), book.message, book.advice)]
     try:
         found = find_return_sheet(book)
-        marker = read_marker(book)
+        marker = book.marker_facts()
     finally:
         book.close()
     if found is None:
@@ -34,9 +37,29 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
                 f"check this is {who}'s return; if it is, ask {who} to send it on the return form",
             )
         ]
-    sheet, grid = found
+    sheet, grid, hidden = found
     layout = read_layout(sheet, grid, questions)
     problems: list[Problem] = []
+    for title in hidden:
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                Source(name, title),
+                f"a hidden sheet '{title}' also looks like a return; it was not read",
+                f"the visible sheet '{sheet}' is the return; if the hidden one is the right one, "
+                f"ask {who} to unhide it and delete the other",
+            )
+        )
+    if not book.formatting:
+        problems.append(
+            Problem(
+                Severity.WARNING,
+                Source(name),
+                f"bold, italic and underline cannot be read from a {path.suffix.lower() or 'file'} like this; "
+                "its text is in the papers, plain",
+                f"nothing to do, unless the formatting matters: then ask {who} to save it as .xlsx",
+            )
+        )
 
     def source(cell: CellText | None) -> Source:
         return Source(name, sheet, cell.ref if cell else None)

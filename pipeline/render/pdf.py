@@ -94,8 +94,11 @@ def _source_date(when: dt.datetime):
         os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime) -> bytes:
-    """``html`` (linking stylesheets in ``templates``) laid out as an A4 PDF, fonts embedded."""
+def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime, progress=None) -> bytes:
+    """``html`` (linking stylesheets in ``templates``) laid out as an A4 PDF, fonts embedded.
+
+    ``progress``, if given, is told when layout is done and the PDF is being written.
+    """
     weasyprint = _weasyprint()
     root = templates.resolve()
     fetcher = _fetcher_class(weasyprint)(root)
@@ -103,6 +106,8 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
         # Honours the HTML a list carries: <ol start="4"> counts from 4.
         presentational_hints=True
     )
+    if progress:
+        progress(f"Laid out {len(document.pages)} pages; writing the PDF")
     document.metadata.title = title
     document.metadata.description = subject
     # A fixed identifier derived from the content, so equal inputs give equal bytes.

@@ -7,7 +7,12 @@ import datetime as dt
 from pipeline.model import Round, Severity, Status
 from pipeline.vocabulary import long_date
 
-_MARK = {Status.RECEIVED: "received", Status.MISSING: "MISSING", Status.PROBLEM: "PROBLEM"}
+_MARK = {
+    Status.RECEIVED: "received",
+    Status.MISSING: "MISSING",
+    Status.PROBLEM: "PROBLEM",
+    Status.UNREADABLE: "received — UNREADABLE",
+}
 
 
 def _days(deadline: dt.date, today: dt.date) -> str:
@@ -19,29 +24,39 @@ def _days(deadline: dt.date, today: dt.date) -> str:
     return f"{-days} day{'s' if days != -1 else ''} overdue"
 
 
-def summary_lines(round_: Round, today: dt.date | None = None) -> list[str]:
-    """The check report. With ``today``, it also counts the days to or past the deadline."""
+def summary_lines(
+    round_: Round, today: dt.date | None = None, chased: dict[str, dt.date] | None = None
+) -> list[str]:
+    """The check report. With ``today``, it also counts the days to or past the deadline
+    while returns are outstanding; ``chased`` says when each partnership (by id) was last
+    sent a reminder."""
     paper = round_.paper
+    chased = chased or {}
+    outstanding = [e for e in round_.entries if e.outstanding]
     lines = [f"{paper.title} — {paper.committee}, {long_date(paper.meeting_date)}"]
     if paper.deadline:
         due = f"Returns due by {long_date(paper.deadline)}"
-        lines.append(f"{due}: {_days(paper.deadline, today)}." if today else f"{due}.")
+        # Days to or past the deadline mean something only while returns are still out.
+        lines.append(f"{due}: {_days(paper.deadline, today)}." if today and outstanding else f"{due}.")
     lines.append("")
-    width = max(len(e.partnership.name) for e in round_.entries)
+    width = max((len(e.partnership.name) for e in round_.entries), default=0)
+    mark = max(len(m) for m in _MARK.values())
     for entry in round_.entries:
         ret = entry.ret
         completed = str(ret.completed or ret.values.get("completed", "")) if ret else ""
-        file = ret.file if ret else ""
-        lines.append(f"  {_MARK[entry.status]:<9} {entry.partnership.name:<{width}}  {completed:<17} {file}".rstrip())
+        lines.append(f"  {_MARK[entry.status]:<{mark}} {entry.partnership.name:<{width}}  {completed:<17} {entry.file}".rstrip())
     received = sum(1 for e in round_.entries if e.status is Status.RECEIVED)
     lines += ["", f"{received} of {len(round_.entries)} returns received and read without errors."]
-    missing = [e for e in round_.entries if e.status is Status.MISSING]
-    if missing:
-        lines += ["", "No return yet from:"]
+    if outstanding:
+        lines += ["", "Still to come:"]
         late = f" ({_days(paper.deadline, today)})" if paper.deadline and today else ""
-        for entry in missing:
+        for entry in outstanding:
             contact = entry.partnership.contact or "no contact in partnerships.toml"
-            lines.append(f"  {entry.partnership.name} — chase {contact}{late}")
+            what = f"{entry.file} could not be read ({entry.reason}): chase {contact} for a readable copy" \
+                if entry.status is Status.UNREADABLE else f"no return yet: chase {contact}"
+            when = chased.get(entry.partnership.id)
+            reminded = f"; reminded {long_date(when)}" if when else ""
+            lines.append(f"  {entry.partnership.name} — {what}{late}{reminded}")
     for severity, heading in ((Severity.ERROR, "Problems"), (Severity.WARNING, "Warnings")):
         found = [p for p in round_.problems if p.severity is severity]
         if found:

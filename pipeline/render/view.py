@@ -9,6 +9,7 @@ from pipeline.model import Block, BlockKind, Kind, Round, Run, Status
 from pipeline.vocabulary import LABELS, long_date
 
 NO_RETURN = "No return received"
+UNREADABLE_RETURN = "Return received, but it could not be read"
 NO_ANSWER = "No answer given"
 RETURNS_HEADING = "Partnership returns"
 
@@ -89,7 +90,8 @@ def build_view(round_: Round) -> PaperView:
         p = entry.partnership
         ret = entry.ret
         if entry.status is Status.MISSING or ret is None:
-            rows = (Row("Partnership", p.name), Row("Return", NO_RETURN))
+            said = UNREADABLE_RETURN if entry.status is Status.UNREADABLE else NO_RETURN
+            rows = (Row("Partnership", p.name), Row("Return", said))
             entries.append(EntryView(p.id, p.name, rows, (), True))
             continue
         rows = []

@@ -23,4 +23,4 @@ def test_an_encrypted_workbook_is_named_password_protected():
     ret, (problem,) = read_return(FIXTURES / "password-protected.xlsx", QUESTIONS)
     assert ret is None
     assert problem.message == "password-protected"
-    assert problem.advice.startswith("ask password-protected to remove the password")
+    assert problem.addressed("Vale Partnership").advice.startswith("ask Vale Partnership to remove the password")

@@ -13,7 +13,7 @@ from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from intake.test_sheet import HEADER, full_return
 from pipeline.intake import read_return
-from pipeline.intake.workbook import MAX_SHEET_XML_BYTES
+from pipeline.intake.workbook import MAX_PART_BYTES
 from pipeline.model import CompletionDate, Severity
 
 
@@ -98,10 +98,10 @@ def test_zip_bomb_is_refused_before_unpacking(tmp_path):
 
 def test_giant_sheet_is_refused(tmp_path):
     path = full_return(tmp_path / "Giant.xlsx")
-    padding = " " * (MAX_SHEET_XML_BYTES + 1)
+    padding = " " * (MAX_PART_BYTES + 1)
     rewrite(path, "xl/worksheets/sheet1.xml", lambda xml: xml.replace("<sheetData>", "<sheetData>" + padding, 1))
     ret, problems = read_return(path, QUESTIONS)
-    assert ret is None and "sheet far larger than a return form" in problems[0].message
+    assert ret is None and "part far larger than a return form" in problems[0].message
 
 
 def test_declared_dimension_of_the_whole_grid_is_harmless(tmp_path):

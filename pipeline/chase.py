@@ -1,0 +1,136 @@
+"""Chasing returns: a reminder to each partnership whose return is still to come, with its form.
+
+A reminder goes to the contact the registry names for the partnership, with the form
+prefilled for it attached, the deadline and where to send the return; its words come
+from templates/chase_subject.txt and chase_body.txt, which officers edit. Reminders are
+written as drafts or sent exactly as the papers are (pipeline/send.py), and recorded in
+the chase log, so that a second run on the same day reminds nobody twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+
+from pipeline.filenames import slug
+from pipeline.forms import write_form
+from pipeline.intake.contacts import parse_contact
+from pipeline.model import WHO, Mail, Problem, Recipient, Round, Severity, Source, Status
+from pipeline.send import Outgoing, environment
+from pipeline.vocabulary import long_date
+
+SUBJECT_TEMPLATE = "chase_subject.txt"
+BODY_TEMPLATE = "chase_body.txt"
+XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+class ChaseLog:
+    """output/outbox/chase.log: a JSON line for every reminder written or sent."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lines: list[dict] = []
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""  # no log yet, or one papers cannot read: nobody has been chased
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue  # a line half-written when the machine stopped
+            if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("round", "partnership", "on")):
+                self.lines.append(entry)
+
+    def last_chased(self, round_id: str) -> dict[str, dt.date]:
+        """When each partnership (by id) was last reminded in this round."""
+        last: dict[str, dt.date] = {}
+        for entry in self.lines:
+            if entry["round"] != round_id:
+                continue
+            try:
+                on = dt.date.fromisoformat(entry["on"])
+            except ValueError:
+                continue
+            last[entry["partnership"]] = max(on, last.get(entry["partnership"], on))
+        return last
+
+    # What pipeline.send.deliver asks of a log: has this one been sent, and record it.
+
+    def has(self, email: str, key: str) -> bool:
+        return any(_key(e["round"], e["partnership"], e["on"]) == key for e in self.lines)
+
+    def record(self, recipient: Recipient, key: str, files: list[str]) -> None:
+        round_id, partnership, on = key.split("\x1f")
+        entry = {"round": round_id, "partnership": partnership, "on": on, "to": recipient.email, "files": files}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.path.open("a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            log.flush()
+            os.fsync(log.fileno())  # recorded before the next reminder is attempted
+        self.lines.append(entry)
+
+
+def _key(round_id: str, partnership: str, on: str) -> str:
+    return "\x1f".join((round_id, partnership, on))
+
+
+def reminders(round_: Round, mail: Mail, templates: Path, today: dt.date) -> tuple[list[Outgoing], list[Problem]]:
+    """A reminder for every partnership whose return is missing or unreadable, and a
+    problem for each one that cannot be reminded (no email address in the registry)."""
+    paper = round_.paper
+    env = environment(templates)
+    sender_name = parseaddr(mail.sender)[0] or mail.sender
+    domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "papers.invalid"
+    out: list[Outgoing] = []
+    problems: list[Problem] = []
+    for entry in round_.entries:
+        if not entry.outstanding:
+            continue
+        partnership = entry.partnership
+        emails = parse_contact(partnership.contact).emails
+        if not emails:
+            problems.append(
+                Problem(
+                    Severity.WARNING,
+                    Source("partnerships.toml"),
+                    f"{partnership.name} cannot be reminded: its contact has no email address",
+                    f"add one to its contact in partnerships.toml (now: '{partnership.contact or 'none'}')",
+                )
+            )
+            continue
+        name = partnership.contact.split(",")[0].split(emails[0])[0].strip(" <>")
+        recipient = Recipient(name, emails[0])
+        days = (paper.deadline - today).days if paper.deadline else None
+        facts = {
+            "partnership": partnership.name,
+            "contact_name": name,
+            "committee": paper.committee,
+            "meeting_date": long_date(paper.meeting_date),
+            "title": paper.title,
+            "deadline": long_date(paper.deadline) if paper.deadline else "",
+            "days_left": days,
+            "return_to": paper.return_to,
+            "unreadable": entry.status is Status.UNREADABLE,
+            "file": entry.file,
+            "reason": entry.reason.replace(WHO, partnership.name),
+            "sender_name": sender_name,
+        }
+        message = EmailMessage()
+        message["From"] = mail.sender
+        message["To"] = recipient.address
+        message["Subject"] = " ".join(env.get_template(SUBJECT_TEMPLATE).render(facts).split())
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain=domain)
+        message.set_content(env.get_template(BODY_TEMPLATE).render(facts))
+        form = io.BytesIO()
+        write_form(form, paper, partnership)
+        message.add_attachment(form.getvalue(), maintype=XLSX[0], subtype=XLSX[1], filename=f"{slug(partnership.name)}.xlsx")
+        key = _key(paper.round_id, partnership.id, today.isoformat())
+        out.append(Outgoing((recipient,), message, f"chase-{slug(partnership.name)}", key))
+    return out, problems
