@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.cache import Cache
 from pipeline.collate import collate
 from pipeline.config import load_config
-from pipeline.filenames import write_atomic
+from pipeline.filenames import shown, write_atomic
 from pipeline.intake import find_returns, read_return
 from pipeline.intake.files import find_lookalikes, lock_file_warnings
 from pipeline.model import Problem, Return, Round
@@ -51,12 +51,12 @@ def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | No
         if ret is not None:
             returns.append(ret)
         else:
-            unreadable.append(path.name)
+            unreadable.append(shown(path.name))
         if progress:
             progress(f"Read {done} of {len(paths)} returns")
     for path, problem in find_lookalikes(inputs):
         problems.append(problem)
-        unreadable.append(path.name)
+        unreadable.append(shown(path.name))
     return collate(config.paper, config.registry, returns, problems, tuple(unreadable))
 
 

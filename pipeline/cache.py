@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import pickle
+import os
 import platform
 from importlib import metadata
 from pathlib import Path
 
+from pipeline import records
 from pipeline.filenames import write_atomic
 from pipeline.model import Problem, Return
 
@@ -56,7 +57,7 @@ class Cache:
     def _intake_key(self, path: Path, questions: tuple[str, ...]) -> str:
         stat = path.stat()
         digest = hashlib.sha256(self.code.encode())
-        digest.update(f"{path.name}\0{stat.st_mtime_ns}\0".encode("utf-8"))
+        digest.update(os.fsencode(path.name) + f"\0{stat.st_mtime_ns}\0".encode())
         digest.update("\0".join(questions).encode("utf-8"))
         digest.update(path.read_bytes())
         return digest.hexdigest()
@@ -65,22 +66,21 @@ class Cache:
         """``read(path, questions)``'s result, from the cache when the file is unchanged."""
         key = self._intake_key(path, questions)
         self.used.add(key)
-        entry = self.root / "intake" / f"{key}.pickle"
-        if entry.is_file():
-            try:
-                return pickle.loads(entry.read_bytes())
-            except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-                pass  # a damaged entry is read again from the workbook
+        entry = self.root / "intake" / f"{key}.json"
+        try:
+            return records.loads(entry.read_bytes())
+        except (OSError, ValueError):
+            pass  # no entry, or one damaged or tampered with: read the workbook again
         result = read(path, questions)
-        write_atomic(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(entry, records.dumps(result))
         return result
 
     def prune(self) -> None:
         """Forget intake results no longer in the inputs folder."""
         folder = self.root / "intake"
         if folder.is_dir():
-            for entry in folder.glob("*.pickle"):
-                if entry.stem not in self.used:
+            for entry in folder.iterdir():
+                if entry.stem not in self.used or entry.suffix != ".json":
                     entry.unlink(missing_ok=True)
 
     # --- outputs -----------------------------------------------------------------------
@@ -89,7 +89,9 @@ class Cache:
         """The key of a build: what the renderers get, with the templates and code."""
         digest = hashlib.sha256(self.templates_and_code.encode())
         for part in parts:
-            digest.update(pickle.dumps(part, protocol=4))
+            # repr, not pickle: a dataclass's repr is its content, where a pickle also
+            # records which equal objects happen to be shared.
+            digest.update(repr(part).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def outputs_current(self, key: str, files: list[Path]) -> bool:

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from pipeline.config import ConfigError
+from pipeline.filenames import shown
 from pipeline.model import Round, Severity, Status
 from pipeline.render.pdf import SystemLibraryMissing
 from pipeline.render.summary import summary_lines
@@ -89,6 +90,13 @@ def _guard(action):
         _fail(f"Cannot build the papers: {error.problem}")
     except SystemLibraryMissing as error:
         _fail(f"Cannot write the PDF: {error}")
+    except OSError as error:
+        # The output folder is read-only or full, or a file in it is held open: the
+        # writes are atomic, so what was there before is still there, whole.
+        where = shown(str(error.filename)) if error.filename else "the output folder"
+        _fail(f"Cannot write {where}: {error.strerror or error}. Check that the folder is yours to "
+              "write to and the disk has room, then run the command again; the files that were "
+              "there before are unchanged.")
     except Exception:  # noqa: BLE001 — a bug: say so plainly, with the evidence
         traceback.print_exc()
         _fail("papers stopped on an internal error (a bug, not your inputs). "
@@ -362,4 +370,14 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
 
 
 def main() -> None:
-    cli()
+    """The papers command: click's own handling, but Ctrl-C said plainly (status 130)."""
+    try:
+        status = cli.main(standalone_mode=False)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        # Every output is written whole or not at all, so stopping leaves no half-file.
+        click.secho("Stopped. Nothing half-written was left; run the command again to finish.", fg="yellow", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    sys.exit(status if isinstance(status, int) else EXIT_OK)

@@ -86,6 +86,10 @@ def _load_toml(path: Path) -> dict[str, Any]:
         raise _fail(path.name, "is not UTF-8 text", "save it again as UTF-8 in your text editor") from None
     except tomllib.TOMLDecodeError as error:
         raise _fail(path.name, f"is not valid TOML ({error})", "fix the line it names") from None
+    except RecursionError:
+        raise _fail(path.name, "nests tables or lists too deeply to read", "a setting is nested far deeper than any papers uses: remove it") from None
+    except OSError as error:
+        raise _fail(path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
 
 
 def _check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> None:
@@ -106,6 +110,24 @@ def _text(file: str, settings: dict[str, Any], key: str) -> str:
     return clean(value)[0].strip()
 
 
+# The years a meeting can fall in: a Word file cannot be dated before 1980, and a year
+# outside these is a typing slip (1011 for 2011).
+EARLIEST_YEAR, LATEST_YEAR = 1980, 2099
+
+
+def _inside(inputs: Path, key: str, value: str) -> Path:
+    """The file a path setting names, which must be inside the inputs folder."""
+    root = inputs.resolve()
+    path = (inputs / value).resolve()
+    if not value or not path.is_relative_to(root) or path == root:
+        raise _fail(
+            PAPER_FILE,
+            f"'{key}' names '{value}', which is not a file in the inputs folder",
+            f"name a file beside {PAPER_FILE}, such as {key} = \"{DEFAULTS[key]}\"",
+        )
+    return path
+
+
 def load_paper(inputs: Path) -> tuple[Paper, Path]:
     """The paper's facts from ``paper.toml``, defaults filled in; and the registry's path."""
     settings = _load_toml(inputs / PAPER_FILE)
@@ -117,6 +139,9 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
     meeting = merged["meeting_date"]
     if isinstance(meeting, dt.datetime) or not isinstance(meeting, dt.date):
         raise _fail(PAPER_FILE, "'meeting_date' is not a date", "write it without quotes, as meeting_date = 2011-03-17")
+    if not EARLIEST_YEAR <= meeting.year <= LATEST_YEAR:
+        raise _fail(PAPER_FILE, f"'meeting_date' {meeting.isoformat()} is not a date a meeting can fall on",
+                    f"check the year (papers takes {EARLIEST_YEAR} to {LATEST_YEAR})")
     questions = merged["questions"]
     if not isinstance(questions, list) or not questions or not all(isinstance(q, str) and q.strip() for q in questions):
         raise _fail(PAPER_FILE, "'questions' must be a list of questions in quotes", 'write questions = ["…", "…"]')
@@ -128,11 +153,19 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
     deadline = merged["deadline"] or None
     if deadline is not None and (isinstance(deadline, dt.datetime) or not isinstance(deadline, dt.date)):
         raise _fail(PAPER_FILE, "'deadline' is not a date", "write it without quotes, as deadline = 2011-03-01")
+    if deadline is not None and not EARLIEST_YEAR <= deadline.year <= LATEST_YEAR:
+        raise _fail(PAPER_FILE, f"'deadline' {deadline.isoformat()} is not a plausible date", "check the year")
     last_update = _text(PAPER_FILE, merged, "last_update")
-    report_path = inputs / _text(PAPER_FILE, merged, "report")
+    report_path = _inside(inputs, "report", _text(PAPER_FILE, merged, "report"))
     if not report_path.is_file():
         raise _fail(report_path.name, "not found", f"create it, or set report = … in {PAPER_FILE}")
-    sections, closing = read_report(clean(report_path.read_text(encoding="utf-8"))[0])
+    try:
+        report_text = report_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise _fail(report_path.name, "is not UTF-8 text", "save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)") from None
+    except OSError as error:
+        raise _fail(report_path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
+    sections, closing = read_report(clean(report_text)[0])
 
     paper = Paper(
         committee=_text(PAPER_FILE, merged, "committee"),
@@ -148,7 +181,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
         deadline=deadline,
         return_to=_text(PAPER_FILE, merged, "return_to"),
     )
-    return paper, inputs / _text(PAPER_FILE, merged, "partnerships")
+    return paper, _inside(inputs, "partnerships", _text(PAPER_FILE, merged, "partnerships"))
 
 
 def load_registry(path: Path) -> tuple[Partnership, ...]:
@@ -162,6 +195,9 @@ def load_registry(path: Path) -> tuple[Partnership, ...]:
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         where = f" in partnership {number}"
+        if not isinstance(entry, dict):
+            raise _fail(path.name, f"partnership {number} is not a [[partnership]] section",
+                        "write each partnership as a [[partnership]] section with name = … and kind = …")
         _check_keys(path.name, entry, PARTNERSHIP_KEYS, where)
         name = str(entry.get("name", "")).strip()
         if not name:
@@ -187,6 +223,9 @@ def load_registry(path: Path) -> tuple[Partnership, ...]:
             )
         )
     return tuple(registry)
+
+
+_LINE_BREAK = re.compile(r"[\r\n\x00-\x1f\x7f\u0085\u2028\u2029]")
 
 
 def is_address(text: str) -> bool:
@@ -225,10 +264,20 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
         raise _fail(PAPER_FILE, "'recipient' must be a list", "write each recipient as a [[recipient]] section")
     recipients, problems = [], []
     for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            problems.append(Problem(Severity.ERROR, Source(PAPER_FILE), f"recipient {number} is not a [[recipient]] section",
+                                    "write it as [[recipient]] with name = … and email = …; the others are sent as usual"))
+            continue
         _check_keys(PAPER_FILE, entry, RECIPIENT_KEYS, f" in recipient {number}")
-        name = clean(str(entry.get("name", "")))[0].strip()
+        raw_name = str(entry.get("name", ""))
+        name = clean(raw_name)[0].strip()
         email = str(entry.get("email", "")).strip()
-        who = f"recipient {number}" + (f" ({name})" if name else "")
+        who = f"recipient {number}" + (f" ({' '.join(name.split())})" if name else "")
+        if _LINE_BREAK.search(raw_name) or _LINE_BREAK.search(email):
+            # A line break in a header would let the name write headers of its own.
+            problems.append(Problem(Severity.ERROR, Source(PAPER_FILE), f"{who}: the name or address has a line break in it",
+                                    "put the name and address each on one line; the others are sent as usual"))
+            continue
         if not is_address(email):
             problems.append(
                 Problem(
@@ -241,6 +290,8 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
             continue
         recipients.append(Recipient(name, email, clean(str(entry.get("role", "")))[0].strip()))
 
+    if _LINE_BREAK.search(str(mail["from"])):
+        raise _fail(PAPER_FILE, "'from' in [mail] has a line break in it", 'write it on one line, as from = "Name <address>"')
     sender = str(mail["from"]).strip() or (
         Recipient(paper.contact.name, paper.contact.email).address if paper.contact and paper.contact.email else ""
     )

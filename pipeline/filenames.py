@@ -8,6 +8,19 @@ import tempfile
 from pathlib import Path
 
 
+# Characters that would act rather than show on a terminal or in a paper: C0 and C1
+# controls (escape sequences), and the bidirectional overrides and isolates that make text
+# read in another order than it is stored.
+_ACTING = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(name: str) -> str:
+    """A file name as it can safely be printed: bytes that are not UTF-8, and characters that
+    would act on the terminal (escape codes, text direction), become \ufffd."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return _ACTING.sub("\ufffd", text)
+
+
 def slug(text: str) -> str:
     """A lower-case, hyphenated form of ``text``: no separators, dots or control characters."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:80].strip("-") or "untitled"

@@ -198,7 +198,22 @@ def write_form(
     book.properties.creator = "papers"
     book.properties.lastModifiedBy = "papers"
     book.properties.title = f"{paper.title}: return"
+    _text_stays_text(book)
     book.save(target)
+
+
+def _text_stays_text(book: Workbook) -> None:
+    """Make every cell that would be a formula plain text again.
+
+    openpyxl writes any text starting with "=" as a formula. A form holds text only, some of
+    it from last round's return (=HYPERLINK(…), =WEBSERVICE(…), a DDE string typed as a
+    contact), and none of it may run when the form is opened.
+    """
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
 
 
 def write_forms(round_: Round, output: Path) -> list[Path]:

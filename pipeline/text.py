@@ -9,9 +9,11 @@ import re
 _ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 # Characters XML 1.0 cannot hold (so neither Word nor the PDF's tags can), except the
-# tab and newline, which mean something in an answer.
+# tab and newline, which mean something in an answer; and characters that act rather than
+# show: C1 controls, and the bidirectional embeddings, overrides and isolates that make
+# text read in another order than it was typed (U+202E turns "exe.txt" into "txt.exe").
 _ILLEGAL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]"
 )
 
 

@@ -97,8 +97,10 @@ def test_a_damaged_intake_entry_is_read_again(round_dir, tmp_path):
     output = tmp_path / "out"
     build_papers(round_dir, output)
     clean = outputs(output)
-    for entry in (output / ".cache" / "intake").glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
+    entries = sorted((output / ".cache" / "intake").glob("*.json"))
+    assert len(entries) == 12
+    for entry in entries:
+        entry.write_bytes(b"not a record")
     (output / ".cache" / "manifest.json").unlink()
     assert build_papers(round_dir, output).rebuilt
     assert outputs(output) == clean
@@ -107,7 +109,49 @@ def test_a_damaged_intake_entry_is_read_again(round_dir, tmp_path):
 def test_entries_for_returns_taken_away_are_pruned(round_dir, tmp_path):
     output = tmp_path / "out"
     build_papers(round_dir, output)
-    assert len(list((output / ".cache" / "intake").glob("*.pickle"))) == 12
+    assert len(list((output / ".cache" / "intake").glob("*.json"))) == 12
     (round_dir / "OSP.xlsx").unlink()
     build_papers(round_dir, output)
-    assert len(list((output / ".cache" / "intake").glob("*.pickle"))) == 11
+    assert len(list((output / ".cache" / "intake").glob("*.json"))) == 11
+
+
+class _Planted:
+    """What a pickle would run on loading: here, it writes a file."""
+
+    def __reduce__(self):
+        import pathlib
+
+        return (pathlib.Path.write_text, (pathlib.Path(_PLANTED), "ran"))
+
+
+_PLANTED = ""
+
+
+def test_a_planted_cache_entry_runs_nothing(round_dir, tmp_path):
+    # Someone who can write to a shared output folder plants an entry that would run code
+    # if it were unpickled; the build reads the workbook instead, and nothing runs.
+    global _PLANTED
+    import pickle
+
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    clean = outputs(output)
+    _PLANTED = str(tmp_path / "ran.txt")
+    for entry in (output / ".cache" / "intake").glob("*.json"):
+        entry.write_bytes(pickle.dumps(_Planted()))
+        entry.with_suffix(".pickle").write_bytes(pickle.dumps(_Planted()))
+    (output / ".cache" / "manifest.json").unlink()
+    assert build_papers(round_dir, output).rebuilt
+    assert outputs(output) == clean
+    assert not (tmp_path / "ran.txt").exists()
+    assert not list((output / ".cache" / "intake").glob("*.pickle"))  # pruned
+
+
+def test_a_record_round_trips_through_json(round_dir):
+    from pipeline import records
+    from pipeline.intake import read_return
+    from conftest import QUESTIONS
+
+    for path in sorted(round_dir.glob("*.xlsx")):
+        result = read_return(path, QUESTIONS)
+        assert records.loads(records.dumps(result)) == result

@@ -6,7 +6,10 @@ import re
 
 from pipeline.model import Contact
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# The lookbehind makes a match start only where a run of address characters starts, so a
+# long run with no "@" in it is scanned once, not once from each of its letters (which
+# took time growing with the square of the line's length).
+EMAIL = re.compile(r"(?<![A-Za-z0-9._%+'-])[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # UK numbers as officers type them: "01865 815060", "01865 323605", "+44 1865 815060",
 # "07700 900123"; also "01491 823612/01235 540324" (two numbers).
 _PHONE = re.compile(r"(?<![\w@])(?:\+44\s?|0)\d(?:[\s-]?\d){8,10}(?!\w)")

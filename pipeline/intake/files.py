@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.filenames import shown
 from pipeline.model import WHO, Problem, Severity, Source
 
 # Read as returns: .xlsx and its kin through openpyxl, .xls and .ods as values only.
@@ -49,7 +50,7 @@ def find_lookalikes(inputs: Path) -> list[tuple[Path, Problem]]:
         if what and path.is_file() and not _hidden(path.name) and not path.name.startswith("~$"):
             problem = Problem(
                 Severity.ERROR,
-                Source(path.name),
+                Source(shown(path.name)),
                 f"is {what}, which papers does not read as a return",
                 f"ask {WHO} to send the return form as an Excel workbook (.xlsx)",
             )
@@ -71,8 +72,8 @@ def lock_file_warnings(inputs: Path) -> list[Problem]:
             problems.append(
                 Problem(
                     Severity.WARNING,
-                    Source(owner.name),
-                    f"may be open in Excel with unsaved changes (its lock file {lock.name} is beside it)",
+                    Source(shown(owner.name)),
+                    f"may be open in Excel with unsaved changes (its lock file {shown(lock.name)} is beside it)",
                     "if you have it open, save and close it, then run papers again; "
                     "if nobody has, delete the lock file",
                 )
@@ -81,7 +82,7 @@ def lock_file_warnings(inputs: Path) -> list[Problem]:
             problems.append(
                 Problem(
                     Severity.WARNING,
-                    Source(lock.name),
+                    Source(shown(lock.name)),
                     "is an Excel lock file with no workbook beside it",
                     "nothing to do; delete it if Excel is closed",
                 )

@@ -7,6 +7,7 @@ from pathlib import Path
 from pipeline.intake.answers import parse_answer
 from pipeline.intake.contacts import parse_contact
 from pipeline.intake.dates import parse_date
+from pipeline.filenames import shown
 from pipeline.intake.cells import CellText
 from pipeline.intake.sheet import find_return_sheet, read_layout
 from pipeline.intake.workbook import Refusal, open_workbook
@@ -16,7 +17,7 @@ from pipeline.vocabulary import LABEL_BY_KEY
 
 def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, list[Problem]]:
     """The return in the workbook at ``path``, and every problem found reading it."""
-    name = path.name
+    name = shown(path.name)
     # Advice names the partnership as WHO: collate, which knows whose return this is,
     # puts in the name.
     who = WHO

@@ -1,0 +1,241 @@
+"""Hostile files, settings and failures cost nothing but themselves: each class of attack or
+accident is built here from a real file or setting of its kind, and must end in a message
+that says what to do — never a traceback, never another return lost."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+from conftest import QUESTIONS, ROOT, cli_env, run_cli
+from openpyxl import Workbook, load_workbook
+
+from pipeline.intake import read_return
+from pipeline.intake.workbook import MAX_PART_BYTES
+
+STEM = "2011-03-17-partnership-update-report"
+
+
+def _papers(inputs, output):
+    result = run_cli("papers", "--inputs", str(inputs), "--output", str(output))
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+def _setting(round_dir, old: str, new: str) -> None:
+    path = round_dir / "paper.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# --- settings --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["/proc/self/environ", "../../../../etc/passwd", "/etc/hostname", "."])
+def test_a_settings_path_outside_the_inputs_is_refused(round_dir, tmp_path, value):
+    _setting(round_dir, "meeting_date =", f'report = "{value}"\nmeeting_date =')
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 2
+    assert f"'report' names '{value}', which is not a file in the inputs folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_registry_path_is_confined_too(round_dir, tmp_path):
+    _setting(round_dir, "meeting_date =", 'partnerships = "../inputs/../../partnerships.toml"\nmeeting_date =')
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 2 and "'partnerships' names" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        (("meeting_date = 2011-03-17", "meeting_date = 1011-03-17"), "1011-03-17 is not a date a meeting can fall on"),
+        (("meeting_date = 2011-03-17", "meeting_date = 2211-03-17"), "2211-03-17 is not a date a meeting can fall on"),
+    ],
+)
+def test_a_meeting_in_an_impossible_year(round_dir, tmp_path, change, says):
+    _setting(round_dir, *change)
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 2 and says in result.stderr and "check the year" in result.stderr
+
+
+def test_a_latin_1_report(round_dir, tmp_path):
+    (round_dir / "report.md").write_bytes("## Purpose\n\nThe café’s £5 budget.\n".encode("cp1252"))
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 2 and "report.md: is not UTF-8 text" in result.stderr
+
+
+def test_a_partnership_that_is_a_list(round_dir, tmp_path):
+    (round_dir / "partnerships.toml").write_text("partnership = [1, 2]\n", encoding="utf-8")
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 2 and "partnership 1 is not a [[partnership]] section" in result.stderr
+
+
+def test_toml_nested_three_thousand_deep(round_dir, tmp_path):
+    (round_dir / "partnerships.toml").write_text("x = " + "[" * 3000 + "]" * 3000 + "\n", encoding="utf-8")
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 2 and "nests tables or lists too deeply" in result.stderr
+
+
+def test_a_line_break_in_a_recipient_is_named_and_the_others_drafted(round_dir, tmp_path):
+    built = tmp_path / "out"
+    assert _papers(round_dir, built).returncode == 0
+    _setting(round_dir, 'name = "Committee clerk"', 'name = "Committee clerk\\r\\nBcc: everyone@example.org"')
+    result = run_cli("send", "--inputs", str(round_dir), "--output", str(built))
+    assert "recipient 2 (Committee clerk Bcc: everyone@example.org): the name or address has a line break" in result.stderr
+    drafts = sorted(p.name for p in (built / "outbox").glob("*.eml"))
+    assert drafts == ["committee-members.eml", "partnership-leads.eml"]
+    assert all(b"everyone@example.org" not in p.read_bytes() for p in (built / "outbox").glob("*.eml"))
+
+
+def test_a_line_break_in_from_stops_with_a_message(round_dir, tmp_path):
+    built = tmp_path / "out"
+    _papers(round_dir, built)
+    _setting(round_dir, 'from = "Claire Moore <Claire.moore@oxfordshire.gov.uk>"', 'from = "Claire\\nBcc: x@example.org"')
+    result = run_cli("send", "--inputs", str(round_dir), "--output", str(built))
+    assert result.returncode == 2 and "'from' in [mail] has a line break" in result.stderr
+
+
+# --- the output folder -----------------------------------------------------------------
+
+
+def test_an_output_folder_that_cannot_be_written(round_dir, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the output folder's parent should be")
+    result = _papers(round_dir, blocked / "output")
+    assert result.returncode == 2 and "Cannot write" in result.stderr and "the disk has room" in result.stderr
+
+
+def test_ctrl_c_leaves_nothing_half_written(round_dir, tmp_path):
+    output = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "papers", "--inputs", str(round_dir), "--output", str(output)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), stdin=subprocess.DEVNULL,
+    )
+    # Wait until it is at work (its cache folder appears), then interrupt it as Ctrl-C does.
+    for _ in range(600):
+        if (output / ".cache").exists() or process.poll() is not None:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert "Traceback" not in stderr
+    if process.returncode == 130:
+        assert "Stopped. Nothing half-written was left" in stderr
+    else:  # it finished first: then it finished properly
+        assert process.returncode == 0
+    assert not list(output.rglob("*.part"))
+
+
+# --- files ------------------------------------------------------------------------------
+
+
+def test_file_names_that_are_not_utf_8_or_carry_escape_codes(round_dir, tmp_path):
+    os.rename(round_dir / "OSP.xlsx", os.path.join(os.fsencode(round_dir), b"OSP \xff\xfe.xlsx"))
+    (round_dir / "a\x1b[2J\u202eslx.xlsx").write_bytes(b"junk")
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 1  # the junk file is an error; every return is read
+    assert "12 of 12 returns received" in result.stdout
+    assert "\x1b" not in result.stdout + result.stderr and "\u202e" not in result.stdout
+    assert "OSP \ufffd\ufffd.xlsx" in result.stdout and "a\ufffd[2J\ufffdslx.xlsx" in result.stdout
+
+
+def _zip(path, parts: dict[str, bytes]):
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("part", ["xl/styles.xml", "xl/sharedStrings.xml", "xl/elsewhere/sheet1.xml", "customXml/item1.xml"])
+def test_a_part_far_larger_than_a_return_is_refused_before_it_is_inflated(tmp_path, part):
+    book = Workbook()
+    book.active.append(["Partnership", "Vale Partnership"])
+    book.save(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    parts[part] = b"<x>" + b" " * (95 * 1024 * 1024) + b"</x>"  # 95 MB that zips to ~100 KB
+    path = _zip(tmp_path / "bomb.xlsx", parts)
+    assert path.stat().st_size < 1024 * 1024 and MAX_PART_BYTES < 95 * 1024 * 1024
+    # Read in a process of its own, to measure the memory reading it costs.
+    # The peak from /proc (VmHWM): getrusage's would include what the forking test
+    # process held before the exec.
+    code = (
+        "import re, pathlib; from pipeline.intake import read_return; "
+        f"r, p = read_return(pathlib.Path({str(path)!r}), ()); print(p[0].message); "
+        "print(re.search(r'VmHWM:\\s+(\\d+)', pathlib.Path('/proc/self/status').read_text()).group(1))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    message, peak_kb = result.stdout.splitlines()
+    assert "holds a part far larger than a return form" in message
+    assert int(peak_kb) < 300 * 1024, f"{int(peak_kb) // 1024} MB"
+
+
+def test_formula_text_in_a_return_stays_text_in_next_rounds_form(round_dir, tmp_path):
+    path = round_dir / "Vale Partnership.xlsx"
+    book = load_workbook(path, rich_text=True)
+    sheet = book["Return"]
+    typed = '=HYPERLINK("http://evil.example/","Click")'
+    for row in sheet.iter_rows():
+        if row[0].value == "Contact officer":
+            row[1].value = typed
+            row[1].data_type = "s"  # typed as text (as Excel keeps it with a leading ')
+    book.save(path)
+    ret, _ = read_return(path, QUESTIONS)
+    assert str(ret.values["contact_officer"]) == typed
+    result = run_cli("forms", "--inputs", str(round_dir), "--output", str(tmp_path / "forms"))
+    assert result.returncode == 0, result.stderr
+    form = tmp_path / "forms" / "vale-partnership.xlsx"
+    with zipfile.ZipFile(form) as archive:
+        sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any(b"<f>" in s or b"<f " in s for s in sheets)
+    values = [c.value for row in load_workbook(form)["Return"].iter_rows() for c in row]
+    assert typed in values
+
+
+def test_characters_that_act_are_dropped_with_a_warning_naming_the_cell(tmp_path):
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Return"
+    sheet.append(["Partnership", "Vale Partnership"])
+    sheet.append(["Contact officer", "Emma\u202eevil\u0085 Morris\u009b"])
+    path = tmp_path / "vale.xlsx"
+    book.save(path)
+    ret, problems = read_return(path, QUESTIONS)
+    assert str(ret.values["contact_officer"]) == "Emmaevil Morris"
+    (dropped,) = [p for p in problems if "unprintable" in p.message]
+    assert dropped.source.cell == "B2" and "3 unprintable" in dropped.message
+
+
+def test_a_million_letter_line_is_read_and_linked_in_linear_time():
+    # Time grows with the square of the length if the address patterns backtrack: this
+    # would not finish within the test run's limit.
+    from pipeline.render.links import split_links
+
+    line = "a" * 1_000_000
+    assert split_links(line) == [(line, None)]
+    assert split_links(line + " x@y.org")[-1] == ("x@y.org", "mailto:x@y.org")
+
+
+def test_a_200000_letter_word_wraps_in_the_pdf_and_is_kept_whole():
+    from pypdf import PdfReader
+
+    from pipeline.build import TEMPLATES
+    from pipeline.render.html import PDF_STYLESHEETS, render_html
+    from pipeline.render.pdf import render_pdf
+    from pipeline.render.view import build_view
+    from render.test_word import WHEN, make_round
+
+    word = "x" * 200_000
+    html = render_html(build_view(make_round([word, "b", "c", "d"], name="N")), TEMPLATES, stylesheets=PDF_STYLESHEETS)
+    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert text.count("x") == 200_000  # every letter is on a page, none run off it
+    assert max(len(line) for line in text.replace("\u200b", "\n").splitlines()) < 120
