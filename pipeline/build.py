@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -12,10 +13,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 from pathlib import Path
 
-from pipeline.cache import Cache
+from pipeline.cache import CACHE_DIR, Cache
 from pipeline.collate import collate
 from pipeline.config import load_config
-from pipeline.filenames import shown, write_atomic
+from pipeline.filenames import remove_temporaries, shown, write_atomic
 from pipeline.intake import find_returns, read_return
 from pipeline.intake.files import find_lookalikes, lock_file_warnings
 from pipeline.model import Problem, Return, Round
@@ -41,7 +42,7 @@ def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | No
     """Read the configuration and every return in ``inputs`` into a Round."""
     config = load_config(inputs)
     returns: list[Return] = []
-    problems: list[Problem] = lock_file_warnings(inputs)
+    problems: list[Problem] = [*config.problems, *lock_file_warnings(inputs)]
     unreadable: list[str] = []
     questions = config.paper.questions
     paths = find_returns(inputs)
@@ -57,7 +58,10 @@ def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | No
     for path, problem in find_lookalikes(inputs):
         problems.append(problem)
         unreadable.append(shown(path.name))
-    return collate(config.paper, config.registry, returns, problems, tuple(unreadable))
+    round_ = collate(config.paper, config.registry, returns, problems, tuple(unreadable))
+    from pipeline.render.coverage import font_problems  # fontTools only when text needs it
+
+    return dataclasses.replace(round_, problems=round_.problems + tuple(font_problems(round_, TEMPLATES / "fonts")))
 
 
 def document_date(meeting_date: dt.date) -> dt.datetime:
@@ -138,6 +142,10 @@ def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES) -> t
 
 def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:
     """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
+    # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
+    # replacing are whole, old or new, and the manifest says which set is current.
+    for folder in (output, output / CACHE_DIR, output / CACHE_DIR / "intake"):
+        remove_temporaries(folder)
     cache = Cache(output, templates)
     plan = _plan(inputs, output, cache, progress)
     cache.prune()

@@ -65,6 +65,12 @@ class ChaseLog:
     def has(self, email: str, key: str) -> bool:
         return any(_key(e["round"], e["partnership"], e["on"]) == key for e in self.lines)
 
+    def in_doubt(self, email: str, key: str) -> bool:
+        return False  # a reminder sent twice does no harm worth asking about
+
+    def attempt(self, recipient: Recipient, key: str) -> None:
+        pass
+
     def record(self, recipient: Recipient, key: str, files: list[str]) -> None:
         round_id, partnership, on = key.split("\x1f")
         entry = {"round": round_id, "partnership": partnership, "on": on, "to": recipient.email, "files": files}

@@ -311,9 +311,9 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     if missing:
         _fail(f"Nothing to send: {', '.join(missing)} is not in {output}. Run `{rebuild}` first.")
     if not current and not anyway:
-        _fail(f"Not sent: the papers in {output} are older than their returns or settings. "
-              f"Run `{rebuild}` to bring them up to date, then send again "
-              f"(or add --anyway to send them as they are).")
+        _fail(f"Not sent: the papers in {output} are older than their returns or settings, or a "
+              f"build was stopped before it had replaced them all. Run `{rebuild}` to bring them "
+              f"up to date, then send again (or add --anyway to send them as they are).")
     outstanding = [e.partnership.name for e in round_.entries if e.outstanding]
     if outstanding:
         click.secho(f"Warning: the papers go without a return from {len(outstanding)} partnership(s): "
@@ -359,6 +359,9 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
         click.echo(f"Sent to {r.address}")
     for r in outcome.skipped:
         click.echo(f"Already sent to {r.address} (`{again}` sends again)")
+    for r in outcome.uncertain:
+        click.secho(f"May already have been sent to {r.address}: the last send stopped after the server took "
+                    f"the message. Check with them; `{again}` sends it again.", fg="yellow")
     not_sent = [(r.address, reason) for r, reason in outcome.failed]
     not_sent += [(p.message, "") for p in mail.problems]
     if not_sent:

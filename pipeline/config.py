@@ -50,6 +50,7 @@ SMTP_DEFAULTS: dict[str, Any] = {
     "security": "starttls",  # "starttls", "ssl" or "none"
     "username": "",  # or the environment variable PAPERS_SMTP_USERNAME
     "cafile": "",  # extra certificates to trust, for a server with the council's own CA
+    "timeout": 120,  # seconds one message's whole conversation with the server may take
 }
 RECIPIENT_KEYS = ("name", "email", "role")
 _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$")
@@ -63,6 +64,8 @@ class Config:
 
     paper: Paper
     registry: tuple[Partnership, ...]
+    problems: tuple[Problem, ...] = ()
+    """Warnings about the settings that did not stop the build (the report's Markdown)."""
 
 
 class ConfigError(Exception):
@@ -128,8 +131,9 @@ def _inside(inputs: Path, key: str, value: str) -> Path:
     return path
 
 
-def load_paper(inputs: Path) -> tuple[Paper, Path]:
-    """The paper's facts from ``paper.toml``, defaults filled in; and the registry's path."""
+def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
+    """The paper's facts from ``paper.toml``, defaults filled in; the registry's path; and
+    what the covering report holds that could not be kept as written."""
     settings = _load_toml(inputs / PAPER_FILE)
     _check_keys(PAPER_FILE, settings, DEFAULTS)
     merged = {**DEFAULTS, **settings}
@@ -165,7 +169,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
         raise _fail(report_path.name, "is not UTF-8 text", "save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)") from None
     except OSError as error:
         raise _fail(report_path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
-    sections, closing = read_report(clean(report_text)[0])
+    sections, closing, report_problems = read_report(clean(report_text)[0], report_path.name)
 
     paper = Paper(
         committee=_text(PAPER_FILE, merged, "committee"),
@@ -181,7 +185,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path]:
         deadline=deadline,
         return_to=_text(PAPER_FILE, merged, "return_to"),
     )
-    return paper, _inside(inputs, "partnerships", _text(PAPER_FILE, merged, "partnerships"))
+    return paper, _inside(inputs, "partnerships", _text(PAPER_FILE, merged, "partnerships")), report_problems
 
 
 def load_registry(path: Path) -> tuple[Partnership, ...]:
@@ -249,14 +253,19 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
         security = str(smtp_settings["security"]).lower()
         if security not in ("starttls", "ssl", "none"):
             raise _fail(PAPER_FILE, f"security '{security}' in [mail.smtp] is not known", 'use "starttls", "ssl" or "none"')
-        if not isinstance(smtp_settings["port"], int):
+        if not isinstance(smtp_settings["port"], int) or isinstance(smtp_settings["port"], bool):
             raise _fail(PAPER_FILE, "'port' in [mail.smtp] must be a number", "write it without quotes, as port = 587")
+        timeout = smtp_settings["timeout"]
+        if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 3600:
+            raise _fail(PAPER_FILE, "'timeout' in [mail.smtp] must be a number of seconds from 1 to 3600",
+                        "write it without quotes, as timeout = 120")
         smtp = Smtp(
             host=str(smtp_settings["host"]).strip(),
             port=smtp_settings["port"],
             security=security,
             username=str(smtp_settings["username"]).strip(),
             cafile=str(smtp_settings["cafile"]).strip(),
+            timeout=timeout,
         )
 
     entries = settings.get("recipient", [])
@@ -307,5 +316,5 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
 
 def load_config(inputs: Path) -> Config:
     """The paper and registry from the inputs folder; raises ConfigError if unusable."""
-    paper, registry_path = load_paper(inputs)
-    return Config(paper, load_registry(registry_path))
+    paper, registry_path, problems = load_paper(inputs)
+    return Config(paper, load_registry(registry_path), problems)

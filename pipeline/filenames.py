@@ -38,3 +38,16 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def remove_temporaries(folder: Path) -> list[Path]:
+    """Remove what write_atomic leaves when a process is killed mid-write: ``.*.part`` files."""
+    removed = []
+    if folder.is_dir():
+        for path in folder.glob(".*.part"):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass  # another build's file, in use: it removes its own
+    return removed

@@ -307,6 +307,8 @@ class Smtp:
     username: str = ""
     cafile: str = ""
     """Certificates to trust besides the system's, for a server with its own CA."""
+    timeout: int = 120
+    """Seconds one message's whole conversation with the server may take, however it trickles."""
 
 
 @dataclass(frozen=True)

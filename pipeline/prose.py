@@ -1,9 +1,12 @@
 """The covering report, written in Markdown by the officer, read into sections of blocks.
 
 What the Markdown may hold: ``##`` headings (one section each), paragraphs (numbered in
-the paper), ``**bold**``, ``*italic*``, ``-`` lists, the marker ``<!-- partnerships -->``
-where the list of partnerships goes, and a ``---`` line after which come the closing
-paragraphs, which are not numbered.
+the paper), ``**bold**``, ``*italic*``, ``-`` and ``1.`` lists, the marker
+``<!-- partnerships -->`` where the list of partnerships goes, and a ``---`` line after
+which come the closing paragraphs, which are not numbered. What else it holds is kept as
+text where it can be (a quotation's or a code block's lines, a heading after ``---`` as a
+bold paragraph) and otherwise dropped (pictures, HTML blocks); either way with a warning
+naming the line.
 """
 
 from __future__ import annotations
@@ -11,14 +14,16 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.model import Block, BlockKind, Run, Section
+from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Problem, Run, Section, Severity, Source
 
 PARTNERSHIPS_MARKER = "<!-- partnerships -->"
 
 _md = MarkdownIt("commonmark", {"html": True})
 
 
-def _runs(inline: Token) -> tuple[Run, ...]:
+def _runs(inline: Token, dropped: list[str] | None = None) -> tuple[Run, ...]:
+    """The inline's text as runs; pictures in it are named in ``dropped``."""
+    dropped = dropped if dropped is not None else []
     runs: list[Run] = []
     bold = italic = 0
     for child in inline.children or []:
@@ -32,6 +37,8 @@ def _runs(inline: Token) -> tuple[Run, ...]:
             italic -= 1
         elif child.type in ("text", "code_inline", "html_inline"):
             runs.append(Run(child.content, bold > 0, italic > 0))
+        elif child.type == "image":
+            dropped.append(child.attrGet("src") or "a picture")
         elif child.type in ("softbreak", "hardbreak"):
             runs.append(Run(" ", bold > 0, italic > 0))
     merged: list[Run] = []
@@ -42,15 +49,20 @@ def _runs(inline: Token) -> tuple[Run, ...]:
     return tuple(merged)
 
 
-def read_report(markdown: str) -> tuple[tuple[Section, ...], tuple[Block, ...]]:
-    """The report's sections and its closing blocks."""
+def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, ...], tuple[Block, ...], tuple[Problem, ...]]:
+    """The report's sections, its closing blocks, and a warning for each thing not kept as written."""
     sections: list[Section] = []
     heading: str | None = None
     blocks: list[Block] = []
     lists_partnerships = False
     closing: list[Block] = []
     in_closing = False
-    list_depth = -1
+    lists: list[tuple[BlockKind, Delimiter | None, int | None]] = []  # the open lists, outermost first
+    problems: list[Problem] = []
+
+    def warn(token: Token, message: str, advice: str) -> None:
+        line = f"line {token.map[0] + 1}" if token.map else None
+        problems.append(Problem(Severity.WARNING, Source(file, None, line), message, advice))
 
     def finish() -> None:
         nonlocal blocks, lists_partnerships
@@ -64,20 +76,53 @@ def read_report(markdown: str) -> tuple[tuple[Section, ...], tuple[Block, ...]]:
         if token.type == "heading_open" and not in_closing:
             finish()
             heading = tokens[i + 1].content.strip()
+        elif token.type == "heading_open":
+            target.append(Block(BlockKind.PARAGRAPH, tuple(Run(r.text, True, r.italic) for r in _runs(tokens[i + 1]))))
+            warn(token, "a heading after the '---' line is shown as a bold paragraph",
+                 "move it above the '---' line if it starts a section of the report")
         elif token.type == "hr":
             finish()
             heading, in_closing = None, True
         elif token.type == "html_block" and token.content.strip() == PARTNERSHIPS_MARKER:
             lists_partnerships = True
-        elif token.type in ("bullet_list_open", "ordered_list_open"):
-            list_depth += 1
+        elif token.type == "html_block":
+            warn(token, "HTML is not put into the paper; it was left out",
+                 "write it as plain text, or remove it")
+        elif token.type in ("fence", "code_block"):
+            for text in token.content.splitlines():
+                if text.strip():
+                    target.append(Block(BlockKind.PARAGRAPH, (Run(text.strip()),)))
+            warn(token, "a code block is shown as plain paragraphs", "nothing to do, unless it should read otherwise")
+        elif token.type == "bullet_list_open":
+            lists.append((BlockKind.BULLET, None, None))
+        elif token.type == "ordered_list_open":
+            start = token.attrGet("start")
+            delimiter = Delimiter.PAREN if token.markup == ")" else Delimiter.PERIOD
+            lists.append((BlockKind.NUMBER, delimiter, int(start) if start is not None else 1))
         elif token.type in ("bullet_list_close", "ordered_list_close"):
-            list_depth -= 1
+            lists.pop()
         elif token.type == "inline" and tokens[i - 1].type == "paragraph_open":
-            if list_depth >= 0:
-                target.append(Block(BlockKind.BULLET, _runs(token), level=min(list_depth, 2)))
-            else:
-                target.append(Block(BlockKind.PARAGRAPH, _runs(token)))
+            dropped: list[str] = []
+            runs = _runs(token, dropped)
+            for picture in dropped:
+                warn(token, f"a picture ({picture}) is not put into the paper; it was left out",
+                     "describe it in words, or supply the paper with the picture as an appendix")
+            if lists:
+                kind, delimiter, start = lists[-1]
+                first = start is not None and tokens[i - 2].type == "list_item_open" and _first_item(tokens, i)
+                target.append(Block(
+                    kind, runs, level=min(len(lists) - 1, 2),
+                    number_format=NumberFormat.DECIMAL if kind is BlockKind.NUMBER else None,
+                    start=start if first else None,
+                    delimiter=delimiter,
+                ))
+            elif runs:
+                target.append(Block(BlockKind.PARAGRAPH, runs))
     if not in_closing:
         finish()
-    return tuple(sections), tuple(closing)
+    return tuple(sections), tuple(closing), tuple(problems)
+
+
+def _first_item(tokens: list[Token], index: int) -> bool:
+    """Whether the paragraph at ``index`` (inside a list item) is its list's first item's."""
+    return index >= 3 and tokens[index - 3].type in ("ordered_list_open", "bullet_list_open")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import email.generator
 import hashlib
+import io
 import json
 import mimetypes
 import os
 import smtplib
+import socket
 import ssl
+import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -46,6 +50,8 @@ class Outcome:
     skipped: list[Recipient] = field(default_factory=list)
     """Already sent this paper, according to the sent log."""
     failed: list[tuple[Recipient, str]] = field(default_factory=list)
+    uncertain: list[Recipient] = field(default_factory=list)
+    """Interrupted last time after the message went to the server: it may have arrived."""
 
 
 def paper_digest(attachments: list[Path]) -> str:
@@ -62,28 +68,43 @@ class SentLog:
     def __init__(self, path: Path):
         self.path = path
         self.entries: set[tuple[str, str]] = set()
-        if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                try:
-                    entry = json.loads(line)
-                    self.entries.add((entry["to"].casefold(), entry["paper"]))
-                except (ValueError, KeyError, TypeError, AttributeError):
-                    continue  # a line half-written when the machine stopped: not a delivery
+        self.attempts: set[tuple[str, str]] = set()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        for line in text.splitlines():
+            try:
+                entry = json.loads(line)
+                pair = (entry["to"].casefold(), entry["paper"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue  # a line half-written when the machine stopped: not a delivery
+            (self.attempts if entry.get("state") == "sending" else self.entries).add(pair)
 
     def has(self, email: str, digest: str) -> bool:
         return (email.casefold(), digest) in self.entries
 
-    def record(self, recipient: Recipient, digest: str, files: list[str]) -> None:
+    def in_doubt(self, email: str, digest: str) -> bool:
+        """Whether a send to ``email`` was begun and never recorded as done (interrupted)."""
+        pair = (email.casefold(), digest)
+        return pair in self.attempts and pair not in self.entries
+
+    def _append(self, entry: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        line = json.dumps(
-            {"to": recipient.email, "name": recipient.name, "paper": digest, "files": files,
-             "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")},
-            ensure_ascii=False,
-        )
+        entry["at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         with self.path.open("a", encoding="utf-8") as log:
-            log.write(line + "\n")
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
             log.flush()
-            os.fsync(log.fileno())  # a delivery is recorded before the next is attempted
+            os.fsync(log.fileno())  # on the disk before the next step is taken
+
+    def attempt(self, recipient: Recipient, digest: str) -> None:
+        """Record that a message is about to be handed to the server."""
+        self._append({"to": recipient.email, "paper": digest, "state": "sending"})
+        self.attempts.add((recipient.email.casefold(), digest))
+
+    def record(self, recipient: Recipient, digest: str, files: list[str]) -> None:
+        """Record that the server accepted the message."""
+        self._append({"to": recipient.email, "name": recipient.name, "paper": digest, "files": files})
         self.entries.add((recipient.email.casefold(), digest))
 
 
@@ -143,14 +164,52 @@ def write_drafts(outgoing: list[Outgoing], outbox: Path) -> list[Path]:
     return written
 
 
-def _connect(smtp: Smtp, username: str, password: str) -> smtplib.SMTP:
+class _Deadline:
+    """Bounds one conversation with the server, however slowly it trickles its replies.
+
+    The socket's own timeout bounds each wait; a server that sends a line every few seconds
+    never trips it. When the deadline passes, the socket is shut, and the blocked read fails.
+    """
+
+    def __init__(self, seconds: int):
+        self.seconds = seconds
+        self.connection: smtplib.SMTP | None = None
+        self.expired = False
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def _expire(self) -> None:
+        self.expired = True
+        sock = getattr(self.connection, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.timer.cancel()
+
+
+def _connect(smtp: Smtp, username: str, password: str, deadline: _Deadline) -> smtplib.SMTP:
     context = ssl.create_default_context()
     if smtp.cafile:
         context.load_verify_locations(cafile=smtp.cafile)
+    timeout = min(TIMEOUT, smtp.timeout)
     if smtp.security == "ssl":
-        connection: smtplib.SMTP = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=TIMEOUT, context=context)
+        connection: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
     else:
-        connection = smtplib.SMTP(smtp.host, smtp.port, timeout=TIMEOUT)
+        connection = smtplib.SMTP(timeout=timeout)
+    deadline.connection = connection  # watched from before the greeting
+    # smtplib keeps the host for STARTTLS's certificate check only when given to the
+    # constructor, which would also connect before the deadline could watch it.
+    connection._host = smtp.host
+    connection.connect(smtp.host, smtp.port)
+    if smtp.security != "ssl":
         connection.ehlo()
         if smtp.security == "starttls":
             connection.starttls(context=context)
@@ -160,7 +219,9 @@ def _connect(smtp: Smtp, username: str, password: str) -> smtplib.SMTP:
     return connection
 
 
-def _reason(error: Exception) -> str:
+def _reason(error: Exception, deadline: _Deadline | None = None) -> str:
+    if deadline is not None and deadline.expired:
+        return f"the mail server took longer than {deadline.seconds} seconds (timeout in [mail.smtp])"
     if isinstance(error, smtplib.SMTPResponseException):
         text = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
         return f"the server answered {error.smtp_code} {text}".strip()
@@ -173,6 +234,39 @@ def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
+def _hand_over(connection: smtplib.SMTP, message: EmailMessage, to: list[str], before_data) -> dict:
+    """Give ``message`` to the server for ``to``; the addresses it refused, as smtplib gives them.
+
+    smtplib's sendmail, step by step, so that ``before_data(accepted)`` is called between the
+    server accepting the recipients and the message's text going out: from then on the
+    message may arrive, whatever happens to the connection.
+    """
+    buffer = io.BytesIO()
+    email.generator.BytesGenerator(buffer).flatten(message, linesep="\r\n")
+    flat = buffer.getvalue()
+    connection.ehlo_or_helo_if_needed()
+    options = [f"SIZE={len(flat)}"] if connection.does_esmtp and connection.has_extn("size") else []
+    sender = parseaddr(message["From"])[1]
+    code, reply = connection.mail(sender, options)
+    if code != 250:
+        connection.rset()
+        raise smtplib.SMTPSenderRefused(code, reply, sender)
+    refused = {}
+    for address in to:
+        code, reply = connection.rcpt(address)
+        if code not in (250, 251):
+            refused[address] = (code, reply)
+    if len(refused) == len(to):
+        connection.rset()
+        raise smtplib.SMTPRecipientsRefused(refused)
+    before_data([a for a in to if a not in refused])
+    code, reply = connection.data(flat)
+    if code != 250:
+        connection.rset()
+        raise smtplib.SMTPDataError(code, reply)
+    return refused
+
+
 def deliver(
     outgoing: list[Outgoing],
     smtp: Smtp,
@@ -182,10 +276,15 @@ def deliver(
     digest: str,
     resend: bool = False,
 ) -> Outcome:
-    """Send each message; a failure for one recipient never stops the others."""
+    """Send each message; a failure for one recipient never stops the others.
+
+    Each message's conversation is bounded by ``smtp.timeout``. A message is recorded as
+    being sent just before its text goes to the server, and as sent the moment the server
+    accepts it; one interrupted in between is not sent again without ``resend`` (it may
+    have arrived), but reported as in doubt.
+    """
     outcome = Outcome()
     connection: smtplib.SMTP | None = None
-    files = []
     fatal = ""  # a failure no retry will mend (a refused login): the rest fail with it
     try:
         for item in outgoing:
@@ -193,38 +292,47 @@ def deliver(
             key = item.key or digest
             pending = [r for r in item.recipients if resend or not log.has(r.email, key)]
             outcome.skipped += [r for r in item.recipients if r not in pending]
+            doubtful = [r for r in pending if not resend and log.in_doubt(r.email, key)]
+            outcome.uncertain += doubtful
+            pending = [r for r in pending if r not in doubtful]
             if not pending:
                 continue
             if fatal:
                 outcome.failed += [(r, fatal) for r in pending]
                 continue
-            try:
-                if connection is None:
-                    connection = _connect(smtp, username, password)
-                refused = connection.send_message(item.message, to_addrs=[r.email for r in pending])
-            except smtplib.SMTPAuthenticationError as error:
-                fatal = f"the server refused the login ({_reason(error)})"
-                outcome.failed += [(r, fatal) for r in pending]
-            except smtplib.SMTPRecipientsRefused as error:
-                for r in pending:
-                    code, text = error.recipients.get(r.email, (0, b""))
-                    outcome.failed.append((r, f"the server refused the address ({code} {text.decode('utf-8', 'replace')})"))
-            except (smtplib.SMTPException, OSError) as error:
-                outcome.failed += [(r, _reason(error)) for r in pending]
-                if connection is not None:
-                    try:
-                        connection.close()
-                    except OSError:
-                        pass
-                connection = None  # the next message tries a fresh connection
-            else:
-                for r in pending:
-                    if r.email in refused:
-                        code, text = refused[r.email]
+            by_address = {r.email: r for r in pending}
+            with _Deadline(smtp.timeout) as deadline:
+                try:
+                    if connection is None:
+                        connection = _connect(smtp, username, password, deadline)
+                    deadline.connection = connection
+                    refused = _hand_over(
+                        connection, item.message, list(by_address),
+                        lambda accepted: [log.attempt(by_address[a], key) for a in accepted],
+                    )
+                except smtplib.SMTPAuthenticationError as error:
+                    fatal = f"the server refused the login ({_reason(error)})"
+                    outcome.failed += [(r, fatal) for r in pending]
+                except smtplib.SMTPRecipientsRefused as error:
+                    for r in pending:
+                        code, text = error.recipients.get(r.email, (0, b""))
                         outcome.failed.append((r, f"the server refused the address ({code} {text.decode('utf-8', 'replace')})"))
-                    else:
-                        log.record(r, key, files)
-                        outcome.sent.append(r)
+                except (smtplib.SMTPException, OSError) as error:
+                    outcome.failed += [(r, _reason(error, deadline)) for r in pending]
+                    if connection is not None:
+                        try:
+                            connection.close()
+                        except OSError:
+                            pass
+                    connection = None  # the next message tries a fresh connection
+                else:
+                    for r in pending:
+                        if r.email in refused:
+                            code, text = refused[r.email]
+                            outcome.failed.append((r, f"the server refused the address ({code} {text.decode('utf-8', 'replace')})"))
+                        else:
+                            log.record(r, key, files)
+                            outcome.sent.append(r)
     finally:
         if connection is not None:
             try:

@@ -35,7 +35,7 @@ def make_round(folder: Path, size: int) -> list[Path]:
     inputs = ROOT / "inputs"
     for name in ("paper.toml", "report.md"):
         shutil.copy(inputs / name, folder / name)
-    paper, _ = load_paper(folder)
+    paper, *_ = load_paper(folder)
     sample = read_sample()
     registry, files = [], []
     for index in range(size):

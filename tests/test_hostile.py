@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -239,3 +240,95 @@ def test_a_200000_letter_word_wraps_in_the_pdf_and_is_kept_whole():
     text = "".join(page.extract_text() for page in reader.pages)
     assert text.count("x") == 200_000  # every letter is on a page, none run off it
     assert max(len(line) for line in text.replace("\u200b", "\n").splitlines()) < 120
+
+
+def test_a_build_stopped_between_renames_is_never_sent(round_dir, tmp_path):
+    # A build killed after writing the new Word file but before the PDF: the old PDF beside
+    # the new Word file, and the killed write's temporary.
+    output = tmp_path / "out"
+    assert _papers(round_dir, output).returncode == 0
+    _setting(round_dir, 'title = "Partnership update report"', 'title = "Partnership update report"\nagenda_item = "7"')
+    old_pdf = (output / f"{STEM}.pdf").read_bytes()
+    new = tmp_path / "new"
+    assert _papers(round_dir, new).returncode == 0
+    shutil.copy(new / f"{STEM}.docx", output / f"{STEM}.docx")
+    (output / f".{STEM}.pdf.x1y2z3.part").write_bytes(b"half a pdf")
+    assert (output / f"{STEM}.pdf").read_bytes() == old_pdf
+    refused = run_cli("send", "--inputs", str(round_dir), "--output", str(output))
+    assert refused.returncode == 2 and "a build was stopped before it had replaced them all" in refused.stderr
+    assert not (output / "outbox").exists()
+    # The next build replaces the set and clears the temporary.
+    assert _papers(round_dir, output).returncode == 0
+    assert not list(output.glob(".*.part"))
+    for suffix in (".docx", ".pdf", ".html", "-check.txt"):
+        assert (output / f"{STEM}{suffix}").read_bytes() == (new / f"{STEM}{suffix}").read_bytes()
+    assert run_cli("send", "--inputs", str(round_dir), "--output", str(output)).returncode == 0
+
+
+def test_characters_the_pdf_font_lacks_are_named_by_cell(round_dir, tmp_path):
+    path = round_dir / "Vale Partnership.xlsx"
+    book = load_workbook(path, rich_text=True)
+    (cell,) = [row[1] for row in book["Return"].iter_rows() if row[0].value == "Contact officer"]
+    cell.value = "Emma Morris 王秀英 हिन्दी 😀, Croeso ŵ ŷ"
+    book.save(path)
+    result = _papers(round_dir, tmp_path / "out")
+    assert result.returncode == 0
+    (line,) = [l for l in result.stdout.splitlines() if "font cannot draw" in l]
+    assert f"Vale Partnership.xlsx [Return] {cell.coordinate}" in line
+    assert "王秀英" in line and "😀" in line and "ŵ" not in line  # Welsh is in the font
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler is not installed (apt-get install poppler-utils)")
+def test_a_round_of_every_hostile_case_at_once(round_dir, tmp_path):
+    from conftest import SOFFICE, libreoffice_convert
+
+    # Bad files beside the good returns …
+    book = Workbook()
+    _full_return(book.active, "Parish Cluster Forum")
+    book.save(tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(tmp_path / "plain.xlsx") as source:
+        parts = {i.filename: source.read(i.filename) for i in source.infolist()}
+    _zip(round_dir / "bomb.xlsx", {**parts, "xl/styles.xml": b"<x>" + b" " * (20 * 1024 * 1024) + b"</x>"})
+    os.rename(round_dir / "OSP.xlsx", os.path.join(os.fsencode(round_dir), b"OSP \xff.xlsx"))
+    (round_dir / "\x1b[2Jwest.csv").write_text("Partnership,WOSP\n", encoding="utf-8")
+    (round_dir / "Cherwell LSP.xlsx").write_bytes(b"PK\x03\x04 damaged")
+    (round_dir / "~$le Partnership.xlsx").write_bytes(b"lock")
+    # … and hostile text inside a good one.
+    path = round_dir / "Vale Partnership.xlsx"
+    vale = load_workbook(path, rich_text=True)
+    rows = {row[0].value: row for row in vale["Return"].iter_rows()}
+    rows["Contact officer"][1].value = "Emma\u202e Morris\x85 王秀英 😀"
+    rows["Chairman"][1].value = '=HYPERLINK("http://evil.example/","x")'
+    rows["Chairman"][1].data_type = "s"
+    question = next(r for key, r in rows.items() if isinstance(key, str) and key.startswith("What is the current focus"))
+    answer = vale["Return"].cell(question[0].row + 1, 1)  # the answer sits below its question
+    answer.value = "• " + "y" * 30_000 + "\n• <b>R&D</b> {{ x }} " + "a" * 2_000  # under Excel's 32,767 a cell
+    vale.save(path)
+
+    output = tmp_path / "out"
+    result = _papers(round_dir, output)
+    assert result.returncode == 1
+    assert "\x1b" not in result.stdout + result.stderr
+    report = (output / f"{STEM}-check.txt").read_text(encoding="utf-8")
+    for said in ("bomb.xlsx: holds a part far larger", "OSP \ufffd.xlsx", "\ufffd[2Jwest.csv: is a CSV file",
+                 "Cherwell LSP.xlsx: not a readable Excel workbook", "may be open in Excel", "font cannot draw",
+                 "unprintable character(s) dropped"):
+        assert said in report, said
+    # The other returns are all in the papers, which open in LibreOffice and a PDF reader.
+    assert "received — UNREADABLE" in report and "9 of 12 returns received" not in report
+    (converted,) = libreoffice_convert([output / f"{STEM}.docx"], "pdf", tmp_path / "lo", tmp_path / "profile") \
+        if SOFFICE else (None,)
+    for pdf in [output / f"{STEM}.pdf", *([converted] if converted else [])]:
+        # poppler's reading (pypdf misreads a font's custom encoding once a fallback font is in).
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout
+        assert "Oxfordshire Safer Communities Partnership" in text and "R&D" in text, pdf
+        rendered = subprocess.run(["pdftoppm", "-png", "-r", "20", "-f", "1", "-l", "1", str(pdf), str(tmp_path / pdf.stem)],
+                                  capture_output=True, timeout=120)
+        assert rendered.returncode == 0 and list(tmp_path.glob(f"{pdf.stem}*.png"))
+
+
+def _full_return(sheet, name: str) -> None:
+    sheet.title = "Return"
+    sheet.append(["Partnership", name])
+    for question in QUESTIONS:
+        sheet.append([question, "• an answer"])

@@ -121,6 +121,10 @@ def _marker(text: str, continuing: NumberFormat | None) -> tuple[_Marker, int] |
         elif len(label) == 1:
             fmt = NumberFormat.LOWER_ALPHA if label.islower() else NumberFormat.UPPER_ALPHA
             number = ord(lower) - ord("a") + 1
+            if number != 1 and not alpha_list:
+                # "J. Smith will chair…" is a sentence, not item J of a list: a lettered
+                # list starts at a (or A), or goes on from one already open.
+                return None
         else:
             return None
     return _Marker(fmt.value, number, fmt, label, delimiter), match.end()

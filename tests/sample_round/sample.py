@@ -79,7 +79,7 @@ def write_inputs(inputs: Path, sample: list[SampleReturn] | None = None) -> list
     from pipeline.forms import write_form
     from pipeline.vocabulary import label_key
 
-    paper, _ = load_paper(inputs)
+    paper, *_ = load_paper(inputs)
     written = []
     for ret in sample if sample is not None else read_sample():
         values, labels = {}, {}
