@@ -15,13 +15,15 @@ from pathlib import Path
 
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.collate import collate
-from pipeline.config import load_config
+from pipeline.config import ConfigError, load_config
+from pipeline.meeting import Item, Meeting, PaperKind
 from pipeline.filenames import remove_temporaries, shown, write_atomic
 from pipeline.intake import find_returns, read_return
 from pipeline.intake.files import find_lookalikes, lock_file_warnings
 from pipeline.model import Problem, Return, Round
 from pipeline.render.summary import summary_text
 from pipeline.render.view import build_view
+from pipeline.short_paper import read_short_paper
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -114,7 +116,7 @@ def render_files(
 
 @dataclass
 class _Plan:
-    """What a build of the round in ``inputs`` would write, and under what key."""
+    """What a build of one paper would write, and under what key."""
 
     round: Round
     view: object
@@ -124,8 +126,7 @@ class _Plan:
     paths: list[Path]
 
 
-def _plan(inputs: Path, output: Path, cache: Cache, progress: Progress | None) -> _Plan:
-    round_ = read_round(inputs, cache, progress)
+def _plan(round_: Round, output: Path, cache: Cache) -> _Plan:
     view = build_view(round_)
     summary = summary_text(round_)
     when = document_date(round_.paper.meeting_date)
@@ -136,25 +137,74 @@ def _plan(inputs: Path, output: Path, cache: Cache, progress: Progress | None) -
 def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES) -> tuple[Round, bool]:
     """The round, and whether the papers in ``output`` are what building it would write now."""
     cache = Cache(output, templates)
-    plan = _plan(inputs, output, cache, None)
-    return plan.round, cache.outputs_current(plan.key, plan.paths)
+    plan = _plan(read_round(inputs, cache), output, cache)
+    return plan.round, cache.outputs_current(plan.key, plan.paths, plan.view.file_stem)
+
+
+def _clear_temporaries(output: Path) -> None:
+    # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
+    # replacing are whole, old or new, and each paper's manifest says which set is current.
+    for folder in (output, output / CACHE_DIR, output / CACHE_DIR / "intake"):
+        remove_temporaries(folder)
+
+
+def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEMPLATES,
+                progress: Progress | None = None) -> Build:
+    """Write one paper's Word, PDF, HTML and check report, unless they are already current."""
+    plan = _plan(round_, output, cache)
+    stem = plan.view.file_stem
+    if cache.outputs_current(plan.key, plan.paths, stem):
+        return Build(plan.round, plan.paths, rebuilt=False)
+    if progress:
+        progress(f"Laying out {plan.round.paper.title}")
+    files = render_files(plan.view, plan.summary, templates, plan.when, progress)
+    for name, data in files.items():
+        write_atomic(output / name, data)
+    cache.record(plan.key, files, stem)
+    return Build(plan.round, [output / name for name in files])
 
 
 def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:
     """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
-    # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
-    # replacing are whole, old or new, and the manifest says which set is current.
-    for folder in (output, output / CACHE_DIR, output / CACHE_DIR / "intake"):
-        remove_temporaries(folder)
+    _clear_temporaries(output)
     cache = Cache(output, templates)
-    plan = _plan(inputs, output, cache, progress)
+    round_ = read_round(inputs, cache, progress)
     cache.prune()
-    if cache.outputs_current(plan.key, plan.paths):
-        return Build(plan.round, plan.paths, rebuilt=False)
-    if progress:
-        progress("Laying out the papers")
-    files = render_files(plan.view, plan.summary, templates, plan.when, progress)
-    for name, data in files.items():
-        write_atomic(output / name, data)
-    cache.record(plan.key, files)
-    return Build(plan.round, [output / name for name in files])
+    return build_round(round_, output, cache, templates, progress)
+
+
+@dataclass
+class MeetingBuild:
+    """What a meeting's build produced: the round (if an item reports on one), each item's
+    paper, and every problem found on the way."""
+
+    round: Round | None
+    papers: list[tuple[Item, Build | None]]
+    problems: list[Problem]
+    written: list[Path] = field(default_factory=list)
+
+
+def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path = TEMPLATES,
+                  progress: Progress | None = None) -> MeetingBuild:
+    """Build every paper of ``meeting`` that papers makes, each on its own, into ``output``."""
+    _clear_temporaries(output)
+    cache = Cache(output, templates)
+    needs_round = any(item.kind is PaperKind.ROUND for item in meeting.items)
+    round_ = read_round(inputs, cache, progress) if needs_round else None
+    cache.prune()
+    result = MeetingBuild(round_, [], list(meeting.problems))
+    for item in meeting.items:
+        build = None
+        if item.kind is PaperKind.ROUND:
+            build = build_round(round_, output, cache, templates, progress)
+        elif item.kind is PaperKind.SHORT:
+            try:
+                paper, found = read_short_paper(item.paper, meeting.committee, meeting.date)
+            except ConfigError as error:
+                result.problems.append(error.problem)
+            else:
+                result.problems.extend(found)
+                build = build_round(Round(paper, (), tuple(found)), output, cache, templates, progress)
+        result.papers.append((item, build))
+        result.written += build.written if build else []
+    return result

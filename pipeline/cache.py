@@ -94,9 +94,13 @@ class Cache:
             digest.update(repr(part).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
-    def outputs_current(self, key: str, files: list[Path]) -> bool:
+    def _manifest(self, stem: str) -> Path:
+        """The record of one paper's last build: each paper in the folder has its own."""
+        return self.root / f"manifest-{stem}.json"
+
+    def outputs_current(self, key: str, files: list[Path], stem: str) -> bool:
         """Whether ``files`` are exactly what the build with ``key`` wrote."""
-        manifest = self.root / "manifest.json"
+        manifest = self._manifest(stem)
         try:
             recorded = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -111,6 +115,6 @@ class Cache:
                 return False
         return True
 
-    def record(self, key: str, files: dict[str, bytes]) -> None:
+    def record(self, key: str, files: dict[str, bytes], stem: str) -> None:
         manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
-        write_atomic(self.root / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+        write_atomic(self._manifest(stem), json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))

@@ -131,8 +131,12 @@ Examples:
 @_strict
 def papers(inputs: Path, output: Path, strict: bool) -> None:
     """Build the papers (Word, PDF, HTML and the check report) from every return in INPUTS."""
-    from pipeline.build import build_papers
+    from pipeline.build import build_meeting, build_papers
+    from pipeline.meeting import load_meeting
 
+    meeting = _guard(lambda: load_meeting(inputs))
+    if meeting is not None:
+        _papers_of_meeting(inputs, output, meeting, strict)
     say = _progress()
     try:
         build = _guard(lambda: build_papers(inputs, output, progress=say))
@@ -144,6 +148,35 @@ def papers(inputs: Path, output: Path, strict: bool) -> None:
     for path in build.written:
         click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
     sys.exit(_status(build.round, strict))
+
+
+def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> None:
+    """Build every paper of the meeting in INPUTS/meeting.toml; exits with the status."""
+    from pipeline.build import build_meeting
+    from pipeline.render.summary import problem_lines
+
+    say = _progress()
+    try:
+        built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say))
+    finally:
+        _progress_done(say)
+    click.echo(f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items")
+    for item, build in built.papers:
+        state = "no paper" if item.paper is None else ("built" if build else item.kind.value)
+        click.echo(f"  {item.number:>4}  {item.title}  ({state})")
+    click.echo("")
+    if built.round is not None:
+        for line in summary_lines(built.round):
+            click.echo(line)
+        click.echo("")
+    for line in problem_lines(built.problems):
+        click.echo(line)
+    for path in built.written:
+        click.echo(f"Wrote {path}")
+    errors = any(p.severity is Severity.ERROR for p in built.problems)
+    warnings = strict and any(p.severity is Severity.WARNING for p in built.problems)
+    status = _status(built.round, strict) if built.round is not None else EXIT_OK
+    sys.exit(EXIT_INCOMPLETE if errors or warnings else status)
 
 
 @cli.command(epilog="""\b

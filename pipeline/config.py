@@ -80,7 +80,8 @@ def _fail(file: str, message: str, advice: str) -> ConfigError:
     return ConfigError(Problem(Severity.ERROR, Source(file), message, advice))
 
 
-def _load_toml(path: Path) -> dict[str, Any]:
+def load_toml(path: Path) -> dict[str, Any]:
+    """A TOML file of settings; raises ConfigError, naming the file, if it cannot be read."""
     if not path.is_file():
         raise _fail(path.name, "not found", f"create {path.name} in the inputs folder (see README.md)")
     try:
@@ -134,7 +135,7 @@ def _inside(inputs: Path, key: str, value: str) -> Path:
 def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
     """The paper's facts from ``paper.toml``, defaults filled in; the registry's path; and
     what the covering report holds that could not be kept as written."""
-    settings = _load_toml(inputs / PAPER_FILE)
+    settings = load_toml(inputs / PAPER_FILE)
     _check_keys(PAPER_FILE, settings, DEFAULTS)
     merged = {**DEFAULTS, **settings}
     for key, default in DEFAULTS.items():
@@ -180,7 +181,8 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
         questions=tuple(clean(q)[0].strip().replace("{last_update}", last_update) for q in questions),
         sections=sections,
         closing=closing,
-        contact=Officer(**{k: clean(str(v))[0].strip() for k, v in contact.items()}) if contact.get("name") else None,
+        contact=Officer(**{k: clean(str(v))[0].strip() for k, v in contact.items()}, order=tuple(contact))
+        if contact.get("name") else None,
         district_heading=_text(PAPER_FILE, merged, "district_heading"),
         deadline=deadline,
         return_to=_text(PAPER_FILE, merged, "return_to"),
@@ -190,7 +192,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
 
 def load_registry(path: Path) -> tuple[Partnership, ...]:
     """The partnerships expected this round, in the order the paper lists them."""
-    data = _load_toml(path)
+    data = load_toml(path)
     _check_keys(path.name, data, ("partnership",))
     entries = data.get("partnership", [])
     if not isinstance(entries, list) or not entries:
@@ -239,7 +241,7 @@ def is_address(text: str) -> bool:
 
 def load_mail(inputs: Path, paper: Paper) -> Mail:
     """How to send ``paper``, from paper.toml's [mail] and [[recipient]] entries."""
-    settings = _load_toml(inputs / PAPER_FILE)
+    settings = load_toml(inputs / PAPER_FILE)
     mail = settings.get("mail", {})
     if not isinstance(mail, dict):
         raise _fail(PAPER_FILE, "'mail' must be a table", "write it as a [mail] section")

@@ -121,6 +121,8 @@ class Block:
     number_format: NumberFormat | None = None
     start: int | None = None
     delimiter: Delimiter | None = None
+    unnumbered: bool = False
+    """A paragraph of a numbered report that the author left without a number."""
 
     @property
     def text(self) -> str:
@@ -257,6 +259,12 @@ class Officer:
     role: str = ""
     email: str = ""
     phone: str = ""
+    order: tuple[str, ...] = ("name", "email", "phone", "role")
+    """The order the contact block lists them in: as the officer wrote them."""
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        return tuple(getattr(self, key) for key in self.order if getattr(self, key))
 
 
 @dataclass(frozen=True)
@@ -277,6 +285,10 @@ class Paper:
     """When returns are due back."""
     return_to: str = ""
     """Where partnerships send their returns: an email address, usually."""
+    numbered: bool = True
+    """Whether the report's paragraphs are numbered (1, 2, 3 … through the paper)."""
+    with_returns: bool = True
+    """A paper with returns (the partnership update report), or a paper of prose only."""
 
     @property
     def round_id(self) -> str:

@@ -2,7 +2,8 @@
 
 What the Markdown may hold: ``##`` headings (one section each), paragraphs (numbered in
 the paper), ``**bold**``, ``*italic*``, ``-`` and ``1.`` lists, the marker
-``<!-- partnerships -->`` where the list of partnerships goes, and a ``---`` line after
+``<!-- partnerships -->`` where the list of partnerships goes, ``<!-- unnumbered -->``
+before a paragraph to leave it without a number, and a ``---`` line after
 which come the closing paragraphs, which are not numbered. What else it holds is kept as
 text where it can be (a quotation's or a code block's lines, a heading after ``---`` as a
 bold paragraph) and otherwise dropped (pictures, HTML blocks); either way with a warning
@@ -11,12 +12,15 @@ naming the line.
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Problem, Run, Section, Severity, Source
 
 PARTNERSHIPS_MARKER = "<!-- partnerships -->"
+UNNUMBERED_MARKER = "<!-- unnumbered -->"  # the next paragraph, in a numbered paper, has no number
 
 _md = MarkdownIt("commonmark", {"html": True})
 
@@ -59,6 +63,7 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
     in_closing = False
     lists: list[tuple[BlockKind, Delimiter | None, int | None]] = []  # the open lists, outermost first
     problems: list[Problem] = []
+    unnumbered_next = False
 
     def warn(token: Token, message: str, advice: str) -> None:
         line = f"line {token.map[0] + 1}" if token.map else None
@@ -85,6 +90,8 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
             heading, in_closing = None, True
         elif token.type == "html_block" and token.content.strip() == PARTNERSHIPS_MARKER:
             lists_partnerships = True
+        elif token.type == "html_block" and token.content.strip() == UNNUMBERED_MARKER:
+            unnumbered_next = True
         elif token.type == "html_block":
             warn(token, "HTML is not put into the paper; it was left out",
                  "write it as plain text, or remove it")
@@ -117,10 +124,42 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
                     delimiter=delimiter,
                 ))
             elif runs:
-                target.append(Block(BlockKind.PARAGRAPH, runs))
+                target.append(Block(BlockKind.PARAGRAPH, runs, unnumbered=unnumbered_next))
+                unnumbered_next = False
     if not in_closing:
         finish()
-    return tuple(sections), tuple(closing), tuple(problems)
+    sections = [Section(s.heading, _lettered(s.blocks), s.lists_partnerships) for s in sections]
+    return tuple(sections), _lettered(tuple(closing)), tuple(problems)
+
+
+_LETTER = re.compile(r"([a-z])\) ")
+
+
+def _lettered(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """Bullet lists whose items are typed a) b) c) …, as lettered lists.
+
+    Markdown numbers lists with digits only; an officer writes "- a) …" for a lettered one.
+    """
+    out = list(blocks)
+    i = 0
+    while i < len(out):
+        j, expected = i, "a"
+        while (
+            j < len(out) and out[j].kind is BlockKind.BULLET and out[j].level == out[i].level
+            and out[j].runs and (m := _LETTER.match(out[j].runs[0].text)) and m.group(1) == expected
+        ):
+            expected = chr(ord(expected) + 1)
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j):
+                first, *rest = out[k].runs
+                runs = ((Run(first.text[3:], first.bold, first.italic, first.underline),) if first.text[3:] else ()) + tuple(rest)
+                out[k] = Block(BlockKind.NUMBER, runs, out[k].level, NumberFormat.LOWER_ALPHA,
+                               1 if k == i else None, Delimiter.PAREN)
+            i = j
+        else:
+            i += 1
+    return tuple(out)
 
 
 def _first_item(tokens: list[Token], index: int) -> bool:

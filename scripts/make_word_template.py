@@ -305,7 +305,9 @@ def build(path: Path) -> None:
     body.add_paragraph("{{ meeting_date }}", style="Subtitle")
     body.add_paragraph("{{ title }}", style="Title")
     _tag(body, "{%p for section in sections %}")
+    _tag(body, "{%p if section.heading %}")
     body.add_paragraph("{{ section.heading }}", style="Heading 1")
+    _tag(body, "{%p endif %}")
     _block_loop(body, "section.blocks")
     _tag(body, "{%p endfor %}")
     _block_loop(body, "closing")
@@ -313,12 +315,14 @@ def build(path: Path) -> None:
     body.add_paragraph("{{r line }}", style="Contact Line")
     _tag(body, "{%p endfor %}")
 
+    _tag(body, "{%p if with_returns %}")
     heading = body.add_paragraph("{{ returns_heading }}", style="Heading 1")
     heading.paragraph_format.page_break_before = True
     _tag(body, "{%p for e in entries %}")
     body.add_paragraph("{{ e.heading }}", style="Heading 2")
     _return_table(body)
     _tag(body, "{%p endfor %}")
+    _tag(body, "{%p endif %}")
 
     core = document.core_properties
     core.title = "{{ title }}"

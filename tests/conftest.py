@@ -26,8 +26,19 @@ QUESTIONS = (
 
 @pytest.fixture
 def round_dir(tmp_path: Path) -> Path:
-    """A copy of the sample round's inputs, free to change."""
+    """A copy of the sample round's inputs, free to change: the partnership update report on
+    its own, as a round's folder is without a meeting.toml."""
     target = tmp_path / "inputs"
+    shutil.copytree(INPUTS, target)
+    (target / "meeting.toml").unlink()
+    shutil.rmtree(target / "papers")
+    return target
+
+
+@pytest.fixture
+def meeting_dir(tmp_path: Path) -> Path:
+    """A copy of the sample meeting's inputs (meeting.toml, its papers, the round), free to change."""
+    target = tmp_path / "meeting"
     shutil.copytree(INPUTS, target)
     return target
 

@@ -79,7 +79,7 @@ def test_a_changed_version_of_papers_invalidates_everything(round_dir, tmp_path)
     files = [output / f"{STEM}{s}" for s in SUFFIXES]
     current, newer = Cache(output, TEMPLATES), Cache(output, TEMPLATES, code=code_fingerprint(package))
     assert newer.render_key("same round") != current.render_key("same round")
-    assert not newer.outputs_current(newer.render_key("same round"), files)
+    assert not newer.outputs_current(newer.render_key("same round"), files, STEM)
 
 
 def test_a_damaged_or_missing_output_is_rebuilt(round_dir, tmp_path):
@@ -101,7 +101,7 @@ def test_a_damaged_intake_entry_is_read_again(round_dir, tmp_path):
     assert len(entries) == 12
     for entry in entries:
         entry.write_bytes(b"not a record")
-    (output / ".cache" / "manifest.json").unlink()
+    (output / ".cache" / f"manifest-{STEM}.json").unlink()
     assert build_papers(round_dir, output).rebuilt
     assert outputs(output) == clean
 
@@ -140,7 +140,7 @@ def test_a_planted_cache_entry_runs_nothing(round_dir, tmp_path):
     for entry in (output / ".cache" / "intake").glob("*.json"):
         entry.write_bytes(pickle.dumps(_Planted()))
         entry.with_suffix(".pickle").write_bytes(pickle.dumps(_Planted()))
-    (output / ".cache" / "manifest.json").unlink()
+    (output / ".cache" / f"manifest-{STEM}.json").unlink()
     assert build_papers(round_dir, output).rebuilt
     assert outputs(output) == clean
     assert not (tmp_path / "ran.txt").exists()

@@ -53,7 +53,7 @@ def papers(sample_build):
 
 def test_build_writes_word_pdf_and_check_report(sample_build):
     result, output = sample_build
-    names = sorted(p.name for p in output.iterdir() if not p.name.startswith("."))
+    names = sorted(p.name for p in output.iterdir() if p.name.startswith(STEM))
     assert names == [f"{STEM}-check.txt", f"{STEM}.docx", f"{STEM}.html", f"{STEM}.pdf"]
     assert "12 of 12 returns received" in result.stdout
     assert (output / f"{STEM}-check.txt").read_text(encoding="utf-8").count("received") >= 12

@@ -32,7 +32,8 @@ def round_three_back(tmp_path):
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     for path in INPUTS.iterdir():
-        if path.suffix != ".xlsx":
+        # The round's own files: its settings, report and registry (not the meeting's).
+        if path.suffix in (".toml", ".md") and path.name != "meeting.toml":
             shutil.copy(path, inputs / path.name)
     for name in BACK[1:]:
         shutil.copy(INPUTS / name, inputs / name)

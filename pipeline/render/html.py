@@ -61,8 +61,8 @@ def nodes(blocks: tuple[Block, ...], first_number: int | None = None) -> list:
     for block in blocks:
         if block.kind is BlockKind.PARAGRAPH:
             stack.clear()
-            out.append(ParagraphNode(block.runs, number))
-            if number is not None:
+            out.append(ParagraphNode(block.runs, None if block.unnumbered else number))
+            if number is not None and not block.unnumbered:
                 number += 1
             continue
         tag = "ol" if block.kind is BlockKind.NUMBER else "ul"
@@ -113,8 +113,8 @@ def render_html(
     number = 1
     sections = []
     for section in view.sections:
-        section_nodes = nodes(section.blocks, first_number=number)
-        number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH)
+        section_nodes = nodes(section.blocks, first_number=number if view.numbered else None)
+        number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH and not b.unnumbered)
         sections.append({"heading": section.heading, "nodes": section_nodes})
     context.update(
         sections=sections,

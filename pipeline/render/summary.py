@@ -34,6 +34,8 @@ def summary_lines(
     chased = chased or {}
     outstanding = [e for e in round_.entries if e.outstanding]
     lines = [f"{paper.title} — {paper.committee}, {long_date(paper.meeting_date)}"]
+    if not paper.with_returns:
+        return lines + _problem_lines(round_.problems)
     if paper.deadline:
         due = f"Returns due by {long_date(paper.deadline)}"
         # Days to or past the deadline mean something only while returns are still out.
@@ -57,8 +59,14 @@ def summary_lines(
             when = chased.get(entry.partnership.id)
             reminded = f"; reminded {long_date(when)}" if when else ""
             lines.append(f"  {entry.partnership.name} — {what}{late}{reminded}")
+    return lines + _problem_lines(round_.problems)
+
+
+def _problem_lines(problems) -> list[str]:
+    """Every problem, errors first, each with its advice."""
+    lines: list[str] = []
     for severity, heading in ((Severity.ERROR, "Problems"), (Severity.WARNING, "Warnings")):
-        found = [p for p in round_.problems if p.severity is severity]
+        found = [p for p in problems if p.severity is severity]
         if found:
             lines += ["", f"{heading} ({len(found)}):"]
             for problem in found:
@@ -66,6 +74,11 @@ def summary_lines(
                 if problem.advice:
                     lines.append(f"      → {problem.advice}")
     return lines
+
+
+def problem_lines(problems) -> list[str]:
+    """The problems section of a check report, on its own (a meeting's, say)."""
+    return _problem_lines(problems)
 
 
 def summary_text(round_: Round) -> str:

@@ -56,6 +56,10 @@ class PaperView:
     returns_heading: str
     entries: tuple[EntryView, ...]
     file_stem: str
+    numbered: bool = True
+    """Whether the report's paragraphs are numbered."""
+    with_returns: bool = True
+    """Whether the paper has a part of partnership returns after the report."""
 
 
 def _plain(text: str) -> tuple[Run, ...]:
@@ -108,7 +112,7 @@ def build_view(round_: Round) -> PaperView:
         entries.append(EntryView(p.id, p.name, tuple(rows), tuple(questions), False))
 
     contact = paper.contact
-    contact_lines = tuple(x for x in (contact.name, contact.email, contact.phone, contact.role) if x) if contact else ()
+    contact_lines = contact.lines if contact else ()
     date = paper.meeting_date
     return PaperView(
         committee=paper.committee,
@@ -122,4 +126,6 @@ def build_view(round_: Round) -> PaperView:
         returns_heading=RETURNS_HEADING,
         entries=tuple(entries),
         file_stem=paper_stem(paper),
+        numbered=paper.numbered,
+        with_returns=paper.with_returns,
     )

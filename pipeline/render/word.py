@@ -35,7 +35,7 @@ def _style(block: Block, numbered_paragraphs: bool) -> str:
         return _BULLET_STYLES[block.level]
     if block.kind is BlockKind.NUMBER:
         return _NUMBER_STYLES[block.level]
-    return "Numbered Paragraph" if numbered_paragraphs else "Normal"
+    return "Numbered Paragraph" if numbered_paragraphs and not block.unnumbered else "Normal"
 
 
 LINK_COLOUR = "1A4F8B"
@@ -75,7 +75,7 @@ def _context(view: PaperView, rich: _Rich) -> dict:
     context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
     # The order here is the document's order, which _restart_numbering relies on.
     context["sections"] = [
-        {"heading": s.heading, "blocks": rich.items(s.blocks, numbered_paragraphs=True)}
+        {"heading": s.heading, "blocks": rich.items(s.blocks, numbered_paragraphs=view.numbered)}
         for s in view.sections
     ]
     context["closing"] = rich.items(view.closing)

@@ -1,0 +1,162 @@
+"""The meeting, described once in meeting.toml: its facts and its agenda, item by item.
+
+Each item has a number, a title, whether it is for decision or information, and its paper:
+one papers builds (the partnership round's ``paper.toml``, or a house-style ``.md``), one
+supplied as ``.docx`` or ``.pdf``, or none (apologies, declarations of interest); and any
+appendices. An item can be exempt, with its paragraph of Schedule 12A to the Local
+Government Act 1972. A problem with one item is named, with advice; the others are built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from pipeline.config import EARLIEST_YEAR, LATEST_YEAR, ConfigError, load_toml
+from pipeline.model import Problem, Severity, Source
+from pipeline.text import clean
+
+MEETING_FILE = "meeting.toml"
+MEETING_KEYS = ("committee", "date", "time", "venue", "item")
+ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt")
+PURPOSES = ("decision", "information", "")
+
+
+class PaperKind(str, Enum):
+    """What an item's paper is, and so how papers makes it into the pack."""
+
+    ROUND = "round"  # the partnership update report, built from paper.toml and the returns
+    SHORT = "short"  # a house-style paper papers builds from Markdown
+    WORD = "word"  # a Word paper someone supplied: converted by LibreOffice
+    PDF = "pdf"  # a PDF someone supplied: included as it is
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of the agenda."""
+
+    number: str
+    title: str
+    purpose: str = ""
+    paper: Path | None = None
+    kind: PaperKind | None = None
+    appendices: tuple[Path, ...] = ()
+    exempt: int | None = None
+    """The paragraph of Schedule 12A that makes the item exempt; None for a public item."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A committee meeting: its facts, and its agenda in order."""
+
+    committee: str
+    date: dt.date
+    time: str = ""
+    venue: str = ""
+    items: tuple[Item, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())
+
+
+def _kind(path: Path) -> PaperKind | None:
+    if path.name == "paper.toml":
+        return PaperKind.ROUND
+    return {".md": PaperKind.SHORT, ".docx": PaperKind.WORD, ".pdf": PaperKind.PDF}.get(path.suffix.lower())
+
+
+def _fail(message: str, advice: str) -> ConfigError:
+    return ConfigError(Problem(Severity.ERROR, Source(MEETING_FILE), message, advice))
+
+
+def _inside(inputs: Path, value: str) -> Path | None:
+    root = inputs.resolve()
+    path = (inputs / value).resolve()
+    return path if path.is_relative_to(root) and path != root else None
+
+
+def load_meeting(inputs: Path) -> Meeting | None:
+    """The meeting described in ``inputs/meeting.toml``, or None where there is none (a round on its own)."""
+    path = inputs / MEETING_FILE
+    if not path.is_file():
+        return None
+    settings = load_toml(path)
+    unknown = sorted(set(settings) - set(MEETING_KEYS))
+    if unknown:
+        raise _fail(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
+                    f"the known settings are: {', '.join(MEETING_KEYS)}")
+    committee = settings.get("committee")
+    if not isinstance(committee, str) or not committee.strip():
+        raise _fail("'committee' is not set", 'add committee = "…"')
+    date = settings.get("date")
+    if isinstance(date, dt.datetime) or not isinstance(date, dt.date) or not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
+        raise _fail("'date' is not the meeting's date", "write it without quotes, as date = 2011-03-17")
+    entries = settings.get("item", [])
+    if not isinstance(entries, list):
+        raise _fail("'item' must be a list of [[item]] sections", "write each agenda item as an [[item]] section")
+    items: list[Item] = []
+    problems: list[Problem] = []
+    numbers: set[str] = set()
+    for index, entry in enumerate(entries, start=1):
+        where = f"item {index}"
+
+        def problem(message: str, advice: str) -> None:
+            problems.append(Problem(Severity.ERROR, Source(MEETING_FILE, None, where), message, advice))
+
+        if not isinstance(entry, dict):
+            problem("is not an [[item]] section", "write it as [[item]] with number = … and title = …")
+            continue
+        unknown = sorted(set(entry) - set(ITEM_KEYS))
+        if unknown:
+            problem(f"has unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
+                    f"the known settings are: {', '.join(ITEM_KEYS)}; the item is left out until then")
+            continue
+        number = clean(str(entry.get("number", "")))[0].strip()
+        title = clean(str(entry.get("title", "")))[0].strip()
+        where = f"item {number or index}"
+        if not number or not title:
+            problem("has no number or no title", 'give it number = "…" and title = "…"; it is left out until then')
+            continue
+        if number in numbers:
+            problem(f"has the number {number}, which another item has", "give each item its own number; the second is left out")
+            continue
+        numbers.add(number)
+        purpose = str(entry.get("purpose", "")).strip().lower()
+        if purpose not in PURPOSES:
+            problem(f"purpose '{purpose}' is not known", 'use purpose = "decision" or purpose = "information"')
+            purpose = ""
+        exempt = entry.get("exempt")
+        if exempt is not None and (isinstance(exempt, bool) or not isinstance(exempt, int) or not 1 <= exempt <= 7):
+            problem(f"exempt = {exempt!r} is not a paragraph of Schedule 12A (1 to 7)",
+                    "write exempt = 3 (say) for an exempt item; it is left out until then")
+            continue
+        paper = kind = None
+        if entry.get("paper"):
+            paper = _inside(inputs, str(entry["paper"]))
+            kind = _kind(paper) if paper else None
+            if paper is None or kind is None:
+                problem(f"its paper '{entry['paper']}' is not a .md, .docx or .pdf file (or paper.toml) in the inputs folder",
+                        "name a file in the inputs folder; the item is listed without a paper")
+                paper = kind = None
+            elif not paper.is_file():
+                problem(f"its paper '{entry['paper']}' is not there", "put the file in the inputs folder, or correct the name; "
+                        "the item is listed without a paper until then")
+                paper = kind = None
+        appendices: list[Path] = []
+        raw_appendices = entry.get("appendices", [])
+        for appendix in raw_appendices if isinstance(raw_appendices, list) else [raw_appendices]:
+            found = _inside(inputs, str(appendix))
+            if found is None or found.suffix.lower() not in (".pdf", ".docx") or not found.is_file():
+                problem(f"its appendix '{appendix}' is not a .pdf or .docx file in the inputs folder",
+                        "put the file in the inputs folder, or correct the name; the rest of the item is built")
+                continue
+            appendices.append(found)
+        items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt))
+    return Meeting(
+        committee=clean(committee)[0].strip(),
+        date=date,
+        time=clean(str(settings.get("time", "")))[0].strip(),
+        venue=clean(str(settings.get("venue", "")))[0].strip(),
+        items=tuple(items),
+        problems=tuple(problems),
+    )
