@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers check forms chase send test bench word-template sample-inputs clean
+.PHONY: papers check forms chase send test bench word-template sample-inputs sample-meeting clean
 
 # papers' hints then name the make commands (make send SEND=--smtp), not its own.
 export PAPERS_VIA_MAKE := 1
@@ -57,6 +57,9 @@ word-template: $(STAMP)
 
 sample-inputs: $(STAMP)
 	$(BIN)/python tests/sample_round/sample.py tests/sample_round/returns.txt $(INPUTS)
+
+sample-meeting: $(STAMP)
+	$(BIN)/python scripts/make_sample_meeting.py $(INPUTS)/supplied
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -110,7 +110,8 @@ def test_house_style_papers_have_no_returns_part_and_pass_pdf_ua(built):
 
 def test_the_agenda_is_read_in_order(meeting_dir):
     meeting = load_meeting(meeting_dir)
-    assert [i.number for i in meeting.items] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert [i.number for i in meeting.items] == ["1", "2", "3", "4", "5", "6", "7", "8"]
+    assert meeting.items[-1].kind is PaperKind.WORD and meeting.items[4].appendices
     assert [i.kind for i in meeting.items][:4] == [None, None, PaperKind.ROUND, PaperKind.SHORT]
     assert meeting.problems == ()
 
@@ -119,16 +120,16 @@ def test_mistakes_in_the_agenda_are_named_and_the_rest_built(meeting_dir, tmp_pa
     path = meeting_dir / "meeting.toml"
     path.write_text(
         path.read_text(encoding="utf-8")
-        + '\n[[item]]\nnumber = "8"\ntitle = "A paper not yet in"\npaper = "papers/not-here.md"\n'
+        + '\n[[item]]\nnumber = "9"\ntitle = "A paper not yet in"\npaper = "papers/not-here.md"\n'
         + '\n[[item]]\nnumber = "7"\ntitle = "Twice numbered"\n'
-        + '\n[[item]]\nnumber = "9"\ntitle = "Outside"\npaper = "../../etc/passwd"\n',
+        + '\n[[item]]\nnumber = "10"\ntitle = "Outside"\npaper = "../../etc/passwd"\n',
         encoding="utf-8",
     )
     result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert "meeting.toml item 8: its paper 'papers/not-here.md' is not there" in result.stdout
+    assert "meeting.toml item 9: its paper 'papers/not-here.md' is not there" in result.stdout
     assert "meeting.toml item 7: has the number 7, which another item has" in result.stdout
-    assert "meeting.toml item 9: its paper '../../etc/passwd' is not a .md, .docx or .pdf file" in result.stdout
+    assert "meeting.toml item 10: its paper '../../etc/passwd' is not a .md, .docx or .pdf file" in result.stdout
     assert (tmp_path / "out" / f"{PAPERS['004']}.pdf").is_file()
     assert (tmp_path / "out" / "2011-03-17-partnership-update-report.pdf").is_file()
 
@@ -140,3 +141,95 @@ def test_a_round_folder_without_a_meeting_still_builds_its_one_paper(round_dir, 
         "2011-03-17-partnership-update-report-check.txt", "2011-03-17-partnership-update-report.docx",
         "2011-03-17-partnership-update-report.html", "2011-03-17-partnership-update-report.pdf",
     ]
+
+
+# --- the agenda pack -------------------------------------------------------------------
+
+PACK = "2011-03-17-strategy-and-partnerships-scrutiny-committee-pack.pdf"
+
+
+@pytest.fixture(scope="module")
+def pack_pdf(built):
+    import pikepdf
+
+    return pikepdf.open(built / PACK)
+
+
+def _pdftotext(path, first: int | None = None, last: int | None = None) -> str:
+    import subprocess
+
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True,
+                          timeout=120).stdout
+
+
+def test_the_pack_passes_pdf_ua_1(built):
+    import page
+
+    report = page.validate_pdf_bytes((built / PACK).read_bytes(), profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+
+
+def test_the_agendas_page_numbers_and_links_land_on_the_papers(built, pack_pdf):
+    index = {p.objgen: n for n, p in enumerate(pack_pdf.pages, start=1)}
+    targets = [index[a.A.D[0].objgen] for a in pack_pdf.pages[0].Annots if a.get("/A", {}).get("/S") == "/GoTo"]
+    front = _pdftotext(built / PACK, 1, 1)
+    printed = [int(n) for n in re.findall(r"(?<!Pack )page (\d+)", front)]
+    assert printed == targets and len(targets) == 6  # items 3 to 8 have papers
+    titles = ["Partnership update report", "UPDATE FROM THE PARTNERSHIPS", "Progress through Partnership 2009/10",
+              "South East Employers", "Progress through Partnership capacity building", "Comprehensive Area Assessment"]
+    for number, title in zip(targets, titles):
+        text = _pdftotext(built / PACK, number, number)
+        assert title in text and f"Pack page {number}" in text, (number, title)
+    # The same numbers in every viewer: page labels 1, 2, 3 … from the first page.
+    nums = pack_pdf.Root.PageLabels.Nums
+    assert len(nums) == 2 and nums[0] == 0 and nums[1].S == "/D" and "/St" not in nums[1]
+    assert f"Pack page {len(pack_pdf.pages)}" in _pdftotext(built / PACK, len(pack_pdf.pages), len(pack_pdf.pages))
+
+
+def test_the_pack_has_a_bookmark_for_every_item_over_its_papers_own(pack_pdf):
+    with pack_pdf.open_outline() as outline:
+        top = [item.title for item in outline.root]
+        report = next(item for item in outline.root if item.title == "Item 3: Partnership update report")
+        inner = [child.title for child in report.children[0].children]
+    assert top[0] == "Agenda" and top[1:3] == ["Item 3: Partnership update report",
+                                               "Item 4: Update from the Partnerships and Communities Team"]
+    assert "Item 8: Comprehensive Area Assessment" in top
+    assert "Purpose / Recommendation" in inner and "Partnership returns" in inner
+
+
+def test_the_pack_keeps_every_sources_structure_tree(pack_pdf):
+    document = pack_pdf.Root.StructTreeRoot.K[0]
+    sections = [str(kid.T) for kid in document.K]
+    assert sections[0] == "Agenda" and "Item 8: Comprehensive Area Assessment" in sections
+    assert len(sections) == 8  # the agenda, six papers and an appendix
+    # Every page's tagged content maps into the tree.
+    for page in pack_pdf.pages:
+        assert "/StructParents" in page
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not beside this checkout (shared/seeds)")
+def test_every_word_of_the_seeds_is_in_the_pack(built):
+    text = normalise(_pdftotext(built / PACK).replace("“", '"').replace("”", '"'))
+    for seed in sorted(PAPERS):
+        position = 0
+        for word in _words(_seed(seed)):
+            found = text.find(word, position)
+            assert found >= 0, f"seed {seed}: '{word}' missing or out of order in the pack"
+            position = found + len(word)
+
+
+def test_an_untagged_appendix_is_named_as_what_keeps_the_pack_from_being_accessible(meeting_dir, tmp_path):
+    import weasyprint
+
+    untagged = weasyprint.HTML(string="<html lang='en-GB'><body><p>Budget table</p></body></html>").write_pdf()
+    (meeting_dir / "supplied" / "budget.pdf").write_bytes(untagged)
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'appendices = ["supplied/progress-through-partnership-strands.pdf"]',
+        'appendices = ["supplied/progress-through-partnership-strands.pdf", "supplied/budget.pdf"]'), encoding="utf-8")
+    result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Item 5, appendix 2: budget: is a PDF without tags" in result.stdout
+    assert "ask its author for the Word file or a tagged PDF" in result.stdout
+    assert "Budget table" in _pdftotext(tmp_path / "out" / PACK)

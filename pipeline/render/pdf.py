@@ -113,7 +113,8 @@ def breakable(html: str) -> str:
     return head + ("<body" if head else "") + body
 
 
-def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime, progress=None) -> bytes:
+def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime, progress=None,
+               tagged: bool = True) -> bytes:
     """``html`` (linking stylesheets in ``templates``) laid out as an A4 PDF, fonts embedded.
 
     ``progress``, if given, is told when layout is done and the PDF is being written.
@@ -131,6 +132,9 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
     document.metadata.description = subject
     # A fixed identifier derived from the content, so equal inputs give equal bytes.
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    if not tagged:  # page furniture to draw over other pages (the pack's stamps)
+        with _source_date(when):
+            return document.write_pdf(pdf_identifier=identifier)
     with _source_date(when), pdf_structure.marking_elements():
         data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
     return pdf_structure.repair(data)
