@@ -37,8 +37,17 @@ chase: $(STAMP)
 send: $(STAMP)
 	@$(RUN) send --inputs $(INPUTS) --output $(OUTPUT) $(SEND) $(if $(STRICT),,|| test $$? -eq 1)
 
-test: $(STAMP)
+# axe-core, the accessibility engine the tests run over every web page in headless
+# Chromium; from npm, pinned. Without npm those tests are skipped, saying why.
+AXE := $(VENV)/node_modules/axe-core/axe.min.js
+
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
+
+$(AXE): | $(STAMP)
+	@if command -v npm >/dev/null; then \
+	  npm install --prefix $(VENV) --no-audit --no-fund --no-save --silent axe-core@4.14.1; \
+	else echo "npm is not installed: the web pages' accessibility tests will be skipped (apt-get install npm)"; fi
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \

@@ -15,16 +15,13 @@ from pathlib import Path
 
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.collate import collate
-from pipeline.config import ConfigError, load_config
-from pipeline.meeting import Item, Meeting, PaperKind
-from pipeline.filenames import remove_temporaries, shown, slug, write_atomic
+from pipeline.config import load_config
+from pipeline.filenames import remove_temporaries, shown, write_atomic
 from pipeline.intake import find_returns, read_return
 from pipeline.intake.files import find_lookalikes, lock_file_warnings
-from pipeline.model import Problem, Return, Round, Severity, Source
+from pipeline.model import Problem, Return, Round
 from pipeline.render.summary import summary_text
 from pipeline.render.view import build_view
-from pipeline.short_paper import read_short_paper
-from pipeline.vocabulary import long_date
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -142,7 +139,7 @@ def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES) -> t
     return plan.round, cache.outputs_current(plan.key, plan.paths, plan.view.file_stem)
 
 
-def _clear_temporaries(output: Path) -> None:
+def clear_temporaries(output: Path) -> None:
     # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
     # replacing are whole, old or new, and each paper's manifest says which set is current.
     for folder in (output, output / CACHE_DIR, output / CACHE_DIR / "intake"):
@@ -167,121 +164,8 @@ def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEM
 
 def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:
     """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
-    _clear_temporaries(output)
+    clear_temporaries(output)
     cache = Cache(output, templates)
     round_ = read_round(inputs, cache, progress)
     cache.prune()
     return build_round(round_, output, cache, templates, progress)
-
-
-@dataclass
-class MeetingBuild:
-    """What a meeting's build produced: the round (if an item reports on one), each item's
-    paper, and every problem found on the way."""
-
-    round: Round | None
-    papers: list[tuple[Item, Build | None]]
-    problems: list[Problem]
-    written: list[Path] = field(default_factory=list)
-
-
-def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path = TEMPLATES,
-                  progress: Progress | None = None) -> MeetingBuild:
-    """Build every paper of ``meeting`` that papers makes, each on its own, into ``output``."""
-    _clear_temporaries(output)
-    cache = Cache(output, templates)
-    needs_round = any(item.kind is PaperKind.ROUND for item in meeting.items)
-    round_ = read_round(inputs, cache, progress) if needs_round else None
-    cache.prune()
-    result = MeetingBuild(round_, [], list(meeting.problems))
-    for item in meeting.items:
-        build = None
-        if item.kind is PaperKind.ROUND:
-            build = build_round(round_, output, cache, templates, progress)
-        elif item.kind is PaperKind.SHORT:
-            try:
-                paper, found = read_short_paper(item.paper, meeting.committee, meeting.date)
-            except ConfigError as error:
-                result.problems.append(error.problem)
-            else:
-                result.problems.extend(found)
-                build = build_round(Round(paper, (), tuple(found)), output, cache, templates, progress)
-        result.papers.append((item, build))
-        result.written += build.written if build else []
-    pack = _pack(meeting, result, output, templates, progress)
-    if pack is not None:
-        result.written.append(pack)
-    return result
-
-
-def _item_pdfs(item: Item, build: Build | None, converted: Path, problems: list[Problem]) -> list[tuple[str, bytes]]:
-    """The item's paper and appendices as PDFs, each with its bookmark title."""
-    from pipeline.convert import word_to_pdf
-
-    heading = f"Item {item.number}: {item.title}"
-    files = []
-    if build is not None:
-        files.append((heading, next(p for p in build.written if p.suffix == ".pdf")))
-    elif item.paper is not None and item.kind in (PaperKind.PDF, PaperKind.WORD):
-        files.append((heading, item.paper))
-    files += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
-    out = []
-    for title, path in files:
-        data = word_to_pdf(path, converted) if path.suffix.lower() == ".docx" else path.read_bytes()
-        if isinstance(data, Problem):
-            problems.append(data)
-            continue
-        out.append((title, data))
-    return out
-
-
-def _pack(meeting: Meeting, result: MeetingBuild, output: Path, templates: Path, progress: Progress | None) -> Path | None:
-    """The public agenda pack: the front sheet, then every public item's paper and appendices."""
-    from pipeline.render import pack
-    from pipeline.render.agenda import agenda_html, stamps_html
-    from pipeline.render.html import PDF_STYLESHEETS
-    from pipeline.render.pdf import render_pdf
-
-    if progress:
-        progress("Assembling the agenda pack")
-    converted = output / CACHE_DIR / "converted"
-    parts: list[tuple[Item, list[tuple[str, bytes]]]] = []
-    for item, build in result.papers:
-        pdfs = [] if item.exempt else _item_pdfs(item, build, converted, result.problems)
-        for title, data in pdfs:
-            if not pack.is_tagged(data):
-                result.problems.append(Problem(
-                    Severity.WARNING, Source(title), "is a PDF without tags: the pack includes it, but a screen "
-                    "reader cannot follow it, so the pack is not accessible",
-                    "ask its author for the Word file or a tagged PDF (in Word: Save As PDF, Options, "
-                    "'Document structure tags for accessibility')"))
-        parts.append((item, pdfs))
-    when = document_date(meeting.date)
-    title = f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}"
-
-    def front(first_pages: dict[str, int]) -> bytes:
-        rows = [{"number": i.number, "title": i.title, "purpose": i.purpose, "exempt": i.exempt,
-                 "href": f"https://pack.invalid/#pack-page-{first_pages[i.number]}" if i.number in first_pages else "",
-                 "link_text": f"page {first_pages.get(i.number, '')}"} for i, _ in parts]
-        html = agenda_html(meeting, rows, templates, stylesheets=PDF_STYLESHEETS)
-        return render_pdf(html, templates, title=title, subject=title, when=when)
-
-    counts = [[pack.page_count(data) for _, data in pdfs] for _, pdfs in parts]
-    front_pages = pack.page_count(front({i.number: 999 for i, pdfs in parts if pdfs}))
-    for _ in range(3):  # the numbers can change the front sheet's length; settle them
-        first_pages, page = {}, front_pages + 1
-        for (item, pdfs), item_counts in zip(parts, counts):
-            if pdfs:
-                first_pages[item.number] = page
-            page += sum(item_counts)
-        sheet = front(first_pages)
-        if pack.page_count(sheet) == front_pages:
-            break
-        front_pages = pack.page_count(sheet)
-    total = page - 1
-    stamps = render_pdf(stamps_html(total), templates, title="", subject="", when=when, tagged=False)
-    sources = [pack.Source(data, name) for _, pdfs in parts for name, data in pdfs]
-    data = pack.assemble(pack.Source(sheet, "Agenda"), sources, stamps, title=title)
-    path = output / f"{meeting.date.isoformat()}-{slug(meeting.committee)}-pack.pdf"
-    write_atomic(path, data)
-    return path

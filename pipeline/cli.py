@@ -131,7 +131,7 @@ Examples:
 @_strict
 def papers(inputs: Path, output: Path, strict: bool) -> None:
     """Build the papers (Word, PDF, HTML and the check report) from every return in INPUTS."""
-    from pipeline.build import build_meeting, build_papers
+    from pipeline.build import build_papers
     from pipeline.meeting import load_meeting
 
     meeting = _guard(lambda: load_meeting(inputs))
@@ -152,7 +152,7 @@ def papers(inputs: Path, output: Path, strict: bool) -> None:
 
 def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> None:
     """Build every paper of the meeting in INPUTS/meeting.toml; exits with the status."""
-    from pipeline.build import build_meeting
+    from pipeline.assemble import build_meeting
     from pipeline.render.summary import problem_lines
 
     say = _progress()
