@@ -73,26 +73,34 @@ def document_date(meeting_date: dt.date) -> dt.datetime:
 
 
 @contextlib.contextmanager
-def _second_process():
-    """A worker process for work that can run beside the PDF's layout, where forking is safe."""
+def _processes(jobs: int):
+    """Worker processes for work that can run side by side, one per core, where forking is safe."""
     # Fork only on Linux (it is unsafe on macOS), and only with a second core to use.
-    if not sys.platform.startswith("linux") or (os.cpu_count() or 1) < 2:
+    cores = os.cpu_count() or 1
+    if not sys.platform.startswith("linux") or cores < 2 or jobs < 1:
         yield None
         return
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=min(cores, jobs), mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
 
 
+def _second_process():
+    """A worker process for work that can run beside the PDF's layout."""
+    return _processes(1)
+
+
 def render_files(
-    view, summary: str, templates: Path, when: dt.datetime, progress: Progress | None = None
+    view, summary: str, templates: Path, when: dt.datetime, progress: Progress | None = None,
+    word_beside: bool = True,
 ) -> dict[str, bytes]:
-    """Every output of the paper by name: Word (in a second process), HTML, PDF, check."""
+    """Every output of the paper by name: Word (in a second process, with ``word_beside``),
+    HTML, PDF, check."""
     # Imported here, not at the top: an up-to-date rebuild renders nothing.
     from pipeline.render.html import PDF_STYLESHEETS, render_html
     from pipeline.render.pdf import render_pdf
     from pipeline.render.word import render_docx
 
-    with _second_process() as pool:
+    with (_second_process() if word_beside else contextlib.nullcontext()) as pool:
         word = pool.submit(render_docx, view, templates, when) if pool else None
         html = render_html(view, templates, created=when)
         pdf = render_pdf(
@@ -149,17 +157,40 @@ def clear_temporaries(output: Path) -> None:
 def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEMPLATES,
                 progress: Progress | None = None) -> Build:
     """Write one paper's Word, PDF, HTML and check report, unless they are already current."""
-    plan = _plan(round_, output, cache)
-    stem = plan.view.file_stem
-    if cache.outputs_current(plan.key, plan.paths, stem):
-        return Build(plan.round, plan.paths, rebuilt=False)
-    if progress:
-        progress(f"Laying out {plan.round.paper.title}")
-    files = render_files(plan.view, plan.summary, templates, plan.when, progress)
-    for name, data in files.items():
-        write_atomic(output / name, data)
-    cache.record(plan.key, files, stem)
-    return Build(plan.round, [output / name for name in files])
+    (build,) = build_rounds([(round_, output)], cache, templates, progress)
+    return build
+
+
+def _render_plan(plan: _Plan, templates: Path) -> dict[str, bytes]:
+    return render_files(plan.view, plan.summary, templates, plan.when, word_beside=False)
+
+
+def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
+                 progress: Progress | None = None) -> list[Build]:
+    """Several papers (each a round, and its folder), the ones not current laid out on every
+    core: one paper, or one paper's Word file, to a process."""
+    plans = [(_plan(round_, output, cache), output) for round_, output in papers]
+    stale = [(plan, output) for plan, output in plans
+             if not cache.outputs_current(plan.key, plan.paths, plan.view.file_stem)]
+    if len(stale) == 1:
+        plan, _ = stale[0]
+        if progress:
+            progress(f"Laying out {plan.round.paper.title}")
+        rendered = [render_files(plan.view, plan.summary, templates, plan.when, progress)]
+    elif stale:
+        if progress:
+            progress(f"Laying out {len(stale)} papers")
+        with _processes(len(stale)) as pool:
+            rendered = list(pool.map(_render_plan, [p for p, _ in stale], [templates] * len(stale))) if pool \
+                else [_render_plan(p, templates) for p, _ in stale]
+    else:
+        rendered = []
+    for (plan, output), files in zip(stale, rendered):
+        for name, data in files.items():
+            write_atomic(output / name, data)
+        cache.record(plan.key, files, plan.view.file_stem)
+    fresh = {id(plan) for plan, _ in stale}
+    return [Build(plan.round, plan.paths, rebuilt=id(plan) in fresh) for plan, _ in plans]
 
 
 def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:

@@ -6,6 +6,7 @@ names its install line and the rest of the meeting is built.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import shutil
 import subprocess
@@ -27,15 +28,18 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def word_to_pdf(path: Path, cache: Path) -> bytes | Problem:
-    """The Word file at ``path`` as tagged PDF bytes (kept in ``cache`` by the file's bytes)."""
+def word_to_pdf(path: Path, cache: Path, when: dt.datetime) -> bytes | Problem:
+    """The Word file at ``path`` as tagged PDF bytes, dated ``when`` (kept in ``cache`` by the
+    file's bytes and the date)."""
+    from pipeline.render.pack import steady
+
     name = shown(path.name)
     try:
         data = path.read_bytes()
     except OSError as error:
         return Problem(Severity.ERROR, Source(name), f"could not be read ({error.strerror or error})",
                        "check that the file is there and yours to read")
-    kept = cache / f"{hashlib.sha256(data).hexdigest()}.pdf"
+    kept = cache / f"{hashlib.sha256(data + when.isoformat().encode()).hexdigest()}.pdf"
     if kept.is_file():
         return kept.read_bytes()
     program = soffice()
@@ -58,6 +62,6 @@ def word_to_pdf(path: Path, cache: Path) -> bytes | Problem:
         if result is None or result.returncode != 0 or not converted.is_file():
             return Problem(Severity.ERROR, Source(name), "LibreOffice could not convert it to PDF",
                            "open it in Word and save it again as .docx, or supply it as a tagged PDF")
-        pdf = converted.read_bytes()
+        pdf = steady(converted.read_bytes(), when)
     write_atomic(kept, pdf)
     return pdf

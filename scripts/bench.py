@@ -140,6 +140,54 @@ def bench(size: int, work: Path) -> dict:
     return result
 
 
+def bench_pack(work: Path) -> dict:
+    """The sample meeting: its full build (every paper and the pack), nothing changed, and one
+    house-style paper changed."""
+    inputs, output = work / "inputs", work / "output"
+    shutil.copytree(ROOT / "inputs", inputs)
+    papers = [sys.executable, "-m", "pipeline", "papers", "--inputs", str(inputs), "--output", str(output)]
+    full, peak, status = run(papers, cwd=ROOT)
+    assert status == 0, f"the sample meeting's build failed ({status})"
+    pack = next(output.glob("*-pack.pdf"))
+    result = {"pack_full_s": full, "pack_peak_mb": peak / 1_048_576, "pack_pages": _pages(pack)}
+    unchanged, _, _ = run(papers, cwd=ROOT)
+    paper = inputs / "papers" / "progress-through-partnership-capacity-building.md"
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nA late paragraph from the author.\n", encoding="utf-8")
+    one, _, _ = run(papers, cwd=ROOT)
+    result.update(pack_unchanged_s=unchanged, pack_unchanged_pct=100 * unchanged / full,
+                  pack_one_changed_s=one, pack_one_changed_pct=100 * one / full)
+    return result
+
+
+TARGETS = [
+    # (what, the figure, how it is worked out from the results, the target, at most)
+    ("sample round, full build ÷ LibreOffice", lambda r: r.get(12, {}).get("ratio"), "{:.2f}×", 1.5),
+    ("480 returns, full build ÷ LibreOffice", lambda r: r.get(480, {}).get("ratio"), "{:.2f}×", 2.0),
+    *[(f"{n} returns, one changed ÷ full build", (lambda n: lambda r: r.get(n, {}).get("one_changed_pct"))(n),
+       "{:.0f}%", 25.0) for n in (12, 120, 480)],
+    ("sample pack, one paper changed ÷ full pack build", lambda r: r.get("pack", {}).get("pack_one_changed_pct"),
+     "{:.0f}%", 25.0),
+    ("480 returns, peak memory", lambda r: r.get(480, {}).get("peak_mb"), "{:.0f} MB", 400.0),
+    *[(f"{n} returns, nothing changed ÷ full build", (lambda n: lambda r: r.get(n, {}).get("unchanged_pct"))(n),
+       "{:.1f}%", 5.0) for n in (12, 120, 480)],
+    ("sample pack, nothing changed ÷ full pack build", lambda r: r.get("pack", {}).get("pack_unchanged_pct"),
+     "{:.1f}%", 5.0),
+]
+
+
+def targets(by_size: dict) -> str:
+    """Each target beside its figure, and whether it is met."""
+    lines = []
+    for what, figure, fmt, limit in TARGETS:
+        value = figure(by_size)
+        if value is None:
+            lines.append(f"  {what}: not measured")
+            continue
+        verdict = "met" if value <= limit else "MISSED"
+        lines.append(f"  {what}: {fmt.format(value)} (target ≤ {fmt.format(limit)}) — {verdict}")
+    return "\n".join(lines)
+
+
 def _pages(pdf: Path) -> int:
     from pypdf import PdfReader
 
@@ -165,17 +213,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="12,120,480", help="round sizes, comma-separated")
     parser.add_argument("--output", default=str(ROOT / "output" / "bench"), help="where the JSON goes")
+    parser.add_argument("--no-pack", action="store_true", help="leave out the sample meeting's pack")
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"papers-bench-{size}-") as work:
             results.append(bench(size, Path(work)))
             print(f"{size} returns: {json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results[-1].items()})}", flush=True)
+    by_size = {r["returns"]: r for r in results}
+    if not args.no_pack:
+        with tempfile.TemporaryDirectory(prefix="papers-bench-pack-") as work:
+            by_size["pack"] = bench_pack(Path(work))
+            print(f"sample pack: {json.dumps({k: round(v, 3) for k, v in by_size['pack'].items()})}", flush=True)
     print()
     print(table(results))
+    if "pack" in by_size:
+        p = by_size["pack"]
+        print(f"\nsample pack: {p['pack_pages']} pages, full {p['pack_full_s']:.2f} s, peak {p['pack_peak_mb']:.0f} MB, "
+              f"nothing changed {p['pack_unchanged_s']:.2f} s ({p['pack_unchanged_pct']:.1f}%), "
+              f"one paper changed {p['pack_one_changed_s']:.2f} s ({p['pack_one_changed_pct']:.0f}%)")
+    print("\nTargets (issue 14), side by side in this run:")
+    print(targets(by_size))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "results": results}
+    report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "results": results,
+              "pack": by_size.get("pack")}
     (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nWrote {out / 'bench.json'}")
 

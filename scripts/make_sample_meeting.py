@@ -8,6 +8,7 @@ them: a Word document with heading styles, and the PDF Word's "Save as PDF" make
 
 from __future__ import annotations
 
+import datetime
 import sys
 import tempfile
 from pathlib import Path
@@ -66,7 +67,7 @@ def main(target: Path) -> None:
     with tempfile.TemporaryDirectory() as work:
         source = Path(work) / "appendix.docx"
         word(*APPENDIX).save(source)
-        pdf = word_to_pdf(source, Path(work) / "cache")
+        pdf = word_to_pdf(source, Path(work) / "cache", datetime.datetime(2011, 3, 17, 12))
     if not isinstance(pdf, bytes):
         raise SystemExit(f"could not make the appendix: {pdf}")
     (target / "progress-through-partnership-strands.pdf").write_bytes(pdf)

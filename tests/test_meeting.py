@@ -233,3 +233,32 @@ def test_an_untagged_appendix_is_named_as_what_keeps_the_pack_from_being_accessi
     assert "Item 5, appendix 2: budget: is a PDF without tags" in result.stdout
     assert "ask its author for the Word file or a tagged PDF" in result.stdout
     assert "Budget table" in _pdftotext(tmp_path / "out" / PACK)
+
+
+def _outputs(folder) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".cache" not in p.parts}
+
+
+def test_a_meeting_built_twice_is_byte_identical_and_so_is_a_rebuild_after_a_change(meeting_dir, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first)).returncode == 0
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(second)).returncode == 0
+    assert _outputs(first) == _outputs(second)  # the converted Word paper and the pack included
+    # One paper changes: the rebuild of the folder that had the old papers equals a clean build.
+    paper = meeting_dir / "papers" / "progress-through-partnership-capacity-building.md"
+    paper.write_text(paper.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
+    clean = tmp_path / "clean"
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first)).returncode == 0
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(clean)).returncode == 0
+    assert _outputs(first) == _outputs(clean)
+    assert _outputs(first) != _outputs(second)
+
+
+def test_a_damaged_supplied_pdf_is_named_and_the_pack_built(meeting_dir, tmp_path):
+    (meeting_dir / "supplied" / "progress-through-partnership-strands.pdf").write_bytes(b"%PDF-1.7 damaged")
+    result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "progress-through-partnership-strands.pdf: is not a readable PDF" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (tmp_path / "out" / PACK).is_file()

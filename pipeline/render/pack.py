@@ -40,6 +40,42 @@ class Source:
     """The bookmark and structure title: "Item 3: Partnership update report"."""
 
 
+def steady(data: bytes, when) -> bytes:
+    """``data`` dated ``when`` and identified by its content, so that equal inputs give equal
+    bytes (LibreOffice stamps each export with the time, and a random identifier)."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for key in ("/CreationDate", "/ModDate"):
+            if key in pdf.docinfo:
+                pdf.docinfo[key] = String(when.strftime("D:%Y%m%d%H%M%SZ"))
+        if "/Metadata" in pdf.Root:
+            xmp = pdf.Root.Metadata.read_bytes().decode("utf-8", "replace")
+            xmp = re.sub(r"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*", lambda m: m.group(1) + stamp, xmp)
+            xmp = re.sub(r"uuid:[0-9a-fA-F-]+", "uuid:00000000-0000-0000-0000-000000000000", xmp)
+            pdf.Root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
+        # The random identifier (which qpdf's deterministic one would hash in), and
+        # LibreOffice's /DocChecksum, go; qpdf writes the rest of the trailer itself.
+        for key in ("/ID", "/DocChecksum"):
+            if key in pdf.trailer:
+                del pdf.trailer[key]
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def readable(data: bytes) -> str:
+    """Why ``data`` cannot go into a pack ("" if it can): a supplied PDF is untrusted."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) == 0:
+                return "has no pages"
+            if pdf.is_encrypted:
+                return "is encrypted"
+    except (pikepdf.PdfError, ValueError, OSError) as error:
+        return f"is not a readable PDF ({type(error).__name__})"
+    return ""
+
+
 def page_count(data: bytes) -> int:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return len(pdf.pages)
@@ -229,7 +265,8 @@ def _stamp(pack: pikepdf.Pdf, stamps: bytes) -> None:
         for number, page in enumerate(pack.pages):
             form = pack.copy_foreign(source.pages[number].as_form_xobject())
             wrapper = pikepdf.Page(page)
-            name = str(wrapper.add_resource(form, Name.XObject, prefix="PackPage")).encode()
+            # Named by its number, not at random: equal inputs give equal bytes.
+            name = str(wrapper.add_resource(form, Name.XObject, Name(f"/PackPage{number + 1}"))).encode()
             # The page's own drawing is closed in q … Q first: it may leave its coordinates
             # changed (WeasyPrint flips them), and the stamp is drawn in the page's own.
             wrapper.contents_add(pack.make_stream(b"q\n"), prepend=True)
