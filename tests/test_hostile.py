@@ -337,3 +337,15 @@ def _full_return(sheet, name: str) -> None:
     sheet.append(["Partnership", name])
     for question in QUESTIONS:
         sheet.append([question, "• an answer"])
+
+
+def test_the_characters_taken_as_drawable_are_in_the_fonts():
+    # coverage.py settles most text without reading the fonts; its list must be true.
+    from fontTools.ttLib import TTFont
+
+    from pipeline.build import TEMPLATES
+    from pipeline.render.coverage import _SURE
+
+    for path in sorted((TEMPLATES / "fonts").glob("*.ttf")):
+        missing = sorted(hex(c) for c in _SURE - set(TTFont(path).getBestCmap()))
+        assert missing == [], (path.name, missing)

@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from pipeline.render import pdf_structure
 
 
 class SystemLibraryMissing(Exception):
@@ -135,6 +134,8 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
     if not tagged:  # page furniture to draw over other pages (the pack's stamps)
         with _source_date(when):
             return document.write_pdf(pdf_identifier=identifier)
+    from pipeline.render import pdf_structure  # pikepdf only when a PDF is written
+
     with _source_date(when), pdf_structure.marking_elements():
         data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
     return pdf_structure.repair(data)
