@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import hashlib
 import os
 import re
@@ -138,6 +139,11 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
 
     with _source_date(when), pdf_structure.marking_elements():
         data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
+    # The laid-out pages (a tangle of boxes referring to each other, so only the cycle
+    # collector frees them) go before the repair reads the PDF back: the peak is then the
+    # larger of the two, not their sum.
+    del document
+    gc.collect()
     return pdf_structure.repair(data)
 
 
