@@ -3,6 +3,7 @@ items, and the meeting's web page."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,140 +61,101 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
         result.written += build.written if build else []
 
     stem = f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
+    when = document_date(meeting.date)
+    # Every item's PDFs, read (and Word papers converted) and checked once, whether or not
+    # the packs need assembling: their problems belong in every run's report.
+    sources = {
+        item.number: _item_pdfs(item, build, (output / PRIVATE if item.exempt else output) / CACHE_DIR / "converted",
+                                result.problems, when)
+        for item, build in result.papers
+    }
     public = [(item, build) for item, build in result.papers if not item.exempt]
     exempt = [(item, build) for item, build in result.papers if item.exempt]
     pack = output / f"{stem}-pack.pdf"
     private = output / PRIVATE / f"{stem}-private-pack.pdf"
     page = output / f"{stem}-agenda.html"
     targets = [pack, page] + ([private] if exempt else [])
-    # The packs and the page are made from the papers' PDFs, the supplied files and the
-    # agenda: when none of those changed, they are current and are not assembled again.
-    key = cache.render_key(meeting, [_fingerprint(item, build) for item, build in result.papers])
+    # The packs and the page are made from those PDFs and the agenda: when none of them
+    # changed, they are current and are not assembled again.
+    key = cache.render_key(meeting, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in pdfs] for n, pdfs in sources.items()})
     if not cache.outputs_current(key, targets, f"{stem}-meeting"):
         if progress:
             progress("Assembling the agenda pack")
-        files = {}
-        links = _publish_supplied(public, output, stem, document_date(meeting.date))
-        files[pack] = _pack(meeting, result.papers, public, output / CACHE_DIR / "converted", templates,
-                            f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}", result.problems)
+        files = {
+            pack: _pack(meeting, result.papers, public, sources, templates,
+                        f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}"),
+            page: _agenda_page(meeting, result.papers, _publish_supplied(public, sources, output, stem),
+                               pack.name, templates).encode("utf-8"),
+        }
         if exempt:
-            files[private] = _pack(meeting, exempt, exempt, output / PRIVATE / CACHE_DIR / "converted", templates,
-                                   f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}",
-                                   result.problems)
-        files[page] = _agenda_page(meeting, result.papers, links, pack.name, templates).encode("utf-8")
+            files[private] = _pack(meeting, exempt, exempt, sources, templates,
+                                   f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}")
         for path, data in files.items():
             write_atomic(path, data)
         cache.record(key, {path.name: data for path, data in files.items()}, f"{stem}-meeting")
-    else:
-        _check_tags(result.papers, result.problems)
     result.written += targets
     return result
 
 
-def _fingerprint(item: Item, build: Build | None) -> str:
-    """What an item brings to the pack, as a digest of its files' bytes."""
-    import hashlib
-
-    digest = hashlib.sha256(repr(item).encode("utf-8", "surrogateescape"))
-    paths = [p for p in (build.written if build else []) if p.suffix == ".pdf"]
-    if build is None and item.paper is not None and item.kind in (PaperKind.PDF, PaperKind.WORD):
-        paths.append(item.paper)
-    for path in [*paths, *item.appendices]:
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"unreadable")
-    return digest.hexdigest()
-
-
-def _check_tags(papers, problems: list[Problem]) -> None:
-    """Name the supplied PDFs without tags again, when the pack itself is current."""
-    from pipeline.render import pack
-
-    for item, _ in papers:
-        if item.exempt:
-            continue
-        supplied = ([item.paper] if item.kind is PaperKind.PDF else []) + [a for a in item.appendices if a.suffix.lower() == ".pdf"]
-        for path in supplied:
-            if not pack.is_tagged(path.read_bytes()):
-                problems.append(_untagged(f"Item {item.number}: {item.title}" if path == item.paper else
-                                          f"Item {item.number}, appendix {item.appendices.index(path) + 1}: {shown(path.stem)}"))
-
-
-def _untagged(name: str) -> Problem:
-    return Problem(
-        Severity.WARNING, Source(name), "is a PDF without tags: the pack includes it, but a screen "
-        "reader cannot follow it, so the pack is not accessible",
-        "ask its author for the Word file or a tagged PDF (in Word: Save As PDF, Options, "
-        "'Document structure tags for accessibility')")
-
-
-def _publish_supplied(public, output: Path, stem: str, when) -> dict[str, str]:
+def _publish_supplied(public, sources, output: Path, stem: str) -> dict[str, str]:
     """Each public item's page to link to: its web page where papers built it, else its PDF
-    (a supplied PDF copied beside the papers; a Word paper, its PDF from the conversion)."""
-    from pipeline.convert import word_to_pdf
-
+    (a supplied PDF, or a Word paper's conversion), copied beside the papers."""
     links: dict[str, str] = {}
     for item, build in public:
         if build is not None:
             links[item.number] = next(p.name for p in build.written if p.suffix == ".html")
-        elif item.kind in (PaperKind.PDF, PaperKind.WORD):
+        elif item.paper is not None and sources[item.number] and sources[item.number][0][0] == _heading(item):
             name = f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf"
-            if item.kind is PaperKind.PDF:
-                data: bytes | Problem = item.paper.read_bytes()
-            else:
-                data = word_to_pdf(item.paper, output / CACHE_DIR / "converted", when)
-            if isinstance(data, bytes):
-                write_atomic(output / name, data)
-                links[item.number] = name
+            write_atomic(output / name, sources[item.number][0][1])
+            links[item.number] = name
     return links
 
 
-def _item_pdfs(item: Item, build: Build | None, converted: Path, problems: list[Problem], when) -> list[tuple[str, bytes]]:
-    """The item's paper and appendices as PDFs, each with its bookmark title."""
-    from pipeline.convert import word_to_pdf
+def _heading(item: Item) -> str:
+    return f"Item {item.number}: {item.title}"
 
-    heading = f"Item {item.number}: {item.title}"
-    files = []
-    if build is not None:
-        files.append((heading, next(p for p in build.written if p.suffix == ".pdf")))
-    elif item.paper is not None and item.kind in (PaperKind.PDF, PaperKind.WORD):
-        files.append((heading, item.paper))
-    files += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
+
+def _item_pdfs(item: Item, build: Build | None, converted: Path, problems: list[Problem], when) -> list[tuple[str, bytes]]:
+    """The item's paper and appendices as PDFs, each with its bookmark title; a supplied one
+    that cannot go in is named and left out, and one without tags named."""
+    from pipeline.convert import word_to_pdf
+    from pipeline.render import pack
+
     out = []
-    for title, path in files:
+    if build is not None:  # papers made it, and its manifest vouches for the bytes
+        out.append((_heading(item), next(p for p in build.written if p.suffix == ".pdf").read_bytes()))
+    supplied = [(_heading(item), item.paper)] if build is None and item.kind in (PaperKind.PDF, PaperKind.WORD) else []
+    supplied += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
+    for title, path in supplied:
         data = word_to_pdf(path, converted, when) if path.suffix.lower() == ".docx" else path.read_bytes()
         if isinstance(data, Problem):
-            if data not in problems:
-                problems.append(data)
+            problems.append(data)
             continue
-        from pipeline.render import pack
-
-        why = pack.readable(data)
+        why, tagged = pack.inspect(data)
         if why:
             problems.append(Problem(Severity.ERROR, Source(shown(path.name)), f"{why}, so it is left out of the pack",
                                     "ask its author to save it again as PDF (or send the Word file)"))
             continue
+        if not tagged:
+            problems.append(Problem(
+                Severity.WARNING, Source(title), "is a PDF without tags: the pack includes it, but a screen "
+                "reader cannot follow it, so the pack is not accessible",
+                "ask its author for the Word file or a tagged PDF (in Word: Save As PDF, Options, "
+                "'Document structure tags for accessibility')"))
         out.append((title, data))
     return out
 
 
-def _pack(meeting: Meeting, listed, included, converted: Path, templates: Path, title: str,
-          problems: list[Problem]) -> bytes:
-    """A pack: a front sheet listing ``listed`` items, then ``included`` items' papers."""
+def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str, bytes]]], templates: Path,
+          title: str) -> bytes:
+    """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs."""
     from pipeline.render import pack
     from pipeline.render.agenda import agenda_html, stamps_html
     from pipeline.render.html import PDF_STYLESHEETS
     from pipeline.render.pdf import render_pdf
 
     inside = {item.number for item, _ in included}
-    parts: list[tuple[Item, list[tuple[str, bytes]]]] = []
-    for item, build in listed:
-        pdfs = _item_pdfs(item, build, converted, problems, document_date(meeting.date)) if item.number in inside else []
-        for name, data in pdfs:
-            if not pack.is_tagged(data):
-                problems.append(_untagged(name))
-        parts.append((item, pdfs))
+    parts = [(item, sources[item.number] if item.number in inside else []) for item, _ in listed]
     when = document_date(meeting.date)
 
     def front(first_pages: dict[str, int]) -> bytes:

@@ -84,11 +84,6 @@ def _processes(jobs: int):
         yield pool
 
 
-def _second_process():
-    """A worker process for work that can run beside the PDF's layout."""
-    return _processes(1)
-
-
 def render_files(
     view, summary: str, templates: Path, when: dt.datetime, progress: Progress | None = None,
     word_beside: bool = True,
@@ -100,7 +95,7 @@ def render_files(
     from pipeline.render.pdf import render_pdf
     from pipeline.render.word import render_docx
 
-    with (_second_process() if word_beside else contextlib.nullcontext()) as pool:
+    with _processes(1 if word_beside else 0) as pool:  # the Word file beside the PDF's layout
         word = pool.submit(render_docx, view, templates, when) if pool else None
         html = render_html(view, templates, created=when)
         pdf = render_pdf(

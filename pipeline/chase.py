@@ -11,22 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
-import os
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
-from pipeline.filenames import slug
+from pipeline.filenames import append_json_line, read_json_lines, slug
 from pipeline.forms import write_form
 from pipeline.intake.contacts import parse_contact
-from pipeline.model import WHO, Mail, Problem, Recipient, Round, Severity, Source, Status
-from pipeline.send import Outgoing, environment
+from pipeline.model import Mail, Problem, Recipient, Round, Severity, Source, Status
+from pipeline.send import Outgoing, environment, message, sender_name
 from pipeline.vocabulary import long_date
 
 SUBJECT_TEMPLATE = "chase_subject.txt"
 BODY_TEMPLATE = "chase_body.txt"
-XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
 class ChaseLog:
@@ -34,18 +29,8 @@ class ChaseLog:
 
     def __init__(self, path: Path):
         self.path = path
-        self.lines: list[dict] = []
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""  # no log yet, or one papers cannot read: nobody has been chased
-        for line in text.splitlines():
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue  # a line half-written when the machine stopped
-            if isinstance(entry, dict) and all(isinstance(entry.get(k), str) for k in ("round", "partnership", "on")):
-                self.lines.append(entry)
+        self.lines = [e for e in read_json_lines(path)
+                      if all(isinstance(e.get(k), str) for k in ("round", "partnership", "on"))]
 
     def last_chased(self, round_id: str) -> dict[str, dt.date]:
         """When each partnership (by id) was last reminded in this round."""
@@ -74,11 +59,7 @@ class ChaseLog:
     def record(self, recipient: Recipient, key: str, files: list[str]) -> None:
         round_id, partnership, on = key.split("\x1f")
         entry = {"round": round_id, "partnership": partnership, "on": on, "to": recipient.email, "files": files}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            log.flush()
-            os.fsync(log.fileno())  # recorded before the next reminder is attempted
+        append_json_line(self.path, entry)  # recorded before the next reminder is attempted
         self.lines.append(entry)
 
 
@@ -91,8 +72,6 @@ def reminders(round_: Round, mail: Mail, templates: Path, today: dt.date) -> tup
     problem for each one that cannot be reminded (no email address in the registry)."""
     paper = round_.paper
     env = environment(templates)
-    sender_name = parseaddr(mail.sender)[0] or mail.sender
-    domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "papers.invalid"
     out: list[Outgoing] = []
     problems: list[Problem] = []
     for entry in round_.entries:
@@ -124,19 +103,16 @@ def reminders(round_: Round, mail: Mail, templates: Path, today: dt.date) -> tup
             "return_to": paper.return_to,
             "unreadable": entry.status is Status.UNREADABLE,
             "file": entry.file,
-            "reason": entry.reason.replace(WHO, partnership.name),
-            "sender_name": sender_name,
+            "reason": entry.reason,
+            "sender_name": sender_name(mail),
         }
-        message = EmailMessage()
-        message["From"] = mail.sender
-        message["To"] = recipient.address
-        message["Subject"] = " ".join(env.get_template(SUBJECT_TEMPLATE).render(facts).split())
-        message["Date"] = formatdate(localtime=True)
-        message["Message-ID"] = make_msgid(domain=domain)
-        message.set_content(env.get_template(BODY_TEMPLATE).render(facts))
         form = io.BytesIO()
         write_form(form, paper, partnership)
-        message.add_attachment(form.getvalue(), maintype=XLSX[0], subtype=XLSX[1], filename=f"{slug(partnership.name)}.xlsx")
+        reminder = message(
+            mail, recipient.address,
+            env.get_template(SUBJECT_TEMPLATE).render(facts), env.get_template(BODY_TEMPLATE).render(facts),
+            [(f"{slug(partnership.name)}.xlsx", form.getvalue())],
+        )
         key = _key(paper.round_id, partnership.id, today.isoformat())
-        out.append(Outgoing((recipient,), message, f"chase-{slug(partnership.name)}", key))
+        out.append(Outgoing((recipient,), reminder, f"chase-{slug(partnership.name)}", key))
     return out, problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -38,12 +39,14 @@ def _output(default: str, what: str):
     )
 
 
-def _status(round_: Round, strict: bool = False) -> int:
+def _status(round_: Round | None, strict: bool = False, problems=()) -> int:
     """0 when every expected return was read without errors (and, strictly, without
-    warnings); 1 when papers were made but something is missing or wrong."""
-    complete = all(e.status is Status.RECEIVED for e in round_.entries)
-    errors = any(p.severity is Severity.ERROR for p in round_.problems)
-    warnings = strict and any(p.severity is Severity.WARNING for p in round_.problems)
+    warnings); 1 when papers were made but something is missing or wrong. ``problems`` are
+    further ones (a meeting's), judged alike."""
+    problems = [*(round_.problems if round_ else ()), *problems]
+    complete = round_ is None or all(e.status is Status.RECEIVED for e in round_.entries)
+    errors = any(p.severity is Severity.ERROR for p in problems)
+    warnings = strict and any(p.severity is Severity.WARNING for p in problems)
     return EXIT_OK if complete and not errors and not warnings else EXIT_INCOMPLETE
 
 
@@ -55,19 +58,20 @@ def _how(args: str, make: str) -> str:
     return f"{program} {args}"
 
 
+@contextlib.contextmanager
 def _progress():
-    """A progress line on the terminal, rewritten in place; nothing when output is not a terminal."""
+    """A progress line on the terminal, rewritten in place and cleared at the end; nothing
+    (None) when output is not a terminal."""
     if not sys.stderr.isatty():
-        return None
+        yield None
+        return
 
     def say(message: str) -> None:
         click.echo(f"\r\x1b[K{message}", nl=False, err=True)
 
-    return say
-
-
-def _progress_done(say) -> None:
-    if say:
+    try:
+        yield say
+    finally:
         click.echo("\r\x1b[K", nl=False, err=True)
 
 
@@ -137,11 +141,8 @@ def papers(inputs: Path, output: Path, strict: bool) -> None:
     meeting = _guard(lambda: load_meeting(inputs))
     if meeting is not None:
         _papers_of_meeting(inputs, output, meeting, strict)
-    say = _progress()
-    try:
+    with _progress() as say:
         build = _guard(lambda: build_papers(inputs, output, progress=say))
-    finally:
-        _progress_done(say)
     for line in summary_lines(build.round):
         click.echo(line)
     click.echo("")
@@ -155,11 +156,8 @@ def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> Non
     from pipeline.assemble import build_meeting
     from pipeline.render.summary import problem_lines
 
-    say = _progress()
-    try:
+    with _progress() as say:
         built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say))
-    finally:
-        _progress_done(say)
     click.echo(f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items")
     for item, build in built.papers:
         state = "no paper" if item.paper is None else ("built" if build else item.kind.value)
@@ -173,10 +171,7 @@ def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> Non
         click.echo(line)
     for path in built.written:
         click.echo(f"Wrote {path}")
-    errors = any(p.severity is Severity.ERROR for p in built.problems)
-    warnings = strict and any(p.severity is Severity.WARNING for p in built.problems)
-    status = _status(built.round, strict) if built.round is not None else EXIT_OK
-    sys.exit(EXIT_INCOMPLETE if errors or warnings else status)
+    sys.exit(_status(built.round, strict, built.problems))
 
 
 @cli.command(epilog="""\b
@@ -197,11 +192,8 @@ def check(inputs: Path, output: Path, today, strict: bool) -> None:
     from pipeline.build import read_round
     from pipeline.chase import ChaseLog
 
-    say = _progress()
-    try:
+    with _progress() as say:
         round_ = _guard(lambda: read_round(inputs, progress=say))
-    finally:
-        _progress_done(say)
     chased = ChaseLog(output / "outbox" / "chase.log").last_chased(round_.paper.round_id)
     for line in summary_lines(round_, (today or dt.datetime.now()).date(), chased):
         click.echo(line)
@@ -285,8 +277,6 @@ def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool
         click.echo(f"{len(written)} reminder(s) to send from Outlook or Thunderbird, "
                    f"or run `{_how('chase --smtp', 'make chase CHASE=--smtp')}`.")
         sys.exit(EXIT_OK if not problems else EXIT_INCOMPLETE)
-    if mail.smtp is None:
-        _fail("Cannot send: paper.toml has no [mail.smtp] section with a host. Add one, or send the drafts.")
     username, password = _smtp_login(mail)
     outcome = _guard(lambda: deliver(due, mail.smtp, username, password, log, "", again))
     for r in outcome.sent:
@@ -299,6 +289,8 @@ def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool
 
 def _smtp_login(mail) -> tuple[str, str]:
     """The SMTP user name and password: from the settings or environment, or asked for."""
+    if mail.smtp is None:
+        _fail("Cannot send: paper.toml has no [mail.smtp] section with a host. Add one, or send the drafts.")
     username = mail.smtp.username or os.environ.get("PAPERS_SMTP_USERNAME", "")
     password = os.environ.get("PAPERS_SMTP_PASSWORD", "")
     if username and not password:
@@ -383,8 +375,6 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
                    f"or run `{_how('send --smtp', 'make send SEND=--smtp')}`.")
         sys.exit(EXIT_OK if not mail.problems else EXIT_INCOMPLETE)
 
-    if mail.smtp is None:
-        _fail("Cannot send: paper.toml has no [mail.smtp] section with a host. Add one, or send the drafts.")
     username, password = _smtp_login(mail)
     again = _how("send --smtp --resend", 'make send SEND="--smtp --resend"')
     outcome = _guard(lambda: deliver(outgoing, mail.smtp, username, password, log, digest, resend))

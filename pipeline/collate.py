@@ -163,7 +163,8 @@ def collate(
         candidates = sorted(by_partnership.get(partnership.id, []), key=functools.cmp_to_key(_compare), reverse=True)
         if not candidates and partnership.id in unreadable_from:
             file = unreadable_from[partnership.id]
-            reason = next((p.message for p in problems if p.source.file == file and p.severity is Severity.ERROR), "")
+            reason = next((p.addressed(partnership.name).message for p in problems
+                           if p.source.file == file and p.severity is Severity.ERROR), "")
             entries.append(Entry(partnership, Status.UNREADABLE, file=file, reason=reason))
             continue
         if not candidates:

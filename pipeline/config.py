@@ -76,30 +76,31 @@ class ConfigError(Exception):
         self.problem = problem
 
 
-def _fail(file: str, message: str, advice: str) -> ConfigError:
+def fail(file: str, message: str, advice: str) -> ConfigError:
+    """The error that stops the build over ``file``, with what to do about it."""
     return ConfigError(Problem(Severity.ERROR, Source(file), message, advice))
 
 
 def load_toml(path: Path) -> dict[str, Any]:
     """A TOML file of settings; raises ConfigError, naming the file, if it cannot be read."""
     if not path.is_file():
-        raise _fail(path.name, "not found", f"create {path.name} in the inputs folder (see README.md)")
+        raise fail(path.name, "not found", f"create {path.name} in the inputs folder (see README.md)")
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
-        raise _fail(path.name, "is not UTF-8 text", "save it again as UTF-8 in your text editor") from None
+        raise fail(path.name, "is not UTF-8 text", "save it again as UTF-8 in your text editor") from None
     except tomllib.TOMLDecodeError as error:
-        raise _fail(path.name, f"is not valid TOML ({error})", "fix the line it names") from None
+        raise fail(path.name, f"is not valid TOML ({error})", "fix the line it names") from None
     except RecursionError:
-        raise _fail(path.name, "nests tables or lists too deeply to read", "a setting is nested far deeper than any papers uses: remove it") from None
+        raise fail(path.name, "nests tables or lists too deeply to read", "a setting is nested far deeper than any papers uses: remove it") from None
     except OSError as error:
-        raise _fail(path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
+        raise fail(path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
 
 
-def _check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> None:
+def check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> None:
     unknown = sorted(set(table) - set(known))
     if unknown:
-        raise _fail(
+        raise fail(
             file,
             f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}{where}",
             f"the known settings are: {', '.join(known)}",
@@ -109,7 +110,7 @@ def _check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict,
 def _text(file: str, settings: dict[str, Any], key: str) -> str:
     value = settings[key]
     if not isinstance(value, str):
-        raise _fail(file, f"'{key}' must be text in quotes", f'write it as {key} = "…"')
+        raise fail(file, f"'{key}' must be text in quotes", f'write it as {key} = "…"')
     # The same cleaning as cell text: a control character would corrupt the Word file.
     return clean(value)[0].strip()
 
@@ -119,12 +120,33 @@ def _text(file: str, settings: dict[str, Any], key: str) -> str:
 EARLIEST_YEAR, LATEST_YEAR = 1980, 2099
 
 
-def _inside(inputs: Path, key: str, value: str) -> Path:
-    """The file a path setting names, which must be inside the inputs folder."""
+def is_plausible_date(value: object) -> bool:
+    """Whether a setting is a date (not a date and time) in a year a meeting can fall in."""
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime) and EARLIEST_YEAR <= value.year <= LATEST_YEAR
+
+
+def confined(inputs: Path, value: str) -> Path | None:
+    """The path a setting names, if it is inside the inputs folder (and not the folder itself)."""
     root = inputs.resolve()
     path = (inputs / value).resolve()
-    if not value or not path.is_relative_to(root) or path == root:
-        raise _fail(
+    return path if value and path.is_relative_to(root) and path != root else None
+
+
+def read_text(path: Path) -> str:
+    """A text file the officer wrote; raises ConfigError, naming it, if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise fail(path.name, "is not UTF-8 text", "save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)") from None
+    except OSError as error:
+        raise fail(path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
+
+
+def _inside(inputs: Path, key: str, value: str) -> Path:
+    """The file a path setting names, which must be inside the inputs folder."""
+    path = confined(inputs, value)
+    if path is None:
+        raise fail(
             PAPER_FILE,
             f"'{key}' names '{value}', which is not a file in the inputs folder",
             f"name a file beside {PAPER_FILE}, such as {key} = \"{DEFAULTS[key]}\"",
@@ -136,41 +158,35 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
     """The paper's facts from ``paper.toml``, defaults filled in; the registry's path; and
     what the covering report holds that could not be kept as written."""
     settings = load_toml(inputs / PAPER_FILE)
-    _check_keys(PAPER_FILE, settings, DEFAULTS)
+    check_keys(PAPER_FILE, settings, DEFAULTS)
     merged = {**DEFAULTS, **settings}
     for key, default in DEFAULTS.items():
         if default is None and key not in settings:
-            raise _fail(PAPER_FILE, f"'{key}' is not set", f"add a line {key} = … (see README.md)")
+            raise fail(PAPER_FILE, f"'{key}' is not set", f"add a line {key} = … (see README.md)")
     meeting = merged["meeting_date"]
     if isinstance(meeting, dt.datetime) or not isinstance(meeting, dt.date):
-        raise _fail(PAPER_FILE, "'meeting_date' is not a date", "write it without quotes, as meeting_date = 2011-03-17")
+        raise fail(PAPER_FILE, "'meeting_date' is not a date", "write it without quotes, as meeting_date = 2011-03-17")
     if not EARLIEST_YEAR <= meeting.year <= LATEST_YEAR:
-        raise _fail(PAPER_FILE, f"'meeting_date' {meeting.isoformat()} is not a date a meeting can fall on",
+        raise fail(PAPER_FILE, f"'meeting_date' {meeting.isoformat()} is not a date a meeting can fall on",
                     f"check the year (papers takes {EARLIEST_YEAR} to {LATEST_YEAR})")
     questions = merged["questions"]
     if not isinstance(questions, list) or not questions or not all(isinstance(q, str) and q.strip() for q in questions):
-        raise _fail(PAPER_FILE, "'questions' must be a list of questions in quotes", 'write questions = ["…", "…"]')
+        raise fail(PAPER_FILE, "'questions' must be a list of questions in quotes", 'write questions = ["…", "…"]')
     contact = merged["contact"]
     if not isinstance(contact, dict):
-        raise _fail(PAPER_FILE, "'contact' must be a table", "write it as a [contact] section")
-    _check_keys(PAPER_FILE, contact, CONTACT_KEYS, " in [contact]")
+        raise fail(PAPER_FILE, "'contact' must be a table", "write it as a [contact] section")
+    check_keys(PAPER_FILE, contact, CONTACT_KEYS, " in [contact]")
 
     deadline = merged["deadline"] or None
     if deadline is not None and (isinstance(deadline, dt.datetime) or not isinstance(deadline, dt.date)):
-        raise _fail(PAPER_FILE, "'deadline' is not a date", "write it without quotes, as deadline = 2011-03-01")
+        raise fail(PAPER_FILE, "'deadline' is not a date", "write it without quotes, as deadline = 2011-03-01")
     if deadline is not None and not EARLIEST_YEAR <= deadline.year <= LATEST_YEAR:
-        raise _fail(PAPER_FILE, f"'deadline' {deadline.isoformat()} is not a plausible date", "check the year")
+        raise fail(PAPER_FILE, f"'deadline' {deadline.isoformat()} is not a plausible date", "check the year")
     last_update = _text(PAPER_FILE, merged, "last_update")
     report_path = _inside(inputs, "report", _text(PAPER_FILE, merged, "report"))
     if not report_path.is_file():
-        raise _fail(report_path.name, "not found", f"create it, or set report = … in {PAPER_FILE}")
-    try:
-        report_text = report_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise _fail(report_path.name, "is not UTF-8 text", "save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)") from None
-    except OSError as error:
-        raise _fail(report_path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
-    sections, closing, report_problems = read_report(clean(report_text)[0], report_path.name)
+        raise fail(report_path.name, "not found", f"create it, or set report = … in {PAPER_FILE}")
+    sections, closing, report_problems = read_report(clean(read_text(report_path))[0], report_path.name)
 
     paper = Paper(
         committee=_text(PAPER_FILE, merged, "committee"),
@@ -193,31 +209,31 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
 def load_registry(path: Path) -> tuple[Partnership, ...]:
     """The partnerships expected this round, in the order the paper lists them."""
     data = load_toml(path)
-    _check_keys(path.name, data, ("partnership",))
+    check_keys(path.name, data, ("partnership",))
     entries = data.get("partnership", [])
     if not isinstance(entries, list) or not entries:
-        raise _fail(path.name, "lists no partnerships", "add a [[partnership]] section for each partnership")
+        raise fail(path.name, "lists no partnerships", "add a [[partnership]] section for each partnership")
     registry: list[Partnership] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         where = f" in partnership {number}"
         if not isinstance(entry, dict):
-            raise _fail(path.name, f"partnership {number} is not a [[partnership]] section",
+            raise fail(path.name, f"partnership {number} is not a [[partnership]] section",
                         "write each partnership as a [[partnership]] section with name = … and kind = …")
-        _check_keys(path.name, entry, PARTNERSHIP_KEYS, where)
+        check_keys(path.name, entry, PARTNERSHIP_KEYS, where)
         name = str(entry.get("name", "")).strip()
         if not name:
-            raise _fail(path.name, f"partnership {number} has no name", 'add name = "…"')
+            raise fail(path.name, f"partnership {number} has no name", 'add name = "…"')
         kind = str(entry.get("kind", "thematic")).strip().lower()
         if kind not in {k.value for k in Kind}:
-            raise _fail(path.name, f"kind '{kind}'{where} is not known", "use kind = \"thematic\" or kind = \"district\"")
+            raise fail(path.name, f"kind '{kind}'{where} is not known", "use kind = \"thematic\" or kind = \"district\"")
         pid = slug(str(entry.get("id") or name))
         if pid in seen:
-            raise _fail(path.name, f"partnership id '{pid}' is used twice", "give each partnership its own id")
+            raise fail(path.name, f"partnership id '{pid}' is used twice", "give each partnership its own id")
         seen.add(pid)
         aliases = entry.get("aliases", [])
         if not isinstance(aliases, list):
-            raise _fail(path.name, f"'aliases'{where} must be a list", 'write aliases = ["…"]')
+            raise fail(path.name, f"'aliases'{where} must be a list", 'write aliases = ["…"]')
         registry.append(
             Partnership(
                 id=pid,
@@ -244,22 +260,22 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
     settings = load_toml(inputs / PAPER_FILE)
     mail = settings.get("mail", {})
     if not isinstance(mail, dict):
-        raise _fail(PAPER_FILE, "'mail' must be a table", "write it as a [mail] section")
-    _check_keys(PAPER_FILE, mail, MAIL_DEFAULTS, " in [mail]")
+        raise fail(PAPER_FILE, "'mail' must be a table", "write it as a [mail] section")
+    check_keys(PAPER_FILE, mail, MAIL_DEFAULTS, " in [mail]")
     mail = {**MAIL_DEFAULTS, **mail}
     smtp_settings = mail["smtp"]
-    _check_keys(PAPER_FILE, smtp_settings, SMTP_DEFAULTS, " in [mail.smtp]")
+    check_keys(PAPER_FILE, smtp_settings, SMTP_DEFAULTS, " in [mail.smtp]")
     smtp_settings = {**SMTP_DEFAULTS, **smtp_settings}
     smtp = None
     if smtp_settings["host"]:
         security = str(smtp_settings["security"]).lower()
         if security not in ("starttls", "ssl", "none"):
-            raise _fail(PAPER_FILE, f"security '{security}' in [mail.smtp] is not known", 'use "starttls", "ssl" or "none"')
+            raise fail(PAPER_FILE, f"security '{security}' in [mail.smtp] is not known", 'use "starttls", "ssl" or "none"')
         if not isinstance(smtp_settings["port"], int) or isinstance(smtp_settings["port"], bool):
-            raise _fail(PAPER_FILE, "'port' in [mail.smtp] must be a number", "write it without quotes, as port = 587")
+            raise fail(PAPER_FILE, "'port' in [mail.smtp] must be a number", "write it without quotes, as port = 587")
         timeout = smtp_settings["timeout"]
         if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 3600:
-            raise _fail(PAPER_FILE, "'timeout' in [mail.smtp] must be a number of seconds from 1 to 3600",
+            raise fail(PAPER_FILE, "'timeout' in [mail.smtp] must be a number of seconds from 1 to 3600",
                         "write it without quotes, as timeout = 120")
         smtp = Smtp(
             host=str(smtp_settings["host"]).strip(),
@@ -272,14 +288,14 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
 
     entries = settings.get("recipient", [])
     if not isinstance(entries, list):
-        raise _fail(PAPER_FILE, "'recipient' must be a list", "write each recipient as a [[recipient]] section")
+        raise fail(PAPER_FILE, "'recipient' must be a list", "write each recipient as a [[recipient]] section")
     recipients, problems = [], []
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
             problems.append(Problem(Severity.ERROR, Source(PAPER_FILE), f"recipient {number} is not a [[recipient]] section",
                                     "write it as [[recipient]] with name = … and email = …; the others are sent as usual"))
             continue
-        _check_keys(PAPER_FILE, entry, RECIPIENT_KEYS, f" in recipient {number}")
+        check_keys(PAPER_FILE, entry, RECIPIENT_KEYS, f" in recipient {number}")
         raw_name = str(entry.get("name", ""))
         name = clean(raw_name)[0].strip()
         email = str(entry.get("email", "")).strip()
@@ -302,7 +318,7 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
         recipients.append(Recipient(name, email, clean(str(entry.get("role", "")))[0].strip()))
 
     if _LINE_BREAK.search(str(mail["from"])):
-        raise _fail(PAPER_FILE, "'from' in [mail] has a line break in it", 'write it on one line, as from = "Name <address>"')
+        raise fail(PAPER_FILE, "'from' in [mail] has a line break in it", 'write it on one line, as from = "Name <address>"')
     sender = str(mail["from"]).strip() or (
         Recipient(paper.contact.name, paper.contact.email).address if paper.contact and paper.contact.email else ""
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from pipeline.config import EARLIEST_YEAR, LATEST_YEAR, ConfigError, load_toml
+from pipeline.config import check_keys, confined, fail, is_plausible_date, load_toml
 from pipeline.model import Problem, Severity, Source
 from pipeline.text import clean
 
@@ -65,35 +65,22 @@ def _kind(path: Path) -> PaperKind | None:
     return {".md": PaperKind.SHORT, ".docx": PaperKind.WORD, ".pdf": PaperKind.PDF}.get(path.suffix.lower())
 
 
-def _fail(message: str, advice: str) -> ConfigError:
-    return ConfigError(Problem(Severity.ERROR, Source(MEETING_FILE), message, advice))
-
-
-def _inside(inputs: Path, value: str) -> Path | None:
-    root = inputs.resolve()
-    path = (inputs / value).resolve()
-    return path if path.is_relative_to(root) and path != root else None
-
-
 def load_meeting(inputs: Path) -> Meeting | None:
     """The meeting described in ``inputs/meeting.toml``, or None where there is none (a round on its own)."""
     path = inputs / MEETING_FILE
     if not path.is_file():
         return None
     settings = load_toml(path)
-    unknown = sorted(set(settings) - set(MEETING_KEYS))
-    if unknown:
-        raise _fail(f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
-                    f"the known settings are: {', '.join(MEETING_KEYS)}")
+    check_keys(MEETING_FILE, settings, MEETING_KEYS)
     committee = settings.get("committee")
     if not isinstance(committee, str) or not committee.strip():
-        raise _fail("'committee' is not set", 'add committee = "…"')
+        raise fail(MEETING_FILE, "'committee' is not set", 'add committee = "…"')
     date = settings.get("date")
-    if isinstance(date, dt.datetime) or not isinstance(date, dt.date) or not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
-        raise _fail("'date' is not the meeting's date", "write it without quotes, as date = 2011-03-17")
+    if not is_plausible_date(date):
+        raise fail(MEETING_FILE, "'date' is not the meeting's date", "write it without quotes, as date = 2011-03-17")
     entries = settings.get("item", [])
     if not isinstance(entries, list):
-        raise _fail("'item' must be a list of [[item]] sections", "write each agenda item as an [[item]] section")
+        raise fail(MEETING_FILE, "'item' must be a list of [[item]] sections", "write each agenda item as an [[item]] section")
     items: list[Item] = []
     problems: list[Problem] = []
     numbers: set[str] = set()
@@ -132,7 +119,7 @@ def load_meeting(inputs: Path) -> Meeting | None:
             continue
         paper = kind = None
         if entry.get("paper"):
-            paper = _inside(inputs, str(entry["paper"]))
+            paper = confined(inputs, str(entry["paper"]))
             kind = _kind(paper) if paper else None
             if paper is None or kind is None:
                 problem(f"its paper '{entry['paper']}' is not a .md, .docx or .pdf file (or paper.toml) in the inputs folder",
@@ -145,7 +132,7 @@ def load_meeting(inputs: Path) -> Meeting | None:
         appendices: list[Path] = []
         raw_appendices = entry.get("appendices", [])
         for appendix in raw_appendices if isinstance(raw_appendices, list) else [raw_appendices]:
-            found = _inside(inputs, str(appendix))
+            found = confined(inputs, str(appendix))
             if found is None or found.suffix.lower() not in (".pdf", ".docx") or not found.is_file():
                 problem(f"its appendix '{appendix}' is not a .pdf or .docx file in the inputs folder",
                         "put the file in the inputs folder, or correct the name; the rest of the item is built")

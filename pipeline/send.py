@@ -7,9 +7,7 @@ import datetime as dt
 import email.generator
 import hashlib
 import io
-import json
 import mimetypes
-import os
 import smtplib
 import socket
 import ssl
@@ -21,7 +19,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from pipeline.filenames import slug, write_atomic
+from pipeline.filenames import append_json_line, read_json_lines, slug, write_atomic
 from pipeline.model import Mail, Paper, Recipient, Smtp
 from pipeline.vocabulary import long_date
 
@@ -69,16 +67,11 @@ class SentLog:
         self.path = path
         self.entries: set[tuple[str, str]] = set()
         self.attempts: set[tuple[str, str]] = set()
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            text = ""
-        for line in text.splitlines():
+        for entry in read_json_lines(path):
             try:
-                entry = json.loads(line)
                 pair = (entry["to"].casefold(), entry["paper"])
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue  # a line half-written when the machine stopped: not a delivery
+            except (KeyError, TypeError, AttributeError):
+                continue  # not a delivery papers wrote
             (self.attempts if entry.get("state") == "sending" else self.entries).add(pair)
 
     def has(self, email: str, digest: str) -> bool:
@@ -90,12 +83,8 @@ class SentLog:
         return pair in self.attempts and pair not in self.entries
 
     def _append(self, entry: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         entry["at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        with self.path.open("a", encoding="utf-8") as log:
-            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
-            log.flush()
-            os.fsync(log.fileno())  # on the disk before the next step is taken
+        append_json_line(self.path, entry)
 
     def attempt(self, recipient: Recipient, digest: str) -> None:
         """Record that a message is about to be handed to the server."""
@@ -113,17 +102,47 @@ def environment(templates: Path) -> Environment:
     return Environment(loader=FileSystemLoader(templates), undefined=StrictUndefined, autoescape=False)
 
 
+def sender_name(mail: Mail) -> str:
+    """How the messages are signed: the sender's name, or address."""
+    return parseaddr(mail.sender)[0] or mail.sender
+
+
+# The types of what papers attaches, whatever the machine's own list says (not every
+# one knows .xlsx and .docx).
+_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def message(mail: Mail, to: str, subject: str, body: str, attachments: list[tuple[str, bytes]]) -> EmailMessage:
+    """A message from the configured sender, dated now, its Message-ID on the sender's domain."""
+    domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "papers.invalid"
+    built = EmailMessage()
+    built["From"] = mail.sender
+    built["To"] = to
+    built["Subject"] = " ".join(subject.split())
+    built["Date"] = formatdate(localtime=True)
+    built["Message-ID"] = make_msgid(domain=domain)
+    built.set_content(body)
+    for name, data in attachments:
+        kind = _TYPES.get(Path(name).suffix.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+        maintype, subtype = kind.split("/", 1)
+        built.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return built
+
+
 def compose(paper: Paper, mail: Mail, attachments: list[Path], templates: Path) -> list[Outgoing]:
     """The messages to send: one per recipient, or one to the whole list."""
     env = environment(templates)
-    sender_name = parseaddr(mail.sender)[0] or mail.sender
-    domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "papers.invalid"
+    files = [(path.name, path.read_bytes()) for path in attachments]  # read once, for every message
     facts = {
         "committee": paper.committee,
         "meeting_date": long_date(paper.meeting_date),
         "title": paper.title,
         "agenda_item": paper.agenda_item,
-        "sender_name": sender_name,
+        "sender_name": sender_name(mail),
         "attachments": [p.name for p in attachments],
     }
     groups = [(r,) for r in mail.recipients] if mail.per_recipient else [mail.recipients]
@@ -132,23 +151,18 @@ def compose(paper: Paper, mail: Mail, attachments: list[Path], templates: Path) 
         if not group:
             continue
         greeting = group[0].name if len(group) == 1 else ""
-        message = EmailMessage()
-        message["From"] = mail.sender
-        message["To"] = ", ".join(r.address for r in group)
-        subject = env.get_template(SUBJECT_TEMPLATE).render(facts, recipient_name=greeting)
-        message["Subject"] = " ".join(subject.split())
-        message["Date"] = formatdate(localtime=True)
-        message["Message-ID"] = make_msgid(domain=domain)
-        message.set_content(env.get_template(BODY_TEMPLATE).render(facts, recipient_name=greeting))
-        for path in attachments:
-            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            maintype, subtype = kind.split("/", 1)
-            message.add_attachment(path.read_bytes(), maintype=maintype, subtype=subtype, filename=path.name)
+        built = message(
+            mail,
+            ", ".join(r.address for r in group),
+            env.get_template(SUBJECT_TEMPLATE).render(facts, recipient_name=greeting),
+            env.get_template(BODY_TEMPLATE).render(facts, recipient_name=greeting),
+            files,
+        )
         name = slug(group[0].name or group[0].email) if len(group) == 1 else "distribution-list"
         while name in names:
             name += "-2"
         names.add(name)
-        outgoing.append(Outgoing(tuple(group), message, name))
+        outgoing.append(Outgoing(tuple(group), built, name))
     return outgoing
 
 

@@ -24,8 +24,8 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import CONTACT_KEYS, EARLIEST_YEAR, LATEST_YEAR, ConfigError
-from pipeline.model import Officer, Paper, Problem, Severity, Source
+from pipeline.config import CONTACT_KEYS, check_keys, fail, is_plausible_date, read_text
+from pipeline.model import Officer, Paper, Problem
 from pipeline.prose import read_report
 from pipeline.text import clean
 
@@ -40,49 +40,37 @@ FACTS: dict[str, Any] = {
 }
 
 
-def _fail(file: str, message: str, advice: str) -> ConfigError:
-    return ConfigError(Problem(Severity.ERROR, Source(file), message, advice))
-
-
 def read_short_paper(
     path: Path, committee: str = "", meeting_date: dt.date | None = None
 ) -> tuple[Paper, tuple[Problem, ...]]:
     """The paper written in ``path``; raises ConfigError, naming the file, if it cannot be used."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise _fail(name, "is not UTF-8 text", "save it again as UTF-8 in your text editor") from None
-    except OSError as error:
-        raise _fail(name, f"could not be read ({error.strerror or error})", "check that the file is there and yours to read") from None
-    text = clean(text)[0]
+    text = clean(read_text(path))[0]
     lines = text.split("\n")
     if not lines or lines[0].strip() != FENCE or FENCE not in (line.strip() for line in lines[1:]):
-        raise _fail(name, f"does not start with its facts between two '{FENCE}' lines",
+        raise fail(name, f"does not start with its facts between two '{FENCE}' lines",
                     f'begin it with {FENCE}, a line title = "…", and {FENCE} again (see README.md)')
     end = next(i for i, line in enumerate(lines[1:], start=1) if line.strip() == FENCE)
     try:
         facts = tomllib.loads("\n".join(lines[1:end]))
     except tomllib.TOMLDecodeError as error:
-        raise _fail(name, f"its facts are not valid TOML ({error})", "fix the line it names") from None
+        raise fail(name, f"its facts are not valid TOML ({error})", "fix the line it names") from None
     except RecursionError:
-        raise _fail(name, "its facts nest too deeply to read", "remove the deeply nested setting") from None
-    unknown = sorted(set(facts) - set(FACTS))
-    if unknown:
-        raise _fail(name, f"unknown fact{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
-                    f"the known facts are: {', '.join(FACTS)}")
+        raise fail(name, "its facts nest too deeply to read", "remove the deeply nested setting") from None
+    check_keys(name, facts, FACTS)
     merged = {**FACTS, **facts}
     title = merged["title"]
     if not isinstance(title, str) or not title.strip():
-        raise _fail(name, "has no title", f'add title = "…" between the {FENCE} lines')
+        raise fail(name, "has no title", f'add title = "…" between the {FENCE} lines')
     date = merged["meeting_date"] or meeting_date
-    if isinstance(date, dt.datetime) or not isinstance(date, dt.date) or not EARLIEST_YEAR <= date.year <= LATEST_YEAR:
-        raise _fail(name, "has no meeting date papers can use", "add meeting_date = 2011-03-17 (without quotes), or list it in meeting.toml")
+    if not is_plausible_date(date):
+        raise fail(name, "has no meeting date papers can use", "add meeting_date = 2011-03-17 (without quotes), or list it in meeting.toml")
     contact = merged["contact"]
-    if not isinstance(contact, dict) or set(contact) - set(CONTACT_KEYS):
-        raise _fail(name, "its [contact] is not a table of " + ", ".join(CONTACT_KEYS), "write it as a [contact] table")
+    if not isinstance(contact, dict):
+        raise fail(name, "its [contact] is not a table", "write it as a [contact] table")
+    check_keys(name, contact, CONTACT_KEYS, " in [contact]")
     if not isinstance(merged["numbered"], bool):
-        raise _fail(name, "'numbered' must be true or false", "write numbered = true or numbered = false")
+        raise fail(name, "'numbered' must be true or false", "write numbered = true or numbered = false")
     sections, closing, problems = read_report("\n".join(lines[end + 1:]), name)
     paper = Paper(
         committee=clean(str(merged["committee"] or committee))[0].strip(),

@@ -262,3 +262,6 @@ def test_a_damaged_supplied_pdf_is_named_and_the_pack_built(meeting_dir, tmp_pat
     assert "progress-through-partnership-strands.pdf: is not a readable PDF" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert (tmp_path / "out" / PACK).is_file()
+    # Built again with nothing changed, the pack is current; the damaged file is still named.
+    again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    assert again.returncode == 1 and "progress-through-partnership-strands.pdf: is not a readable PDF" in again.stdout

@@ -22,8 +22,9 @@ LOOKALIKE_SUFFIXES = {
 }
 
 
-def _hidden(name: str) -> bool:
-    return name.startswith((".", "._"))
+def _passed_over(name: str) -> bool:
+    """Hidden files, and Excel's lock files (~$…): never an officer's return."""
+    return name.startswith(("~$", ".", "._"))
 
 
 def is_return_candidate(path: Path) -> bool:
@@ -31,8 +32,7 @@ def is_return_candidate(path: Path) -> bool:
     name = path.name
     return (
         path.is_file()
-        and not name.startswith("~$")
-        and not _hidden(name)
+        and not _passed_over(name)
         and path.suffix.lower() in SPREADSHEET_SUFFIXES
     )
 
@@ -47,7 +47,7 @@ def find_lookalikes(inputs: Path) -> list[tuple[Path, Problem]]:
     found = []
     for path in sorted(inputs.iterdir(), key=lambda p: p.name):
         what = LOOKALIKE_SUFFIXES.get(path.suffix.lower())
-        if what and path.is_file() and not _hidden(path.name) and not path.name.startswith("~$"):
+        if what and path.is_file() and not _passed_over(path.name):
             problem = Problem(
                 Severity.ERROR,
                 Source(shown(path.name)),

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
 
+from pipeline.render.pdf_structure import elements, write_id_tree
+
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
 
 
@@ -63,29 +65,24 @@ def steady(data: bytes, when) -> bytes:
         return out.getvalue()
 
 
-def readable(data: bytes) -> str:
-    """Why ``data`` cannot go into a pack ("" if it can): a supplied PDF is untrusted."""
+def inspect(data: bytes) -> tuple[str, bool]:
+    """Why ``data`` cannot go into a pack ("" if it can: a supplied PDF is untrusted), and
+    whether it is tagged (has a structure tree, and says so)."""
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             if len(pdf.pages) == 0:
-                return "has no pages"
+                return "has no pages", False
             if pdf.is_encrypted:
-                return "is encrypted"
+                return "is encrypted", False
+            marked = pdf.Root.get("/MarkInfo", Dictionary()).get("/Marked", False)
+            return "", "/StructTreeRoot" in pdf.Root and bool(marked)
     except (pikepdf.PdfError, ValueError, OSError) as error:
-        return f"is not a readable PDF ({type(error).__name__})"
-    return ""
+        return f"is not a readable PDF ({type(error).__name__})", False
 
 
 def page_count(data: bytes) -> int:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return len(pdf.pages)
-
-
-def is_tagged(data: bytes) -> bool:
-    """Whether a PDF has a structure tree and says it is tagged."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        marked = pdf.Root.get("/MarkInfo", Dictionary()).get("/Marked", False)
-        return "/StructTreeRoot" in pdf.Root and bool(marked)
 
 
 def _copy(pack: pikepdf.Pdf, obj):
@@ -100,20 +97,9 @@ def _copy(pack: pikepdf.Pdf, obj):
     return obj
 
 
-def _elements(root):
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        kids = node.get("/K")
-        for kid in kids if isinstance(kids, Array) else [kids] if kids is not None else []:
-            if isinstance(kid, Dictionary) and "/S" in kid:
-                yield kid
-                stack.append(kid)
-
-
 def _prefix_ids(document: Dictionary, prefix: str) -> None:
     """Give every element ID in ``document`` a prefix, and every /Headers reference with it."""
-    for element in _elements(document):
+    for element in elements(document):
         if "/ID" in element:
             element.ID = String(prefix + bytes(element.ID).decode("latin-1"))
         attributes = element.get("/A")
@@ -184,13 +170,7 @@ def assemble(front: Source, sources: list[Source], stamps: bytes, lang: str = "e
         root.RoleMap = role_map
     if len(class_map):
         root.ClassMap = class_map
-    ids = sorted(((bytes(e.ID), e) for e in _elements(document) if "/ID" in e), key=lambda x: x[0])
-    if ids:
-        names = Array()
-        for key, element in ids:
-            names.append(String(key))
-            names.append(element)
-        root.IDTree = pack.make_indirect(Dictionary(Names=names))
+    write_id_tree(pack, root)
     pack.Root.StructTreeRoot = root
     pack.Root.MarkInfo = Dictionary(Marked=True)
     pack.Root.Lang = String(lang)

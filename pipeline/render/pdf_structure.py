@@ -18,7 +18,8 @@ stand-in for an upstream fix, to be removed when WeasyPrint makes it:
   tagged content that belongs to no element (WeasyPrint #1836); here they become
   ``/Artifact`` marked content, as PDF/UA-1 wants.
 
-pikepdf objects never leave this module: it takes and returns bytes.
+pikepdf objects go no further than pack.py, the other module that edits PDFs, which
+shares the tree walk and the /IDTree below; both take and return bytes.
 """
 
 from __future__ import annotations
@@ -114,7 +115,7 @@ class _Tree:
         fragment_kids = list(fragment_kids) if isinstance(fragment_kids, Array) else [fragment_kids]
         same_page = fragment.get("/Pg") is not None and kept.get("/Pg") is not None and fragment.Pg.objgen == kept.Pg.objgen
         for kid in fragment_kids:
-            if isinstance(kid, int) or (isinstance(kid, pikepdf.Object) and kid._type_code == pikepdf.ObjectType.integer):
+            if isinstance(kid, int):  # pikepdf hands integers over as Python's
                 # A content item of the fragment's page: name the page, unless it is kept's.
                 kid = int(kid) if same_page else Dictionary(Type=Name.MCR, Pg=fragment.Pg, MCID=int(kid))
             elif isinstance(kid, Dictionary) and "/S" in kid:
@@ -159,33 +160,12 @@ class _Tree:
             attributes.Headers = Array(ids)
 
     def write_id_tree(self) -> None:
-        """The ``/IDTree`` that elements with an ``/ID`` must be listed in (ISO 32000-1, 14.7.2)."""
-        entries = sorted(((bytes(e.ID), e) for e in self.elements() if "/ID" in e), key=lambda x: x[0])
-        if not entries:
-            return
-        names = Array()
-        for name, element in entries:
-            names.append(String(name))
-            names.append(element)
-        self.root.IDTree = self.pdf.make_indirect(Dictionary(Names=names))
+        write_id_tree(self.pdf, self.root)
 
     # --- the rest -------------------------------------------------------------------
 
     def elements(self):
-        """Every structure element in the tree, parents before children."""
-        stack = list(reversed(list(self.root.K))) if isinstance(self.root.K, Array) else [self.root.K]
-        seen = set()
-        while stack:
-            element = stack.pop()
-            if not isinstance(element, Dictionary) or "/S" not in element or element.objgen in seen:
-                continue
-            seen.add(element.objgen)
-            yield element
-            kids = element.get("/K")
-            if isinstance(kids, Array):
-                stack.extend(reversed(list(kids)))
-            elif kids is not None:
-                stack.append(kids)
+        return elements(self.root)
 
     def forget_private_keys(self) -> None:
         for element in self.elements():
@@ -243,6 +223,36 @@ def _key(kid) -> tuple[int, str] | None:
     if isinstance(kid, Dictionary) and _KEY_NAME in kid and "/S" in kid:
         return int(kid[_KEY_NAME]), str(kid.S)
     return None
+
+
+def elements(root: Dictionary):
+    """Every structure element below ``root`` (a tree's root or an element), parents first."""
+    kids = root.get("/K")
+    stack = list(reversed(list(kids))) if isinstance(kids, Array) else [kids] if kids is not None else []
+    seen = set()
+    while stack:
+        element = stack.pop()
+        if not isinstance(element, Dictionary) or "/S" not in element or element.objgen in seen:
+            continue
+        seen.add(element.objgen)
+        yield element
+        kids = element.get("/K")
+        if isinstance(kids, Array):
+            stack.extend(reversed(list(kids)))
+        elif kids is not None:
+            stack.append(kids)
+
+
+def write_id_tree(pdf: pikepdf.Pdf, root: Dictionary) -> None:
+    """The ``/IDTree`` that elements with an ``/ID`` must be listed in (ISO 32000-1, 14.7.2)."""
+    entries = sorted(((bytes(e.ID), e) for e in elements(root) if "/ID" in e), key=lambda x: x[0])
+    if not entries:
+        return
+    names = Array()
+    for name, element in entries:
+        names.append(String(name))
+        names.append(element)
+    root.IDTree = pdf.make_indirect(Dictionary(Names=names))
 
 
 def repair(data: bytes) -> bytes:

@@ -35,7 +35,7 @@ def summary_lines(
     outstanding = [e for e in round_.entries if e.outstanding]
     lines = [f"{paper.title} — {paper.committee}, {long_date(paper.meeting_date)}"]
     if not paper.with_returns:
-        return lines + _problem_lines(round_.problems)
+        return lines + problem_lines(round_.problems)
     if paper.deadline:
         due = f"Returns due by {long_date(paper.deadline)}"
         # Days to or past the deadline mean something only while returns are still out.
@@ -59,11 +59,11 @@ def summary_lines(
             when = chased.get(entry.partnership.id)
             reminded = f"; reminded {long_date(when)}" if when else ""
             lines.append(f"  {entry.partnership.name} — {what}{late}{reminded}")
-    return lines + _problem_lines(round_.problems)
+    return lines + problem_lines(round_.problems)
 
 
-def _problem_lines(problems) -> list[str]:
-    """Every problem, errors first, each with its advice."""
+def problem_lines(problems) -> list[str]:
+    """The problems section of a check report: every problem, errors first, with its advice."""
     lines: list[str] = []
     for severity, heading in ((Severity.ERROR, "Problems"), (Severity.WARNING, "Warnings")):
         found = [p for p in problems if p.severity is severity]
@@ -74,11 +74,6 @@ def _problem_lines(problems) -> list[str]:
                 if problem.advice:
                     lines.append(f"      → {problem.advice}")
     return lines
-
-
-def problem_lines(problems) -> list[str]:
-    """The problems section of a check report, on its own (a meeting's, say)."""
-    return _problem_lines(problems)
 
 
 def summary_text(round_: Round) -> str:
