@@ -150,9 +150,9 @@ def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str,
           title: str) -> bytes:
     """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs."""
     from pipeline.render import pack
-    from pipeline.render.agenda import agenda_html, stamps_html
-    from pipeline.render.html import PDF_STYLESHEETS
-    from pipeline.render.pdf import render_pdf
+    from pipeline.render.agenda import agenda_html
+    from pipeline.render.html import PDF_STYLESHEETS, Furniture
+    from pipeline.render.pdf import lay_out, render_pdf
 
     inside = {item.number for item, _ in included}
     parts = [(item, sources[item.number] if item.number in inside else []) for item, _ in listed]
@@ -163,7 +163,8 @@ def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str,
                  "href": f"https://pack.invalid/#pack-page-{first_pages[i.number]}" if i.number in first_pages else "",
                  "link_text": f"page {first_pages.get(i.number, '')}"} for i, _ in parts]
         html = agenda_html(meeting, rows, templates, stylesheets=PDF_STYLESHEETS)
-        return render_pdf(html, templates, title=title, subject=title, when=when)
+        return render_pdf(html, templates, title=title, subject=title, when=when,
+                          furniture=Furniture("paper", meeting.committee, long_date(meeting.date)))
 
     counts = [sum(pack.page_count(data) for _, data in pdfs) for _, pdfs in parts]
     front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
@@ -177,7 +178,7 @@ def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str,
         if pack.page_count(sheet) == front_pages:
             break
         front_pages = pack.page_count(sheet)
-    stamps = render_pdf(stamps_html(page - 1), templates, title="", subject="", when=when, tagged=False)
+    stamps = lay_out(Furniture("pack").html(page - 1, templates), templates, "", "", when, tagged=False)
     sources = [pack.Source(data, name) for _, pdfs in parts for name, data in pdfs]
     return pack.assemble(pack.Source(sheet, "Agenda"), sources, stamps, title=title)
 

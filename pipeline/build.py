@@ -75,44 +75,14 @@ def document_date(meeting_date: dt.date) -> dt.datetime:
 @contextlib.contextmanager
 def _processes(jobs: int):
     """Worker processes for work that can run side by side, one per core, where forking is safe."""
-    # Fork only on Linux (it is unsafe on macOS), and only with a second core to use.
-    cores = os.cpu_count() or 1
+    # Fork only on Linux (it is unsafe on macOS), and only with a second core to use: the
+    # cores this process may run on (a container or taskset may allow fewer than the machine's).
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if not sys.platform.startswith("linux") or cores < 2 or jobs < 1:
         yield None
         return
     with ProcessPoolExecutor(max_workers=min(cores, jobs), mp_context=multiprocessing.get_context("fork")) as pool:
         yield pool
-
-
-def render_files(
-    view, summary: str, templates: Path, when: dt.datetime, progress: Progress | None = None,
-    word_beside: bool = True,
-) -> dict[str, bytes]:
-    """Every output of the paper by name: Word (in a second process, with ``word_beside``),
-    HTML, PDF, check."""
-    # Imported here, not at the top: an up-to-date rebuild renders nothing.
-    from pipeline.render.html import PDF_STYLESHEETS, render_html
-    from pipeline.render.pdf import render_pdf
-    from pipeline.render.word import render_docx
-
-    with _processes(1 if word_beside else 0) as pool:  # the Word file beside the PDF's layout
-        word = pool.submit(render_docx, view, templates, when) if pool else None
-        html = render_html(view, templates, created=when)
-        pdf = render_pdf(
-            render_html(view, templates, created=when, stylesheets=PDF_STYLESHEETS),
-            templates,
-            title=view.title,
-            subject=f"{view.committee}, {view.meeting_date}",
-            when=when,
-            progress=progress,
-        )
-        docx = word.result() if word else render_docx(view, templates, when)
-    return {
-        f"{view.file_stem}.docx": docx,
-        f"{view.file_stem}.pdf": pdf,
-        f"{view.file_stem}.html": html.encode("utf-8"),
-        f"{view.file_stem}-check.txt": summary.encode("utf-8"),
-    }
 
 
 @dataclass
@@ -156,36 +126,117 @@ def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEM
     return build
 
 
-def _render_plan(plan: _Plan, templates: Path) -> dict[str, bytes]:
-    return render_files(plan.view, plan.summary, templates, plan.when, word_beside=False)
-
-
 def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
                  progress: Progress | None = None) -> list[Build]:
-    """Several papers (each a round, and its folder), the ones not current laid out on every
-    core: one paper, or one paper's Word file, to a process."""
+    """Several papers (each a round, and its folder), the ones not current rebuilt: the parts
+    of their PDFs not laid out before laid out on every core, their Word files made meanwhile."""
     plans = [(_plan(round_, output, cache), output) for round_, output in papers]
     stale = [(plan, output) for plan, output in plans
              if not cache.outputs_current(plan.key, plan.paths, plan.view.file_stem)]
-    if len(stale) == 1:
-        plan, _ = stale[0]
-        if progress:
-            progress(f"Laying out {plan.round.paper.title}")
-        rendered = [render_files(plan.view, plan.summary, templates, plan.when, progress)]
-    elif stale:
-        if progress:
-            progress(f"Laying out {len(stale)} papers")
-        with _processes(len(stale)) as pool:
-            rendered = list(pool.map(_render_plan, [p for p, _ in stale], [templates] * len(stale))) if pool \
-                else [_render_plan(p, templates) for p, _ in stale]
-    else:
-        rendered = []
-    for (plan, output), files in zip(stale, rendered):
+    rendered = _render(stale, cache, templates, progress) if stale else []
+    for (plan, output), (files, parts) in zip(stale, rendered):
         for name, data in files.items():
             write_atomic(output / name, data)
-        cache.record(plan.key, files, plan.view.file_stem)
+        cache.record(plan.key, files, plan.view.file_stem, parts)
+    for folder in {output for _, output in stale}:
+        cache.prune_parts(folder)
     fresh = {id(plan) for plan, _ in stale}
     return [Build(plan.round, plan.paths, rebuilt=id(plan) in fresh) for plan, _ in plans]
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of a PDF to lay out: what render.pdf.lay_out is given."""
+
+    html: str
+    title: str
+    subject: str
+    when: dt.datetime
+    tagged: bool = True
+
+
+def _lay_out(part: _Part, templates: Path) -> bytes:
+    from pipeline.render.pdf import lay_out
+
+    return lay_out(part.html, templates, part.title, part.subject, part.when, part.tagged)
+
+
+def _lay_out_all(parts: dict[str, tuple[_Part, Path]], cache: Cache, templates: Path,
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], object] = lambda: None) -> tuple[dict[str, tuple[bytes, int]], object]:
+    """Each part by key (given with the folder of the paper it belongs to): its PDF and page
+    count, kept from an earlier build or laid out now, on every core; and what ``meanwhile``
+    returned, called while the workers lay out."""
+    from pipeline.render.pack import page_count
+
+    laid = {}
+    for key, (_, folder) in parts.items():
+        data = cache.part(folder, key)
+        # A kept part is read before it is used: one damaged (or not a PDF) is laid out again.
+        pages = page_count(data) if data is not None else 0
+        if pages:
+            laid[key] = (data, pages)
+    todo = [key for key in parts if key not in laid]
+    if todo:  # loaded once here, before the workers fork, so that they share it
+        from pipeline.render.pdf import lay_out  # noqa: F401
+    with _processes(len(todo) if len(todo) > 1 else 0) as pool:
+        if pool:
+            results = pool.map(_lay_out, [parts[k][0] for k in todo], [templates] * len(todo))
+            other = meanwhile()
+        else:
+            results = (_lay_out(parts[k][0], templates) for k in todo)
+        for done, (key, data) in enumerate(zip(todo, results), start=1):
+            laid[key] = (data, page_count(data))
+            cache.keep_part(parts[key][1], key, data)
+            if progress:
+                progress(f"Laid out {done} of {len(todo)} parts")
+        if not pool:
+            other = meanwhile()
+    return laid, other
+
+
+def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path,
+            progress: Progress | None) -> list[tuple[dict[str, bytes], tuple[str, ...]]]:
+    """Every output of each paper (a plan, and its folder) by name, and the keys of the parts
+    its PDF was made of."""
+    plans = [plan for plan, _ in papers]
+    # Imported here, not at the top: an up-to-date rebuild renders nothing.
+    from pipeline.render.html import Furniture, render_html, render_parts
+    from pipeline.render.pack import join
+    from pipeline.render.word import render_docx
+
+    if progress:
+        progress(f"Laying out {plans[0].round.paper.title}" if len(plans) == 1 else f"Laying out {len(plans)} papers")
+    wanted: dict[str, tuple[_Part, Path]] = {}
+    keys: list[list[str]] = []
+    for plan, folder in papers:
+        subject = f"{plan.view.committee}, {plan.view.meeting_date}"
+        parts = [_Part(html, plan.view.title, subject, plan.when)
+                 for html in render_parts(plan.view, templates, created=plan.when)]
+        keys.append([cache.render_key(part) for part in parts])
+        wanted.update((key, (part, folder)) for key, part in zip(keys[-1], parts))
+    laid, words = _lay_out_all(wanted, cache, templates, progress,
+                               lambda: [render_docx(plan.view, templates, plan.when) for plan in plans])
+    # The page furniture, once the page counts are known: one more part of each paper.
+    furniture: dict[str, tuple[_Part, Path]] = {}
+    for (plan, folder), paper_keys in zip(papers, keys):
+        pages = sum(laid[key][1] for key in paper_keys)
+        html = Furniture("paper", plan.view.committee, plan.view.meeting_date).html(pages, templates)
+        part = _Part(html, "", "", plan.when, tagged=False)
+        paper_keys.append(cache.render_key(part))
+        furniture[paper_keys[-1]] = (part, folder)
+    laid.update(_lay_out_all(furniture, cache, templates)[0])
+    out = []
+    for plan, paper_keys, docx in zip(plans, keys, words):
+        stem = plan.view.file_stem
+        files = {
+            f"{stem}.docx": docx,
+            f"{stem}.pdf": join([laid[key][0] for key in paper_keys[:-1]], laid[paper_keys[-1]][0]),
+            f"{stem}.html": render_html(plan.view, templates, created=plan.when).encode("utf-8"),
+            f"{stem}-check.txt": plan.summary.encode("utf-8"),
+        }
+        out.append((files, tuple(paper_keys)))
+    return out
 
 
 def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:

@@ -115,6 +115,41 @@ class Cache:
                 return False
         return True
 
-    def record(self, key: str, files: dict[str, bytes], stem: str) -> None:
-        manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}}
+    def record(self, key: str, files: dict[str, bytes], stem: str, parts: tuple[str, ...] = ()) -> None:
+        """Note what the build with ``key`` wrote, and the laid-out parts it was made of."""
+        manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+                    "parts": list(parts)}
         write_atomic(self._manifest(stem), json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+
+    # --- laid-out parts of PDFs ------------------------------------------------------------
+    # Kept beside the paper they belong to (``folder``, the paper's output folder), not with
+    # the rest: an exempt paper's parts stay in the private folder, as its papers do.
+
+    @staticmethod
+    def _parts(folder: Path) -> Path:
+        return folder / CACHE_DIR / "parts"
+
+    def part(self, folder: Path, key: str) -> bytes | None:
+        """The part of a PDF laid out under ``key``, if a build of a paper in ``folder`` kept it."""
+        try:
+            return (self._parts(folder) / f"{key}.pdf").read_bytes()
+        except OSError:
+            return None
+
+    def keep_part(self, folder: Path, key: str, data: bytes) -> None:
+        write_atomic(self._parts(folder) / f"{key}.pdf", data)
+
+    def prune_parts(self, folder: Path) -> None:
+        """Forget the parts in ``folder`` that no paper's last build was made of."""
+        parts = self._parts(folder)
+        if not parts.is_dir():
+            return
+        used: set[str] = set()
+        for manifest in self.root.glob("manifest-*.json"):
+            try:
+                used.update(str(k) for k in json.loads(manifest.read_text(encoding="utf-8")).get("parts", []))
+            except (OSError, ValueError, AttributeError, TypeError):
+                continue
+        for entry in parts.iterdir():
+            if entry.stem not in used or entry.suffix != ".pdf":
+                entry.unlink(missing_ok=True)

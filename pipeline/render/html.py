@@ -14,6 +14,7 @@ from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
 TEMPLATE = "report.html.j2"
+FURNITURE = "furniture.html.j2"
 STYLESHEET = "report.css"
 PDF_STYLESHEETS = ("fonts.css", STYLESHEET)
 
@@ -104,11 +105,50 @@ def _environment(templates: Path) -> Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Furniture:
+    """What is drawn in the margins of every page once a PDF's parts are put together."""
+
+    kind: str = "paper"
+    """``paper`` (the running head, and "Page N of M") or ``pack`` ("Pack page N")."""
+    committee: str = ""
+    date: str = ""
+
+    def html(self, pages: int, templates: Path) -> str:
+        """One empty page for each of ``pages``, with this furniture in its margins."""
+        return _environment(templates).get_template(FURNITURE).render(
+            kind=self.kind, committee=self.committee, date=self.date, pages=pages, stylesheet_hrefs=PDF_STYLESHEETS)
+
+
+ENTRIES_PER_PART = 4
+"""Partnership returns laid out together, as one part of the PDF. Each return starts a
+page, so how they are grouped changes no page; the number is fixed (not the machine's
+cores) because each part embeds its own fonts, and equal inputs must give equal bytes."""
+
+
 def render_html(
     view: PaperView, templates: Path, *, created: dt.datetime | None = None, stylesheets: tuple[str, ...] = ()
 ) -> str:
     """The paper as one HTML page: self-contained with the stylesheet inlined, or linking
-    ``stylesheets`` (in the templates folder), as the PDF does."""
+    ``stylesheets`` (in the templates folder)."""
+    return _render(view, templates, created, stylesheets, front=True,
+                   entries=view.entries if view.with_returns else None, returns_heading=view.with_returns)
+
+
+def render_parts(view: PaperView, templates: Path, *, created: dt.datetime | None = None) -> list[str]:
+    """The paper as the PDF lays it out, in parts each starting a page: the report, then
+    the partnership returns a few at a time (the first part of them under their heading)."""
+    parts = [_render(view, templates, created, PDF_STYLESHEETS, front=True, entries=None, returns_heading=False)]
+    if view.with_returns:
+        chunks = [view.entries[i:i + ENTRIES_PER_PART] for i in range(0, len(view.entries), ENTRIES_PER_PART)]
+        for number, chunk in enumerate(chunks or [()]):
+            parts.append(_render(view, templates, created, PDF_STYLESHEETS, front=False, entries=chunk,
+                                 returns_heading=number == 0))
+    return parts
+
+
+def _render(view: PaperView, templates: Path, created: dt.datetime | None, stylesheets: tuple[str, ...], *,
+            front: bool, entries, returns_heading: bool) -> str:
     context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
     number = 1
     sections = []
@@ -117,15 +157,17 @@ def render_html(
         number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH and not b.unnumbered)
         sections.append({"heading": section.heading, "nodes": section_nodes})
     context.update(
+        front=front,
         sections=sections,
         closing=nodes(view.closing),
-        entries=[
+        entries=None if entries is None else [
             {
                 **vars(e),
                 "questions": [{"text": q.text, "nodes": nodes(q.blocks)} for q in e.questions],
             }
-            for e in view.entries
+            for e in entries
         ],
+        returns_heading=view.returns_heading if returns_heading else "",
         author=view.contact_lines[0] if view.contact_lines else "papers",
         created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
         stylesheet_hrefs=stylesheets,

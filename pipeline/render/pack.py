@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
 
-from pipeline.render.pdf_structure import elements, write_id_tree
+from pipeline.render.pdf_structure import elements, forget_joins, join_id, write_id_tree
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
 
@@ -81,8 +81,12 @@ def inspect(data: bytes) -> tuple[str, bool]:
 
 
 def page_count(data: bytes) -> int:
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
+    """How many pages ``data`` has: 0 if it is not a readable PDF."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except (pikepdf.PdfError, ValueError, OSError):
+        return 0
 
 
 def _copy(pack: pikepdf.Pdf, obj):
@@ -108,24 +112,25 @@ def _prefix_ids(document: Dictionary, prefix: str) -> None:
                 attribute.Headers = Array(String(prefix + bytes(h).decode("latin-1")) for h in attribute.Headers)
 
 
-def assemble(front: Source, sources: list[Source], stamps: bytes, lang: str = "en-GB", title: str = "") -> bytes:
-    """The pack: ``front`` then each source, tagged trees kept, pages stamped from ``stamps``
-    (a PDF whose page N is the stamp for pack page N, untagged)."""
-    pack = pikepdf.new()
-    root = pack.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    document = pack.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root, K=Array()))
-    root.K = Array([document])
-    parent_tree = NumberTree.new(pack)
-    role_map, class_map = Dictionary(), Dictionary()
-    next_key = 0
-    first_pages: list[int] = []
-    outlines: list[tuple[str, int, list]] = []
-    for number, source in enumerate([front, *sources]):
-        src = pikepdf.open(io.BytesIO(source.data))
-        first = len(pack.pages)
-        first_pages.append(first)
-        src_index = {page.objgen: i for i, page in enumerate(src.pages)}
-        shift = next_key
+class _Merger:
+    """A PDF being put together from others: pages, structure trees, bookmarks, names."""
+
+    def __init__(self) -> None:
+        self.pdf = pikepdf.new()
+        self.root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
+        self.root.K = Array([self.document])
+        self.parent_tree = NumberTree.new(self.pdf)
+        self.role_map, self.class_map = Dictionary(), Dictionary()
+        self.next_key = 0
+        self.outline: list[OutlineItem] = []
+        self.dests: dict[bytes, object] = {}
+
+    def add(self, src: pikepdf.Pdf, prefix: str) -> tuple[int, list]:
+        """``src``'s pages appended, its parent tree, role and class maps merged: its first
+        page's index, and its structure tree's top elements (copied, not yet placed)."""
+        first = len(self.pdf.pages)
+        shift = self.next_key
         tagged = "/StructTreeRoot" in src.Root
         highest = -1
         for page in src.pages:
@@ -134,60 +139,165 @@ def assemble(front: Source, sources: list[Source], stamps: bytes, lang: str = "e
         if tagged:
             for key, _ in NumberTree(src.Root.StructTreeRoot.ParentTree).items():
                 highest = max(highest, int(key))
-        pack.pages.extend(src.pages)
-        for page in pack.pages[first:]:
+        self.pdf.pages.extend(src.pages)
+        for page in self.pdf.pages[first:]:
             if tagged and "/StructParents" in page:
                 page.StructParents = int(page.StructParents) + shift
             for annotation in page.get("/Annots", Array()):
                 if tagged and "/StructParent" in annotation:
                     annotation.StructParent = int(annotation.StructParent) + shift
-        if tagged:
-            src_root = src.Root.StructTreeRoot
-            for key, value in NumberTree(src_root.ParentTree).items():
-                parent_tree[int(key) + shift] = _copy(pack, value)
-            for mapping, target in ((src_root.get("/RoleMap"), role_map), (src_root.get("/ClassMap"), class_map)):
-                for key, value in (mapping.items() if isinstance(mapping, Dictionary) else []):
-                    if key not in target:
-                        target[key] = _copy(pack, value)
-            section = pack.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Sect, P=document, K=Array(),
-                                                    T=String(source.title)))
-            if "/Lang" in src.Root:
-                section.Lang = src.Root.Lang
-            kids = src_root.K if isinstance(src_root.K, Array) else Array([src_root.K])
-            for kid in kids:
-                copied = _copy(pack, kid)
-                copied.P = section
-                _prefix_ids(copied, f"s{number}-")
-                section.K.append(copied)
-            document.K.append(section)
-            next_key = max(next_key, shift + highest + 1)
-        outlines.append((source.title, first, _outline(src, src_index, first)))
-        src.close()
+        dests = src.Root.get("/Names", Dictionary()).get("/Dests")
+        if isinstance(dests, Dictionary):
+            for name, destination in pikepdf.NameTree(dests).items():
+                self.dests.setdefault(name.encode("latin-1") if isinstance(name, str) else bytes(name),
+                                      _copy(self.pdf, destination))
+        if not tagged:
+            return first, []
+        src_root = src.Root.StructTreeRoot
+        for key, value in NumberTree(src_root.ParentTree).items():
+            self.parent_tree[int(key) + shift] = _copy(self.pdf, value)
+        for mapping, target in ((src_root.get("/RoleMap"), self.role_map), (src_root.get("/ClassMap"), self.class_map)):
+            for key, value in (mapping.items() if isinstance(mapping, Dictionary) else []):
+                if key not in target:
+                    target[key] = _copy(self.pdf, value)
+        self.next_key = max(self.next_key, shift + highest + 1)
+        copied = []
+        for kid in (src_root.K if isinstance(src_root.K, Array) else Array([src_root.K])):
+            kid = _copy(self.pdf, kid)
+            _prefix_ids(kid, prefix)
+            copied.append(kid)
+        return first, copied
 
-    root.ParentTree = pack.make_indirect(parent_tree.obj)
-    root.ParentTreeNextKey = next_key
-    if len(role_map):
-        root.RoleMap = role_map
-    if len(class_map):
-        root.ClassMap = class_map
-    write_id_tree(pack, root)
-    pack.Root.StructTreeRoot = root
-    pack.Root.MarkInfo = Dictionary(Marked=True)
-    pack.Root.Lang = String(lang)
-    pack.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
-    pack.Root.PageLabels = pack.make_indirect(Dictionary(Nums=Array([0, Dictionary(S=Name.D)])))
-    _link_pages(pack)
-    _stamp(pack, stamps)
-    with pack.open_outline() as outline:
-        for text, first, children in outlines:
-            item = OutlineItem(text, first)
-            item.children.extend(children)
-            outline.root.append(item)
-    pack.Root.Metadata = pack.make_stream(_xmp(title, lang).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-    pack.docinfo = pack.make_indirect(Dictionary(Title=String(title)))
-    out = io.BytesIO()
-    pack.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
+    def bookmarks(self, src: pikepdf.Pdf, first: int, level: int = 1, title: str = "") -> None:
+        """``src``'s bookmarks, under one titled ``title`` if given, placed at ``level``: under
+        the last bookmark one level up, as a heading's is."""
+        items = _outline(src, {page.objgen: i for i, page in enumerate(src.pages)}, first)
+        if title:
+            wrapper = OutlineItem(title, first)
+            wrapper.children.extend(items)
+            items = [wrapper]
+        siblings = self.outline
+        for _ in range(level - 1):
+            if not siblings:
+                break
+            siblings = siblings[-1].children
+        siblings.extend(items)
+
+    def save(self, lang: str, metadata: Dictionary | None = None, docinfo: Dictionary | None = None,
+             labels: bool = False) -> bytes:
+        root, pdf = self.root, self.pdf
+        root.ParentTree = pdf.make_indirect(self.parent_tree.obj)
+        root.ParentTreeNextKey = self.next_key
+        if len(self.role_map):
+            root.RoleMap = self.role_map
+        if len(self.class_map):
+            root.ClassMap = self.class_map
+        write_id_tree(pdf, root)
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
+        pdf.Root.Lang = String(lang)
+        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        if labels:
+            pdf.Root.PageLabels = pdf.make_indirect(Dictionary(Nums=Array([0, Dictionary(S=Name.D)])))
+        if self.dests:
+            names = Array()
+            for name in sorted(self.dests):
+                names.append(String(name))
+                names.append(self.dests[name])
+            pdf.Root.Names = Dictionary(Dests=pdf.make_indirect(Dictionary(Names=names)))
+        with pdf.open_outline() as outline:
+            outline.root.extend(self.outline)
+        if metadata is not None:
+            pdf.Root.Metadata = metadata
+        if docinfo is not None:
+            pdf.docinfo = pdf.make_indirect(docinfo)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def assemble(front: Source, sources: list[Source], stamps: bytes, lang: str = "en-GB", title: str = "") -> bytes:
+    """The pack: ``front`` then each source, tagged trees kept, pages stamped from ``stamps``
+    (a PDF whose page N is the stamp for pack page N, untagged)."""
+    merger = _Merger()
+    for number, source in enumerate([front, *sources]):
+        with pikepdf.open(io.BytesIO(source.data)) as src:
+            first, kids = merger.add(src, f"s{number}-")
+            if kids:
+                section = merger.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Sect, P=merger.document,
+                                                              K=Array(), T=String(source.title)))
+                if "/Lang" in src.Root:
+                    section.Lang = src.Root.Lang
+                for kid in kids:
+                    kid.P = section
+                    section.K.append(kid)
+                merger.document.K.append(section)
+            merger.bookmarks(src, first, title=source.title)
+    _link_pages(merger.pdf)
+    _stamp(merger.pdf, stamps, "PackPage")
+    metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
+    return merger.save(lang, metadata, Dictionary(Title=String(title)), labels=True)
+
+
+def join(parts: list[bytes], furniture: bytes | None) -> bytes:
+    """One paper from its parts (each laid out on its own, its tree repaired with its joins
+    kept): pages in order, the elements a part continues (the paper's main content, its
+    returns) joined with the last part's, bookmarks nested by heading level, and pages
+    stamped from ``furniture`` (a PDF whose page N is page N's running head and number).
+
+    The first part's metadata, language and title are the paper's."""
+    merger = _Merger()
+    metadata = docinfo = None
+    lang = "en-GB"
+    for number, data in enumerate(parts):
+        with pikepdf.open(io.BytesIO(data)) as src:
+            first, kids = merger.add(src, f"p{number}-")
+            for kid in kids:  # each part's /Document: its children go under the paper's
+                _join_right(merger.document, kid)
+            merger.bookmarks(src, first, level=_heading_level(kids))
+            if number == 0:
+                lang = str(src.Root.get("/Lang", lang))
+                if "/Metadata" in src.Root:
+                    metadata = merger.pdf.copy_foreign(src.Root.Metadata)
+                docinfo = Dictionary({key: value for key, value in src.docinfo.items() if isinstance(value, String)})
+    forget_joins(merger.root)
+    if furniture is not None:
+        _stamp(merger.pdf, furniture, "Furniture")
+    return merger.save(lang, metadata, docinfo)
+
+
+def _join_right(parent: Dictionary, document: Dictionary) -> None:
+    """``document``'s children placed under ``parent``, each joined with ``parent``'s last
+    child when both stand for the same HTML element (the same id), and so on down."""
+    kids = document.get("/K")
+    for kid in (list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []):
+        last = parent.K[-1] if len(parent.K) else None
+        if (
+            isinstance(kid, Dictionary) and isinstance(last, Dictionary)
+            and join_id(kid) is not None and join_id(kid) == join_id(last) and kid.get("/S") == last.get("/S")
+            and all(isinstance(k, Dictionary) and "/S" in k for k in _kids(kid))
+            and all(isinstance(k, Dictionary) and "/S" in k for k in _kids(last))
+        ):
+            _join_right(last, kid)  # only elements below both: no content to re-point
+            continue
+        if isinstance(kid, Dictionary):
+            kid.P = parent
+        parent.K.append(kid)
+
+
+def _kids(element: Dictionary) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+
+
+def _heading_level(kids: list) -> int:
+    """The level of a part's first heading (its first bookmark's): 1 for H1, and so on."""
+    for kid in kids:
+        for element in elements(Dictionary(K=Array([kid]))):
+            name = str(element.get("/S", ""))
+            if re.fullmatch(r"/H[1-6]", name):
+                return int(name[2])
+    return 1
 
 
 def _xmp(title: str, lang: str) -> str:
@@ -239,14 +349,15 @@ def _link_pages(pack: pikepdf.Pdf) -> None:
                 annotation.A = Dictionary(S=Name.GoTo, D=Array([target, Name.Fit]))
 
 
-def _stamp(pack: pikepdf.Pdf, stamps: bytes) -> None:
-    """Each page's pack page number, drawn over it as page furniture (an /Artifact)."""
+def _stamp(pack: pikepdf.Pdf, stamps: bytes, prefix: str) -> None:
+    """Each page of ``stamps`` (page numbers, running heads) drawn over the same page of
+    ``pack``, as page furniture (an /Artifact)."""
     with pikepdf.open(io.BytesIO(stamps)) as source:
         for number, page in enumerate(pack.pages):
             form = pack.copy_foreign(source.pages[number].as_form_xobject())
             wrapper = pikepdf.Page(page)
             # Named by its number, not at random: equal inputs give equal bytes.
-            name = str(wrapper.add_resource(form, Name.XObject, Name(f"/PackPage{number + 1}"))).encode()
+            name = str(wrapper.add_resource(form, Name.XObject, Name(f"/{prefix}{number + 1}"))).encode()
             # The page's own drawing is closed in q … Q first: it may leave its coordinates
             # changed (WeasyPrint flips them), and the stamp is drawn in the page's own.
             wrapper.contents_add(pack.make_stream(b"q\n"), prepend=True)

@@ -113,12 +113,10 @@ def breakable(html: str) -> str:
     return head + ("<body" if head else "") + body
 
 
-def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.datetime, progress=None,
-               tagged: bool = True) -> bytes:
-    """``html`` (linking stylesheets in ``templates``) laid out as an A4 PDF, fonts embedded.
-
-    ``progress``, if given, is told when layout is done and the PDF is being written.
-    """
+def lay_out(html: str, templates: Path, title: str, subject: str, when: dt.datetime, tagged: bool = True) -> bytes:
+    """``html`` (linking stylesheets in ``templates``) laid out as an A4 PDF, fonts embedded:
+    one part of a paper, tagged, its structure tree repaired (``pack.join`` puts the parts
+    together), or untagged (page furniture, to draw over other pages)."""
     weasyprint = _weasyprint()
     root = templates.resolve()
     fetcher = _fetcher_class(weasyprint)(root)
@@ -126,13 +124,11 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
         # Honours the HTML a list carries: <ol start="4"> counts from 4.
         presentational_hints=True
     )
-    if progress:
-        progress(f"Laid out {len(document.pages)} pages; writing the PDF")
     document.metadata.title = title
     document.metadata.description = subject
     # A fixed identifier derived from the content, so equal inputs give equal bytes.
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
-    if not tagged:  # page furniture to draw over other pages (the pack's stamps)
+    if not tagged:
         with _source_date(when):
             return document.write_pdf(pdf_identifier=identifier)
     from pipeline.render import pdf_structure  # pikepdf only when a PDF is written
@@ -144,6 +140,29 @@ def render_pdf(html: str, templates: Path, title: str, subject: str, when: dt.da
     # larger of the two, not their sum.
     del document
     gc.collect()
-    return pdf_structure.repair(data)
+    return pdf_structure.repair(data, keep_joins=True)
 
 
+def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str, when: dt.datetime,
+               furniture=None) -> bytes:
+    """The HTML ``parts`` laid out one after another in this process, each starting a page, and
+    put together as one tagged PDF, with ``furniture`` (an html.Furniture: running head and
+    page numbers) drawn over its pages.
+
+    build.py lays the parts of its papers out on every core and caches them; this is the
+    same result, made in one go.
+    """
+    laid_out = [lay_out(html, templates, title, subject, when) for html in ([parts] if isinstance(parts, str) else parts)]
+    return put_together(laid_out, templates, when, furniture)
+
+
+def put_together(laid_out: list[bytes], templates: Path, when: dt.datetime, furniture=None,
+                 furniture_pdf: bytes | None = None) -> bytes:
+    """Parts laid out by :func:`lay_out` as one PDF, with its page furniture: ``furniture_pdf``
+    when given (laid out already), else ``furniture``'s (an html.Furniture) laid out now."""
+    from pipeline.render import pack
+
+    if furniture_pdf is None and furniture is not None:
+        pages = sum(pack.page_count(data) for data in laid_out)
+        furniture_pdf = lay_out(furniture.html(pages, templates), templates, "", "", when, tagged=False)
+    return pack.join(laid_out, furniture_pdf)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 from collections import defaultdict
 
 import pikepdf
@@ -34,7 +35,7 @@ from pikepdf import Array, Dictionary, Name, String
 # Private keys stamped on WeasyPrint's structure elements while it writes them, removed
 # by repair(); they never reach an output.
 _KEY = "PapersKey"  # the HTML element the structure element stands for
-_ID = "PapersId"  # that element's id attribute (a th's)
+_ID = "PapersId"  # that element's id attribute
 _HEADERS = "PapersHeaders"  # that element's headers attribute (a td's)
 _PRIVATE = tuple(Name("/" + k) for k in (_KEY, _ID, _HEADERS))
 
@@ -60,7 +61,7 @@ def marking_elements():
                     import pydyf
 
                     element[_KEY] = id(html)
-                    if html.get("id") and source.element_tag == "th":
+                    if html.get("id"):
                         element[_ID] = pydyf.String(html.get("id"))
                     if html.get("headers") and source.element_tag == "td":
                         element[_HEADERS] = pydyf.String(html.get("headers"))
@@ -167,9 +168,11 @@ class _Tree:
     def elements(self):
         return elements(self.root)
 
-    def forget_private_keys(self) -> None:
+    def forget_private_keys(self, keep: tuple = ()) -> None:
         for element in self.elements():
             for key in _PRIVATE:
+                if key in keep:
+                    continue
                 if key in element:
                     del element[key]
 
@@ -199,21 +202,22 @@ class _Tree:
             if not mcids:
                 continue
             page = self.pdf.pages[index]
-            instructions = pikepdf.parse_content_stream(page)
-            out = []
-            for operands, operator in instructions:
-                if (
-                    str(operator) == "BDC"
-                    and len(operands) == 2
-                    and isinstance(operands[1], Dictionary)
-                    and "/MCID" in operands[1]
-                    and int(operands[1].MCID) in mcids
-                ):
-                    operands = [Name.Artifact, Dictionary(Type=Name.Pagination)]
-                out.append(pikepdf.ContentStreamInstruction(operands, operator))
-            page.Contents = self.pdf.make_stream(pikepdf.unparse_content_stream(out))
+            # The page's drawing as bytes, edited where a marked-content sequence opens:
+            # parsing it into instructions and back took most of the repair's time.
+            # WeasyPrint writes text as hex strings, so the pattern cannot match inside one.
+            contents = page.obj.get("/Contents")
+            streams = list(contents) if isinstance(contents, Array) else [contents]
+            data = b"\n".join(stream.read_bytes() for stream in streams)
+
+            def artifact(match, mcids=mcids):
+                if int(match.group(1)) in mcids:
+                    return b"/Artifact <</Type /Pagination>> BDC"
+                return match.group(0)
+
+            page.obj.Contents = self.pdf.make_stream(_MARKED.sub(artifact, data))
 
 
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 _ID_NAME = Name("/" + _ID)
 _HEADERS_NAME = Name("/" + _HEADERS)
 _KEY_NAME = Name("/" + _KEY)
@@ -223,6 +227,19 @@ def _key(kid) -> tuple[int, str] | None:
     if isinstance(kid, Dictionary) and _KEY_NAME in kid and "/S" in kid:
         return int(kid[_KEY_NAME]), str(kid.S)
     return None
+
+
+def join_id(element: Dictionary) -> str | None:
+    """The HTML id of the element a part's structure element stands for (kept by
+    ``repair(keep_joins=True)``), by which pack.join joins the parts."""
+    return str(element[_ID_NAME]) if _ID_NAME in element else None
+
+
+def forget_joins(root: Dictionary) -> None:
+    """Remove what ``repair(keep_joins=True)`` kept, once the parts are joined."""
+    for element in elements(root):
+        if _ID_NAME in element:
+            del element[_ID_NAME]
 
 
 def elements(root: Dictionary):
@@ -255,14 +272,18 @@ def write_id_tree(pdf: pikepdf.Pdf, root: Dictionary) -> None:
     root.IDTree = pdf.make_indirect(Dictionary(Names=names))
 
 
-def repair(data: bytes) -> bytes:
-    """The PDF WeasyPrint wrote (under :func:`marking_elements`), its structure tree repaired."""
+def repair(data: bytes, keep_joins: bool = False) -> bytes:
+    """The PDF WeasyPrint wrote (under :func:`marking_elements`), its structure tree repaired.
+
+    With ``keep_joins``, elements keep the HTML id they stand for, by which pack.join puts
+    a paper's parts together (and then forgets it).
+    """
     with pikepdf.open(io.BytesIO(data)) as pdf:
         tree = _Tree(pdf)
         for document in tree.root.K if isinstance(tree.root.K, Array) else [tree.root.K]:
             tree.join(document)
         tree.tie_headers()
-        tree.forget_private_keys()
+        tree.forget_private_keys(keep=(_ID_NAME,) if keep_joins else ())
         tree.write_id_tree()
         tree.update_parent_tree()
         tree.mark_artifacts()

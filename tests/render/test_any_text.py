@@ -40,7 +40,7 @@ def docx_words(data: bytes) -> str:
 
 
 def html_words(page: str) -> str:
-    body = page.split("<main>", 1)[1]
+    body = page.split("<main", 1)[1].split(">", 1)[1]
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 

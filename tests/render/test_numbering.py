@@ -63,7 +63,7 @@ def rendered(tmp_path_factory):
 
 
 def _pdf_text(data: bytes) -> str:
-    return " ".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
 
 
 _LABEL = re.compile(r"(?m)(?:^|(?<=\s))(\(?(?:[0-9]{1,3}|[a-zA-Z]{1,4})[.)])(?=[ \t]*(?:Alpha item|Beta item|$))")

@@ -12,7 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from pipeline.build import TEMPLATES
-from pipeline.render.html import PDF_STYLESHEETS, render_html
+from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html
 from pipeline.render.pdf import render_pdf
 from pipeline.render.view import build_view
 from render.test_word import HOSTILE, make_round
@@ -55,14 +55,17 @@ def test_papers_fetches_no_file_outside_the_templates(tmp_path):
 
 def test_papers_still_fetches_its_own_stylesheet_and_fonts():
     html = render_html(build_view(make_round(["a", "b", "c", "d"])), TEMPLATES, stylesheets=PDF_STYLESHEETS)
-    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
+    furniture = Furniture("paper", "Scrutiny Committee", "17 March 2011")
+    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN, furniture=furniture)))
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
         for page in reader.pages
         for font in page["/Resources"]["/Font"].values()
     }
     assert "Paper-Sans" in fonts  # the @font-face files were fetched
-    assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()  # the stylesheet's @page rules applied
+    # The stylesheet's @page rules applied, to the page furniture drawn over each page.
+    assert f"Page 1 of {len(reader.pages)}" in reader.pages[0].extract_text()
+    assert "Scrutiny Committee – 17 March 2011" in reader.pages[-1].extract_text()
 
 
 def test_hostile_text_prints_literally():
