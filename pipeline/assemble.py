@@ -7,7 +7,9 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.build import TEMPLATES, Build, Progress, build_rounds, clear_temporaries, document_date, read_round
+from pipeline.build import (
+    TEMPLATES, Build, Part, Progress, build_rounds, clear_temporaries, document_date, lay_out_parts, read_round,
+)
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import ConfigError
 from pipeline.filenames import shown, slug, write_atomic
@@ -15,6 +17,7 @@ from pipeline.meeting import Item, Meeting, PaperKind
 from pipeline.model import Problem, Round, Severity, Source
 from pipeline.short_paper import read_short_paper
 from pipeline.vocabulary import long_date
+from pipeline.workers import Workers
 
 PRIVATE = "private"  # the folder, inside output/, for exempt items: never published
 
@@ -35,8 +38,25 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
     """Every paper of ``meeting`` on its own, then the packs and the meeting's page."""
     clear_temporaries(output)
     cache = Cache(output, templates)
+    with Workers() as workers:
+        return _build_meeting(inputs, output, meeting, templates, progress, cache, workers)
+
+
+def _build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path, progress: Progress | None,
+                   cache: Cache, workers: Workers) -> MeetingBuild:
+    from pipeline.convert import Conversion
+
+    when = document_date(meeting.date)
+    # LibreOffice converts the supplied Word papers in processes of its own, started first:
+    # the papers are read and laid out meanwhile.
+    conversions = {
+        path: Conversion(path, (output / PRIVATE if item.exempt else output) / CACHE_DIR / "converted", when)
+        for item in meeting.items
+        for path in ([item.paper] if item.kind is PaperKind.WORD else []) + list(item.appendices)
+        if path is not None and path.suffix.lower() == ".docx"
+    }
     needs_round = any(item.kind is PaperKind.ROUND for item in meeting.items)
-    round_ = read_round(inputs, cache, progress) if needs_round else None
+    round_ = read_round(inputs, cache, progress, workers) if needs_round else None
     cache.prune()
     result = MeetingBuild(round_, [], list(meeting.problems))
     rounds: dict[str, tuple[Round, Path]] = {}  # item number → its paper, and its folder
@@ -54,19 +74,17 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
                 result.problems.extend(found)
                 rounds[item.number] = (Round(paper, (), tuple(found)), folder)
     # Every paper laid out on its own, side by side on the machine's cores.
-    builds = dict(zip(rounds, build_rounds(list(rounds.values()), cache, templates, progress)))
+    builds = dict(zip(rounds, build_rounds(list(rounds.values()), cache, templates, progress, workers)))
     for item in meeting.items:
         build = builds.get(item.number)
         result.papers.append((item, build))
         result.written += build.written if build else []
 
     stem = f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
-    when = document_date(meeting.date)
     # Every item's PDFs, read (and Word papers converted) and checked once, whether or not
     # the packs need assembling: their problems belong in every run's report.
     sources = {
-        item.number: _item_pdfs(item, build, (output / PRIVATE if item.exempt else output) / CACHE_DIR / "converted",
-                                result.problems, when)
+        item.number: _item_pdfs(item, build, conversions, result.problems)
         for item, build in result.papers
     }
     public = [(item, build) for item, build in result.papers if not item.exempt]
@@ -83,13 +101,14 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
             progress("Assembling the agenda pack")
         files = {
             pack: _pack(meeting, result.papers, public, sources, templates,
-                        f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}"),
+                        f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}", workers),
             page: _agenda_page(meeting, result.papers, _publish_supplied(public, sources, output, stem),
                                pack.name, templates).encode("utf-8"),
         }
         if exempt:
             files[private] = _pack(meeting, exempt, exempt, sources, templates,
-                                   f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}")
+                                   f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}",
+                                   workers)
         for path, data in files.items():
             write_atomic(path, data)
         cache.record(key, {path.name: data for path, data in files.items()}, f"{stem}-meeting")
@@ -115,10 +134,9 @@ def _heading(item: Item) -> str:
     return f"Item {item.number}: {item.title}"
 
 
-def _item_pdfs(item: Item, build: Build | None, converted: Path, problems: list[Problem], when) -> list[tuple[str, bytes]]:
+def _item_pdfs(item: Item, build: Build | None, conversions: dict, problems: list[Problem]) -> list[tuple[str, bytes]]:
     """The item's paper and appendices as PDFs, each with its bookmark title; a supplied one
     that cannot go in is named and left out, and one without tags named."""
-    from pipeline.convert import word_to_pdf
     from pipeline.render import pack
 
     out = []
@@ -127,7 +145,7 @@ def _item_pdfs(item: Item, build: Build | None, converted: Path, problems: list[
     supplied = [(_heading(item), item.paper)] if build is None and item.kind in (PaperKind.PDF, PaperKind.WORD) else []
     supplied += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
     for title, path in supplied:
-        data = word_to_pdf(path, converted, when) if path.suffix.lower() == ".docx" else path.read_bytes()
+        data = conversions[path].result() if path in conversions else path.read_bytes()
         if isinstance(data, Problem):
             problems.append(data)
             continue
@@ -147,25 +165,15 @@ def _item_pdfs(item: Item, build: Build | None, converted: Path, problems: list[
 
 
 def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str, bytes]]], templates: Path,
-          title: str) -> bytes:
+          title: str, workers: Workers) -> bytes:
     """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs."""
     from pipeline.render import pack
     from pipeline.render.agenda import agenda_html
     from pipeline.render.html import PDF_STYLESHEETS, Furniture
-    from pipeline.render.pdf import lay_out, render_pdf
 
     inside = {item.number for item, _ in included}
     parts = [(item, sources[item.number] if item.number in inside else []) for item, _ in listed]
     when = document_date(meeting.date)
-
-    def front(first_pages: dict[str, int]) -> bytes:
-        rows = [{"number": i.number, "title": i.title, "purpose": i.purpose, "exempt": i.exempt,
-                 "href": f"https://pack.invalid/#pack-page-{first_pages[i.number]}" if i.number in first_pages else "",
-                 "link_text": f"page {first_pages.get(i.number, '')}"} for i, _ in parts]
-        html = agenda_html(meeting, rows, templates, stylesheets=PDF_STYLESHEETS)
-        return render_pdf(html, templates, title=title, subject=title, when=when,
-                          furniture=Furniture("paper", meeting.committee, long_date(meeting.date)))
-
     counts = [sum(pack.page_count(data) for _, data in pdfs) for _, pdfs in parts]
     front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
@@ -174,13 +182,21 @@ def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str,
             if pdfs:
                 first_pages[item.number] = page
             page += count
-        sheet = front(first_pages)
-        if pack.page_count(sheet) == front_pages:
+        rows = [{"number": i.number, "title": i.title, "purpose": i.purpose, "exempt": i.exempt,
+                 "href": f"https://pack.invalid/#pack-page-{first_pages[i.number]}" if i.number in first_pages else "",
+                 "link_text": f"page {first_pages.get(i.number, '')}"} for i, _ in parts]
+        # The front sheet, its own page furniture and the pack's page numbers, side by side.
+        front = [Part(agenda_html(meeting, rows, templates, stylesheets=PDF_STYLESHEETS), title, title, when)]
+        margins = [Part(html, "", "", when, tagged=False) for html in
+                   Furniture("paper", meeting.committee, long_date(meeting.date)).pages_html(front_pages, templates)]
+        stamps = [Part(html, "", "", when, tagged=False) for html in Furniture("pack").pages_html(page - 1, templates)]
+        laid = lay_out_parts(front + margins + stamps, templates, workers)
+        if laid[0][1] == front_pages:
             break
-        front_pages = pack.page_count(sheet)
-    stamps = lay_out(Furniture("pack").html(page - 1, templates), templates, "", "", when, tagged=False)
+        front_pages = laid[0][1]
+    sheet = pack.join([laid[0][0]], [data for data, _ in laid[1:len(margins) + 1]])
     sources = [pack.Source(data, name) for _, pdfs in parts for name, data in pdfs]
-    return pack.assemble(pack.Source(sheet, "Agenda"), sources, stamps, title=title)
+    return pack.assemble(pack.Source(sheet, "Agenda"), sources, [data for data, _ in laid[len(margins) + 1:]], title=title)
 
 
 def _agenda_page(meeting: Meeting, papers, links: dict[str, str], pack_name: str, templates: Path) -> str:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import multiprocessing
 import os
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Callable
+from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.collate import collate
@@ -22,6 +20,7 @@ from pipeline.intake.files import find_lookalikes, lock_file_warnings
 from pipeline.model import Problem, Return, Round
 from pipeline.render.summary import summary_text
 from pipeline.render.view import build_view
+from pipeline.workers import Workers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -38,23 +37,38 @@ class Build:
     rebuilt: bool = True
 
 
-def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | None = None) -> Round:
-    """Read the configuration and every return in ``inputs`` into a Round."""
+def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | None = None,
+               workers: Workers | None = None) -> Round:
+    """Read the configuration and every return in ``inputs`` into a Round: the returns not
+    read before, by ``workers`` too when given (which then start loading the layout engine)."""
     config = load_config(inputs)
-    returns: list[Return] = []
     problems: list[Problem] = [*config.problems, *lock_file_warnings(inputs)]
-    unreadable: list[str] = []
     questions = config.paper.questions
     paths = find_returns(inputs)
-    for done, path in enumerate(paths, start=1):
-        ret, found = cache.read_return(path, questions, read_return) if cache else read_return(path, questions)
+    kept = [cache.kept_return(path, questions) if cache else ("", None) for path in paths]
+    todo = [path for path, (_, result) in zip(paths, kept) if result is None]
+    if todo and workers is not None and cache is not None:
+        workers.start()  # a return changed, so there is laying out to come: get ready for it
+
+    def read(index: int, result) -> None:
+        if progress:
+            progress(f"Read {len(paths) - len(todo) + index + 1} of {len(paths)} returns")
+
+    fresh, _ = (workers or Workers(usable=False)).map(partial(read_return, questions=questions), todo, done=read)
+    fresh_results = iter(fresh)
+    returns: list[Return] = []
+    unreadable: list[str] = []
+    for path, (key, result) in zip(paths, kept):
+        if result is None:
+            result = next(fresh_results)
+            if cache:
+                cache.keep_return(key, result)
+        ret, found = result
         problems.extend(found)
         if ret is not None:
             returns.append(ret)
         else:
             unreadable.append(shown(path.name))
-        if progress:
-            progress(f"Read {done} of {len(paths)} returns")
     for path, problem in find_lookalikes(inputs):
         problems.append(problem)
         unreadable.append(shown(path.name))
@@ -70,19 +84,6 @@ def document_date(meeting_date: dt.date) -> dt.datetime:
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).replace(tzinfo=None)
     return dt.datetime.combine(meeting_date, dt.time(12))
-
-
-@contextlib.contextmanager
-def _processes(jobs: int):
-    """Worker processes for work that can run side by side, one per core, where forking is safe."""
-    # Fork only on Linux (it is unsafe on macOS), and only with a second core to use: the
-    # cores this process may run on (a container or taskset may allow fewer than the machine's).
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    if not sys.platform.startswith("linux") or cores < 2 or jobs < 1:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=min(cores, jobs), mp_context=multiprocessing.get_context("fork")) as pool:
-        yield pool
 
 
 @dataclass
@@ -120,20 +121,25 @@ def clear_temporaries(output: Path) -> None:
 
 
 def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEMPLATES,
-                progress: Progress | None = None) -> Build:
+                progress: Progress | None = None, workers: Workers | None = None) -> Build:
     """Write one paper's Word, PDF, HTML and check report, unless they are already current."""
-    (build,) = build_rounds([(round_, output)], cache, templates, progress)
+    (build,) = build_rounds([(round_, output)], cache, templates, progress, workers)
     return build
 
 
 def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
-                 progress: Progress | None = None) -> list[Build]:
+                 progress: Progress | None = None, workers: Workers | None = None) -> list[Build]:
     """Several papers (each a round, and its folder), the ones not current rebuilt: the parts
-    of their PDFs not laid out before laid out on every core, their Word files made meanwhile."""
+    of their PDFs not laid out before laid out by the ``workers``, their Word files made
+    meanwhile."""
     plans = [(_plan(round_, output, cache), output) for round_, output in papers]
     stale = [(plan, output) for plan, output in plans
              if not cache.outputs_current(plan.key, plan.paths, plan.view.file_stem)]
-    rendered = _render(stale, cache, templates, progress) if stale else []
+    if stale:
+        with Workers() if workers is None else contextlib.nullcontext(workers) as using:
+            rendered = _render(stale, cache, templates, progress, using)
+    else:
+        rendered = []
     for (plan, output), (files, parts) in zip(stale, rendered):
         for name, data in files.items():
             write_atomic(output / name, data)
@@ -145,8 +151,9 @@ def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
 
 
 @dataclass(frozen=True)
-class _Part:
-    """One part of a PDF to lay out: what render.pdf.lay_out is given."""
+class Part:
+    """One part of a PDF to lay out (a paper's, or its page furniture): what render.pdf.lay_out
+    is given."""
 
     html: str
     title: str
@@ -155,17 +162,24 @@ class _Part:
     tagged: bool = True
 
 
-def _lay_out(part: _Part, templates: Path) -> bytes:
+def lay_out_parts(parts: list[Part], templates: Path, workers: Workers) -> list[tuple[bytes, int]]:
+    """Each part's PDF and page count, laid out by the workers, side by side."""
+    return workers.map(partial(_lay_out, templates=templates), parts, helping=False)[0]
+
+
+def _lay_out(part: Part, templates: Path) -> tuple[bytes, int]:
+    from pipeline.render.pack import page_count
     from pipeline.render.pdf import lay_out
 
-    return lay_out(part.html, templates, part.title, part.subject, part.when, part.tagged)
+    data = lay_out(part.html, templates, part.title, part.subject, part.when, part.tagged)
+    return data, page_count(data)
 
 
-def _lay_out_all(parts: dict[str, tuple[_Part, Path]], cache: Cache, templates: Path,
-                 progress: Progress | None = None,
-                 meanwhile: Callable[[], object] = lambda: None) -> tuple[dict[str, tuple[bytes, int]], object]:
+def _lay_out_all(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: Path, workers: Workers,
+                 progress: Progress | None = None, meanwhile: Callable[[], object] | None = None,
+                 helping: bool = False) -> tuple[dict[str, tuple[bytes, int]], object]:
     """Each part by key (given with the folder of the paper it belongs to): its PDF and page
-    count, kept from an earlier build or laid out now, on every core; and what ``meanwhile``
+    count, kept from an earlier build or laid out now by the workers; and what ``meanwhile``
     returned, called while the workers lay out."""
     from pipeline.render.pack import page_count
 
@@ -177,65 +191,62 @@ def _lay_out_all(parts: dict[str, tuple[_Part, Path]], cache: Cache, templates: 
         if pages:
             laid[key] = (data, pages)
     todo = [key for key in parts if key not in laid]
-    if todo:  # loaded once here, before the workers fork, so that they share it
-        from pipeline.render.pdf import lay_out  # noqa: F401
-    with _processes(len(todo) if len(todo) > 1 else 0) as pool:
-        if pool:
-            results = pool.map(_lay_out, [parts[k][0] for k in todo], [templates] * len(todo))
-            other = meanwhile()
-        else:
-            results = (_lay_out(parts[k][0], templates) for k in todo)
-        for done, (key, data) in enumerate(zip(todo, results), start=1):
-            laid[key] = (data, page_count(data))
-            cache.keep_part(parts[key][1], key, data)
-            if progress:
-                progress(f"Laid out {done} of {len(todo)} parts")
-        if not pool:
-            other = meanwhile()
+
+    def done(index: int, result: tuple[bytes, int]) -> None:
+        cache.keep_part(parts[todo[index]][1], todo[index], result[0])
+        if progress:
+            progress(f"Laid out {index + 1} of {len(todo)} parts")
+
+    results, other = workers.map(partial(_lay_out, templates=templates), [parts[k][0] for k in todo],
+                                 helping=helping, meanwhile=meanwhile, done=done)
+    laid.update(zip(todo, results))
     return laid, other
 
 
-def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path,
-            progress: Progress | None) -> list[tuple[dict[str, bytes], tuple[str, ...]]]:
+def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path, progress: Progress | None,
+            workers: Workers) -> list[tuple[dict[str, bytes], tuple[str, ...]]]:
     """Every output of each paper (a plan, and its folder) by name, and the keys of the parts
     its PDF was made of."""
-    plans = [plan for plan, _ in papers]
     # Imported here, not at the top: an up-to-date rebuild renders nothing.
     from pipeline.render.html import Furniture, render_html, render_parts
     from pipeline.render.pack import join
     from pipeline.render.word import render_docx
 
+    plans = [plan for plan, _ in papers]
     if progress:
         progress(f"Laying out {plans[0].round.paper.title}" if len(plans) == 1 else f"Laying out {len(plans)} papers")
-    wanted: dict[str, tuple[_Part, Path]] = {}
+    wanted: dict[str, tuple[Part, Path]] = {}
     keys: list[list[str]] = []
     for plan, folder in papers:
         subject = f"{plan.view.committee}, {plan.view.meeting_date}"
-        parts = [_Part(html, plan.view.title, subject, plan.when)
+        parts = [Part(html, plan.view.title, subject, plan.when)
                  for html in render_parts(plan.view, templates, created=plan.when)]
         keys.append([cache.render_key(part) for part in parts])
         wanted.update((key, (part, folder)) for key, part in zip(keys[-1], parts))
-    laid, words = _lay_out_all(wanted, cache, templates, progress,
-                               lambda: [render_docx(plan.view, templates, plan.when) for plan in plans])
-    # The page furniture, once the page counts are known: one more part of each paper.
-    furniture: dict[str, tuple[_Part, Path]] = {}
+    laid, words = _lay_out_all(wanted, cache, templates, workers, progress,
+                               meanwhile=lambda: [render_docx(plan.view, templates, plan.when) for plan in plans])
+    # The page furniture, once the page counts are known: more parts of each paper.
+    furniture: dict[str, tuple[Part, Path]] = {}
+    furniture_keys: list[list[str]] = []
     for (plan, folder), paper_keys in zip(papers, keys):
-        pages = sum(laid[key][1] for key in paper_keys)
-        html = Furniture("paper", plan.view.committee, plan.view.meeting_date).html(pages, templates)
-        part = _Part(html, "", "", plan.when, tagged=False)
-        paper_keys.append(cache.render_key(part))
-        furniture[paper_keys[-1]] = (part, folder)
-    laid.update(_lay_out_all(furniture, cache, templates)[0])
+        total = sum(laid[key][1] for key in paper_keys)
+        pages = Furniture("paper", plan.view.committee, plan.view.meeting_date).pages_html(total, templates)
+        furniture_keys.append([])
+        for html in pages:
+            part = Part(html, "", "", plan.when, tagged=False)
+            furniture_keys[-1].append(cache.render_key(part))
+            furniture[furniture_keys[-1][-1]] = (part, folder)
+    laid.update(_lay_out_all(furniture, cache, templates, workers)[0])
     out = []
-    for plan, paper_keys, docx in zip(plans, keys, words):
+    for plan, paper_keys, margins, docx in zip(plans, keys, furniture_keys, words):
         stem = plan.view.file_stem
         files = {
             f"{stem}.docx": docx,
-            f"{stem}.pdf": join([laid[key][0] for key in paper_keys[:-1]], laid[paper_keys[-1]][0]),
+            f"{stem}.pdf": join([laid[key][0] for key in paper_keys], [laid[key][0] for key in margins]),
             f"{stem}.html": render_html(plan.view, templates, created=plan.when).encode("utf-8"),
             f"{stem}-check.txt": plan.summary.encode("utf-8"),
         }
-        out.append((files, tuple(paper_keys)))
+        out.append((files, (*paper_keys, *margins)))
     return out
 
 
@@ -243,6 +254,7 @@ def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progre
     """Build the papers for the round in ``inputs`` into ``output``, reusing what is current."""
     clear_temporaries(output)
     cache = Cache(output, templates)
-    round_ = read_round(inputs, cache, progress)
-    cache.prune()
-    return build_round(round_, output, cache, templates, progress)
+    with Workers() as workers:
+        round_ = read_round(inputs, cache, progress, workers)
+        cache.prune()
+        return build_round(round_, output, cache, templates, progress, workers)

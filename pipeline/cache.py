@@ -62,18 +62,17 @@ class Cache:
         digest.update(path.read_bytes())
         return digest.hexdigest()
 
-    def read_return(self, path: Path, questions: tuple[str, ...], read) -> tuple[Return | None, list[Problem]]:
-        """``read(path, questions)``'s result, from the cache when the file is unchanged."""
+    def kept_return(self, path: Path, questions: tuple[str, ...]) -> tuple[str, tuple[Return | None, list[Problem]] | None]:
+        """The key of reading ``path``, and what the reading gave when the file is unchanged."""
         key = self._intake_key(path, questions)
         self.used.add(key)
-        entry = self.root / "intake" / f"{key}.json"
         try:
-            return records.loads(entry.read_bytes())
+            return key, records.loads((self.root / "intake" / f"{key}.json").read_bytes())
         except (OSError, ValueError):
-            pass  # no entry, or one damaged or tampered with: read the workbook again
-        result = read(path, questions)
-        write_atomic(entry, records.dumps(result))
-        return result
+            return key, None  # no entry, or one damaged or tampered with: read the workbook again
+
+    def keep_return(self, key: str, result: tuple[Return | None, list[Problem]]) -> None:
+        write_atomic(self.root / "intake" / f"{key}.json", records.dumps(result))
 
     def prune(self) -> None:
         """Forget intake results no longer in the inputs folder."""

@@ -31,37 +31,60 @@ def soffice() -> str | None:
 def word_to_pdf(path: Path, cache: Path, when: dt.datetime) -> bytes | Problem:
     """The Word file at ``path`` as tagged PDF bytes, dated ``when`` (kept in ``cache`` by the
     file's bytes and the date)."""
-    from pipeline.render.pack import steady
+    return Conversion(path, cache, when).result()
 
-    name = shown(path.name)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        return Problem(Severity.ERROR, Source(name), f"could not be read ({error.strerror or error})",
-                       "check that the file is there and yours to read")
-    kept = cache / f"{hashlib.sha256(data + when.isoformat().encode()).hexdigest()}.pdf"
-    if kept.is_file():
-        return kept.read_bytes()
-    program = soffice()
-    if program is None:
-        return Problem(Severity.ERROR, Source(name), "cannot be converted: LibreOffice is not installed",
-                       f"install it ({INSTALL}), or supply the paper as a tagged PDF")
-    with tempfile.TemporaryDirectory() as work:
-        source = Path(work) / "paper.docx"
-        source.write_bytes(data)
-        profile = Path(work) / "profile"
+
+class Conversion:
+    """A Word file being converted to tagged PDF by LibreOffice, in its own process: started
+    when made, so that the build goes on meanwhile; :meth:`result` waits for it."""
+
+    def __init__(self, path: Path, cache: Path, when: dt.datetime) -> None:
+        self.name, self.when = shown(path.name), when
+        self.done: bytes | Problem | None = None
+        self.process: subprocess.Popen | None = None
         try:
-            result = subprocess.run(
-                [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                 "--convert-to", EXPORT, "--outdir", work, str(source)],
-                capture_output=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL,
-            )
+            data = path.read_bytes()
+        except OSError as error:
+            self.done = Problem(Severity.ERROR, Source(self.name), f"could not be read ({error.strerror or error})",
+                                "check that the file is there and yours to read")
+            return
+        self.kept = cache / f"{hashlib.sha256(data + when.isoformat().encode()).hexdigest()}.pdf"
+        if self.kept.is_file():
+            self.done = self.kept.read_bytes()
+            return
+        program = soffice()
+        if program is None:
+            self.done = Problem(Severity.ERROR, Source(self.name), "cannot be converted: LibreOffice is not installed",
+                                f"install it ({INSTALL}), or supply the paper as a tagged PDF")
+            return
+        self.work = tempfile.TemporaryDirectory()
+        source = Path(self.work.name) / "paper.docx"
+        source.write_bytes(data)
+        profile = Path(self.work.name) / "profile"
+        self.process = subprocess.Popen(
+            [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+             "--convert-to", EXPORT, "--outdir", self.work.name, str(source)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+
+    def result(self) -> bytes | Problem:
+        """The PDF, or the problem that kept it from being made."""
+        if self.done is not None:
+            return self.done
+        from pipeline.render.pack import steady
+
+        try:
+            status = self.process.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
-            result = None
-        converted = Path(work) / "paper.pdf"
-        if result is None or result.returncode != 0 or not converted.is_file():
-            return Problem(Severity.ERROR, Source(name), "LibreOffice could not convert it to PDF",
-                           "open it in Word and save it again as .docx, or supply it as a tagged PDF")
-        pdf = steady(converted.read_bytes(), when)
-    write_atomic(kept, pdf)
-    return pdf
+            self.process.kill()
+            self.process.wait()
+            status = None
+        converted = Path(self.work.name) / "paper.pdf"
+        if status != 0 or not converted.is_file():
+            self.done = Problem(Severity.ERROR, Source(self.name), "LibreOffice could not convert it to PDF",
+                                "open it in Word and save it again as .docx, or supply it as a tagged PDF")
+        else:
+            self.done = steady(converted.read_bytes(), self.when)
+            write_atomic(self.kept, self.done)
+        self.work.cleanup()
+        return self.done

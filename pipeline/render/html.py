@@ -114,12 +114,19 @@ class Furniture:
     committee: str = ""
     date: str = ""
 
-    def html(self, pages: int, templates: Path) -> str:
-        """One empty page for each of ``pages``, with this furniture in its margins."""
-        return _environment(templates).get_template(FURNITURE).render(
-            kind=self.kind, committee=self.committee, date=self.date, pages=pages, stylesheet_hrefs=PDF_STYLESHEETS)
+    def pages_html(self, total: int, templates: Path) -> list[str]:
+        """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
+        documents of ``FURNITURE_PAGES`` pages each (laid out side by side)."""
+        template = _environment(templates).get_template(FURNITURE)
+        return [
+            template.render(kind=self.kind, committee=self.committee, date=self.date, total=total,
+                            numbers=range(first, min(first + FURNITURE_PAGES, total + 1)),
+                            stylesheet_hrefs=PDF_STYLESHEETS)
+            for first in range(1, total + 1, FURNITURE_PAGES)
+        ]
 
 
+FURNITURE_PAGES = 100
 ENTRIES_PER_PART = 4
 """Partnership returns laid out together, as one part of the PDF. Each return starts a
 page, so how they are grouped changes no page; the number is fixed (not the machine's
@@ -131,48 +138,57 @@ def render_html(
 ) -> str:
     """The paper as one HTML page: self-contained with the stylesheet inlined, or linking
     ``stylesheets`` (in the templates folder)."""
-    return _render(view, templates, created, stylesheets, front=True,
-                   entries=view.entries if view.with_returns else None, returns_heading=view.with_returns)
+    page = _Page(view, templates, created, stylesheets)
+    return page.render(front=True, entries=view.entries if view.with_returns else None,
+                       returns_heading=view.with_returns)
 
 
 def render_parts(view: PaperView, templates: Path, *, created: dt.datetime | None = None) -> list[str]:
     """The paper as the PDF lays it out, in parts each starting a page: the report, then
     the partnership returns a few at a time (the first part of them under their heading)."""
-    parts = [_render(view, templates, created, PDF_STYLESHEETS, front=True, entries=None, returns_heading=False)]
+    page = _Page(view, templates, created, PDF_STYLESHEETS)
+    parts = [page.render(front=True, entries=None, returns_heading=False)]
     if view.with_returns:
         chunks = [view.entries[i:i + ENTRIES_PER_PART] for i in range(0, len(view.entries), ENTRIES_PER_PART)]
         for number, chunk in enumerate(chunks or [()]):
-            parts.append(_render(view, templates, created, PDF_STYLESHEETS, front=False, entries=chunk,
-                                 returns_heading=number == 0))
+            parts.append(page.render(front=False, entries=chunk, returns_heading=number == 0))
     return parts
 
 
-def _render(view: PaperView, templates: Path, created: dt.datetime | None, stylesheets: tuple[str, ...], *,
-            front: bool, entries, returns_heading: bool) -> str:
-    context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
-    number = 1
-    sections = []
-    for section in view.sections:
-        section_nodes = nodes(section.blocks, first_number=number if view.numbered else None)
-        number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH and not b.unnumbered)
-        sections.append({"heading": section.heading, "nodes": section_nodes})
-    context.update(
-        front=front,
-        sections=sections,
-        closing=nodes(view.closing),
-        entries=None if entries is None else [
-            {
-                **vars(e),
-                "questions": [{"text": q.text, "nodes": nodes(q.blocks)} for q in e.questions],
-            }
-            for e in entries
-        ],
-        returns_heading=view.returns_heading if returns_heading else "",
-        author=view.contact_lines[0] if view.contact_lines else "papers",
-        created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
-        stylesheet_hrefs=stylesheets,
-        # The project's own stylesheet, inlined as written: escaping it would turn its
-        # quotes into entities, which a browser's CSS parser does not read.
-        stylesheet=Markup("" if stylesheets else (templates / STYLESHEET).read_text(encoding="utf-8")),
-    )
-    return _environment(templates).get_template(TEMPLATE).render(context)
+class _Page:
+    """The template, and what every page or part of one paper shows, made ready once."""
+
+    def __init__(self, view: PaperView, templates: Path, created: dt.datetime | None,
+                 stylesheets: tuple[str, ...]) -> None:
+        self.view = view
+        self.template = _environment(templates).get_template(TEMPLATE)
+        context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
+        number = 1
+        sections = []
+        for section in view.sections:
+            section_nodes = nodes(section.blocks, first_number=number if view.numbered else None)
+            number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH and not b.unnumbered)
+            sections.append({"heading": section.heading, "nodes": section_nodes})
+        context.update(
+            sections=sections,
+            closing=nodes(view.closing),
+            author=view.contact_lines[0] if view.contact_lines else "papers",
+            created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
+            stylesheet_hrefs=stylesheets,
+            # The project's own stylesheet, inlined as written: escaping it would turn its
+            # quotes into entities, which a browser's CSS parser does not read.
+            stylesheet=Markup("" if stylesheets else (templates / STYLESHEET).read_text(encoding="utf-8")),
+        )
+        self.context = context
+
+    def render(self, *, front: bool, entries, returns_heading: bool) -> str:
+        """The title block and report (``front``), and ``entries`` (None: no returns part)."""
+        return self.template.render(
+            self.context,
+            front=front,
+            entries=None if entries is None else [
+                {**vars(e), "questions": [{"text": q.text, "nodes": nodes(q.blocks)} for q in e.questions]}
+                for e in entries
+            ],
+            returns_heading=self.view.returns_heading if returns_heading else "",
+        )

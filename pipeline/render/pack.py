@@ -216,9 +216,9 @@ class _Merger:
         return out.getvalue()
 
 
-def assemble(front: Source, sources: list[Source], stamps: bytes, lang: str = "en-GB", title: str = "") -> bytes:
+def assemble(front: Source, sources: list[Source], stamps: list[bytes], lang: str = "en-GB", title: str = "") -> bytes:
     """The pack: ``front`` then each source, tagged trees kept, pages stamped from ``stamps``
-    (a PDF whose page N is the stamp for pack page N, untagged)."""
+    (untagged PDFs whose pages, in turn, are the stamps for pack pages 1, 2, 3 …)."""
     merger = _Merger()
     for number, source in enumerate([front, *sources]):
         with pikepdf.open(io.BytesIO(source.data)) as src:
@@ -239,11 +239,12 @@ def assemble(front: Source, sources: list[Source], stamps: bytes, lang: str = "e
     return merger.save(lang, metadata, Dictionary(Title=String(title)), labels=True)
 
 
-def join(parts: list[bytes], furniture: bytes | None) -> bytes:
+def join(parts: list[bytes], furniture: list[bytes]) -> bytes:
     """One paper from its parts (each laid out on its own, its tree repaired with its joins
     kept): pages in order, the elements a part continues (the paper's main content, its
     returns) joined with the last part's, bookmarks nested by heading level, and pages
-    stamped from ``furniture`` (a PDF whose page N is page N's running head and number).
+    stamped from ``furniture`` (PDFs whose pages, in turn, are each page's running head and
+    number).
 
     The first part's metadata, language and title are the paper's."""
     merger = _Merger()
@@ -261,7 +262,7 @@ def join(parts: list[bytes], furniture: bytes | None) -> bytes:
                     metadata = merger.pdf.copy_foreign(src.Root.Metadata)
                 docinfo = Dictionary({key: value for key, value in src.docinfo.items() if isinstance(value, String)})
     forget_joins(merger.root)
-    if furniture is not None:
+    if furniture:
         _stamp(merger.pdf, furniture, "Furniture")
     return merger.save(lang, metadata, docinfo)
 
@@ -349,17 +350,22 @@ def _link_pages(pack: pikepdf.Pdf) -> None:
                 annotation.A = Dictionary(S=Name.GoTo, D=Array([target, Name.Fit]))
 
 
-def _stamp(pack: pikepdf.Pdf, stamps: bytes, prefix: str) -> None:
-    """Each page of ``stamps`` (page numbers, running heads) drawn over the same page of
-    ``pack``, as page furniture (an /Artifact)."""
-    with pikepdf.open(io.BytesIO(stamps)) as source:
-        for number, page in enumerate(pack.pages):
-            form = pack.copy_foreign(source.pages[number].as_form_xobject())
-            wrapper = pikepdf.Page(page)
-            # Named by its number, not at random: equal inputs give equal bytes.
-            name = str(wrapper.add_resource(form, Name.XObject, Name(f"/{prefix}{number + 1}"))).encode()
-            # The page's own drawing is closed in q … Q first: it may leave its coordinates
-            # changed (WeasyPrint flips them), and the stamp is drawn in the page's own.
-            wrapper.contents_add(pack.make_stream(b"q\n"), prepend=True)
-            stamp = b"Q\nq /Artifact <</Type /Pagination>> BDC " + name + b" Do EMC Q\n"
-            wrapper.contents_add(pack.make_stream(stamp), prepend=False)
+def _stamp(pack: pikepdf.Pdf, stamps: list[bytes], prefix: str) -> None:
+    """Each page of ``stamps`` (page numbers, running heads), in turn, drawn over the same
+    page of ``pack``, as page furniture (an /Artifact)."""
+    pages = iter(pack.pages)
+    number = 0
+    for data in stamps:
+        with pikepdf.open(io.BytesIO(data)) as source:
+            for stamp_page in source.pages:
+                page = next(pages)
+                number += 1
+                form = pack.copy_foreign(stamp_page.as_form_xobject())
+                wrapper = pikepdf.Page(page)
+                # Named by its number, not at random: equal inputs give equal bytes.
+                name = str(wrapper.add_resource(form, Name.XObject, Name(f"/{prefix}{number}"))).encode()
+                # The page's own drawing is closed in q … Q first: it may leave its coordinates
+                # changed (WeasyPrint flips them), and the stamp is drawn in the page's own.
+                wrapper.contents_add(pack.make_stream(b"q\n"), prepend=True)
+                stamp = b"Q\nq /Artifact <</Type /Pagination>> BDC " + name + b" Do EMC Q\n"
+                wrapper.contents_add(pack.make_stream(stamp), prepend=False)

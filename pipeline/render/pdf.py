@@ -30,6 +30,12 @@ def _weasyprint():
     return weasyprint
 
 
+def load() -> None:
+    """Load WeasyPrint, and pikepdf for the structure repair, ahead of the first layout."""
+    _weasyprint()
+    from pipeline.render import pdf_structure  # noqa: F401
+
+
 def _cached_page_references(pdf) -> tuple[bytes, ...]:
     """pydyf's PDF.page_references, built once per page count instead of on every call."""
     kids = pdf.pages["Kids"]
@@ -156,13 +162,13 @@ def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str
     return put_together(laid_out, templates, when, furniture)
 
 
-def put_together(laid_out: list[bytes], templates: Path, when: dt.datetime, furniture=None,
-                 furniture_pdf: bytes | None = None) -> bytes:
-    """Parts laid out by :func:`lay_out` as one PDF, with its page furniture: ``furniture_pdf``
-    when given (laid out already), else ``furniture``'s (an html.Furniture) laid out now."""
+def put_together(laid_out: list[bytes], templates: Path, when: dt.datetime, furniture=None) -> bytes:
+    """Parts laid out by :func:`lay_out` as one PDF, with ``furniture`` (an html.Furniture)
+    laid out for its pages and drawn over them."""
     from pipeline.render import pack
 
-    if furniture_pdf is None and furniture is not None:
-        pages = sum(pack.page_count(data) for data in laid_out)
-        furniture_pdf = lay_out(furniture.html(pages, templates), templates, "", "", when, tagged=False)
-    return pack.join(laid_out, furniture_pdf)
+    margins = []
+    if furniture is not None:
+        total = sum(pack.page_count(data) for data in laid_out)
+        margins = [lay_out(html, templates, "", "", when, tagged=False) for html in furniture.pages_html(total, templates)]
+    return pack.join(laid_out, margins)

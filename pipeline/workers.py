@@ -1,0 +1,89 @@
+"""Worker processes, one for each core the build may use, that read and lay out side by side."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _warm_up() -> None:
+    # A worker's first layout should not wait for WeasyPrint to load (a third of a second,
+    # most of it its C declarations being parsed): each worker loads it as it starts, while
+    # the build goes on reading.
+    from pipeline.render import pdf
+
+    try:
+        pdf.load()
+    except pdf.SystemLibraryMissing:
+        pass  # said when a layout is asked for, with what to install
+
+
+class Workers:
+    """The build's worker processes, started when there is first work for them, so that an
+    up-to-date build starts none. With one core (or off Linux, where forking is unsafe)
+    there are none, and the work is done in this process, in the same order: the results
+    are the same either way."""
+
+    def __init__(self, usable: bool = True) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self.usable = usable and sys.platform.startswith("linux") and cores() >= 2
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def start(self) -> None:
+        """Start the workers now (they load the layout engine), if there can be any."""
+        if self.usable and self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=cores(), mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_warm_up)
+            # The pool forks its workers on its first task: this one makes it fork now.
+            self._pool.submit(int)
+
+    def map(self, function: Callable[[T], R], items: Sequence[T], *, helping: bool = True,
+            meanwhile: Callable[[], object] | None = None,
+            done: Callable[[int, R], None] | None = None) -> tuple[list[R], object]:
+        """``function`` of each item, in order, by the workers (started if need be) and, with
+        ``helping``, by this process too, taking items from the end while they take them from
+        the start; else this process runs ``meanwhile``. ``done(index, result)`` is told of
+        each result as it is collected. Returns the results and what ``meanwhile`` returned."""
+        if len(items) > 1:
+            self.start()
+        results: list = [None] * len(items)
+        if self._pool is None:
+            other = meanwhile() if meanwhile else None
+            for index, item in enumerate(items):
+                results[index] = function(item)
+                if done:
+                    done(index, results[index])
+            return results, other
+        futures: list[Future | None] = [self._pool.submit(function, item) for item in items]
+        if helping:
+            for index in reversed(range(len(items))):
+                if not futures[index].cancel():  # a worker has it already: so it has the rest
+                    break
+                futures[index] = None
+                results[index] = function(items[index])
+        other = meanwhile() if meanwhile else None
+        for index, future in enumerate(futures):
+            if future is not None:
+                results[index] = future.result()
+            if done:
+                done(index, results[index])
+        return results, other
