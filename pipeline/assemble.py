@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build import (
-    TEMPLATES, Build, Part, Progress, build_rounds, clear_temporaries, document_date, lay_out_parts, read_round,
+    PRIVATE, TEMPLATES, Build, Part, Progress, build_rounds, clear_temporaries, document_date, lay_out_parts,
+    read_round,
 )
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import ConfigError
@@ -19,7 +20,6 @@ from pipeline.short_paper import read_short_paper
 from pipeline.vocabulary import long_date
 from pipeline.workers import Workers
 
-PRIVATE = "private"  # the folder, inside output/, for exempt items: never published
 
 
 @dataclass
@@ -74,7 +74,8 @@ def _build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path
                 result.problems.extend(found)
                 rounds[item.number] = (Round(paper, (), tuple(found)), folder)
     # Every paper laid out on its own, side by side on the machine's cores.
-    builds = dict(zip(rounds, build_rounds(list(rounds.values()), cache, templates, progress, workers)))
+    builds = dict(zip(rounds, build_rounds(list(rounds.values()), cache, templates, progress, workers,
+                                                keep_workers=True)))
     for item in meeting.items:
         build = builds.get(item.number)
         result.papers.append((item, build))

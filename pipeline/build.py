@@ -23,6 +23,7 @@ from pipeline.render.view import build_view
 from pipeline.workers import Workers
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PRIVATE = "private"  # the folder, inside output/, for exempt items: never published
 
 Progress = Callable[[str], None]
 """Told how long work is getting on ("Read 40 of 480 returns"); the CLI shows it on a terminal."""
@@ -116,8 +117,9 @@ def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES) -> t
 def clear_temporaries(output: Path) -> None:
     # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
     # replacing are whole, old or new, and each paper's manifest says which set is current.
-    for folder in (output, output / CACHE_DIR, output / CACHE_DIR / "intake"):
-        remove_temporaries(folder)
+    for base in (output, output / PRIVATE):
+        for folder in (base, base / CACHE_DIR, base / CACHE_DIR / "intake", base / CACHE_DIR / "parts"):
+            remove_temporaries(folder)
 
 
 def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEMPLATES,
@@ -128,16 +130,18 @@ def build_round(round_: Round, output: Path, cache: Cache, templates: Path = TEM
 
 
 def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
-                 progress: Progress | None = None, workers: Workers | None = None) -> list[Build]:
+                 progress: Progress | None = None, workers: Workers | None = None,
+                 keep_workers: bool = False) -> list[Build]:
     """Several papers (each a round, and its folder), the ones not current rebuilt: the parts
     of their PDFs not laid out before laid out by the ``workers``, their Word files made
-    meanwhile."""
+    meanwhile. Unless ``keep_workers`` (there is more to lay out), the workers are stopped
+    once the laying out is done, so that putting the parts together has the memory."""
     plans = [(_plan(round_, output, cache), output) for round_, output in papers]
     stale = [(plan, output) for plan, output in plans
              if not cache.outputs_current(plan.key, plan.paths, plan.view.file_stem)]
     if stale:
         with Workers() if workers is None else contextlib.nullcontext(workers) as using:
-            rendered = _render(stale, cache, templates, progress, using)
+            rendered = _render(stale, cache, templates, progress, using, keep_workers)
     else:
         rendered = []
     for (plan, output), (files, parts) in zip(stale, rendered):
@@ -204,7 +208,7 @@ def _lay_out_all(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
 
 
 def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path, progress: Progress | None,
-            workers: Workers) -> list[tuple[dict[str, bytes], tuple[str, ...]]]:
+            workers: Workers, keep_workers: bool) -> list[tuple[dict[str, bytes], tuple[str, ...]]]:
     """Every output of each paper (a plan, and its folder) by name, and the keys of the parts
     its PDF was made of."""
     # Imported here, not at the top: an up-to-date rebuild renders nothing.
@@ -213,6 +217,7 @@ def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path, pro
     from pipeline.render.word import render_docx
 
     plans = [plan for plan, _ in papers]
+    workers.start()  # loading WeasyPrint while this process writes the parts' HTML
     if progress:
         progress(f"Laying out {plans[0].round.paper.title}" if len(plans) == 1 else f"Laying out {len(plans)} papers")
     wanted: dict[str, tuple[Part, Path]] = {}
@@ -237,6 +242,8 @@ def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path, pro
             furniture_keys[-1].append(cache.render_key(part))
             furniture[furniture_keys[-1][-1]] = (part, folder)
     laid.update(_lay_out_all(furniture, cache, templates, workers)[0])
+    if not keep_workers:
+        workers.stop()
     out = []
     for plan, paper_keys, margins, docx in zip(plans, keys, furniture_keys, words):
         stem = plan.view.file_stem

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
+import secrets
 from pathlib import Path
 
 
@@ -30,18 +30,16 @@ def slug(text: str) -> str:
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temp = None
+    # Named before it is made, so that an interrupt (Ctrl-C) at any moment after it exists
+    # still removes it; "x" refuses a name that is taken.
+    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
     try:
-        # Inside the try, so that an interrupt (Ctrl-C) as soon as the temporary exists
-        # still removes it.
-        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-        with os.fdopen(fd, "wb") as handle:
+        with open(temp, "xb") as handle:
             handle.write(data)
         os.chmod(temp, 0o644)
         os.replace(temp, path)
     except BaseException:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
 
 

@@ -1,16 +1,22 @@
-"""The agenda pack: the front sheet and every paper, assembled into one tagged PDF.
+"""Tagged PDFs put together: a paper from its laid-out parts (:func:`join`), and the agenda
+pack from its papers (:func:`assemble`).
 
 No tool merges tagged PDFs and keeps their structure trees (qpdf #490; pikepdf's
 StructTree PR #740 is open), so this module does it, with pikepdf doing the copying:
 
-- each source's pages are appended, and its structure tree (its /Document element) is
-  copied beside them, under a /Sect for its agenda item titled with it;
-- its parent tree is renumbered into the pack's (pages' /StructParents and annotations'
-  /StructParent move by an offset), its element IDs are prefixed so no two sources share
-  one (and the cells' /Headers follow), and its role and class maps are merged;
-- bookmarks: one per item, over the source's own;
-- page labels: 1, 2, 3 … through the pack, the same numbers every viewer shows and the
-  front sheet prints; each page is stamped "Pack page N" as an /Artifact;
+- each source's pages are appended, and its structure tree copied beside them: a pack's
+  sources each under a /Sect for its agenda item titled with it; a paper's parts under the
+  paper's one /Document, the elements a part continues (its main content, its returns,
+  marked with their HTML ids) joined with the last part's;
+- its parent tree is renumbered into the result's (pages' /StructParents and annotations'
+  /StructParent move by an offset), its element IDs kept unique (a pack prefixes each
+  source's, and the cells' /Headers follow; a paper's are its HTML ids already), its role
+  and class maps merged;
+- bookmarks: a pack's, one per item over the source's own; a paper's nested by the level
+  of each part's first heading;
+- page furniture (a paper's running head and "Page N of M", the pack's "Pack page N"),
+  laid out on pages of its own, drawn over each page as an /Artifact; a pack's page labels
+  number it 1, 2, 3 …, the same numbers every viewer shows and the front sheet prints;
 - the front sheet's links to pages (written as ``#pack-page-N`` targets) become links to
   those pages.
 
@@ -28,7 +34,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
 
-from pipeline.render.pdf_structure import elements, forget_joins, join_id, write_id_tree
+from pipeline.render.pdf_structure import elements, forget_joins, join_id
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
 
@@ -120,31 +126,29 @@ class _Merger:
         self.root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         self.document = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
         self.root.K = Array([self.document])
-        self.parent_tree = NumberTree.new(self.pdf)
+        self.parent_tree: list[tuple[int, object]] = []  # (key, value), written as one flat /Nums
+        self.ids: dict[bytes, Dictionary] = {}  # every element's ID, for the /IDTree
         self.role_map, self.class_map = Dictionary(), Dictionary()
         self.next_key = 0
         self.outline: list[OutlineItem] = []
         self.dests: dict[bytes, object] = {}
 
-    def add(self, src: pikepdf.Pdf, prefix: str) -> tuple[int, list]:
-        """``src``'s pages appended, its parent tree, role and class maps merged: its first
-        page's index, and its structure tree's top elements (copied, not yet placed)."""
+    def add(self, src: pikepdf.Pdf, prefix: str | None) -> tuple[int, list]:
+        """``src``'s pages appended, its parent tree, role and class maps and element IDs
+        merged: its first page's index, and its structure tree's top elements (copied, not yet
+        placed). Its element IDs are given ``prefix``; with none, only if one is taken."""
         first = len(self.pdf.pages)
         shift = self.next_key
         tagged = "/StructTreeRoot" in src.Root
-        highest = -1
-        for page in src.pages:
-            if tagged and "/StructParents" in page:
-                highest = max(highest, int(page.StructParents))
-        if tagged:
-            for key, _ in NumberTree(src.Root.StructTreeRoot.ParentTree).items():
-                highest = max(highest, int(key))
         self.pdf.pages.extend(src.pages)
+        highest = -1
         for page in self.pdf.pages[first:]:
             if tagged and "/StructParents" in page:
+                highest = max(highest, int(page.StructParents))
                 page.StructParents = int(page.StructParents) + shift
             for annotation in page.get("/Annots", Array()):
                 if tagged and "/StructParent" in annotation:
+                    highest = max(highest, int(annotation.StructParent))
                     annotation.StructParent = int(annotation.StructParent) + shift
         dests = src.Root.get("/Names", Dictionary()).get("/Dests")
         if isinstance(dests, Dictionary):
@@ -154,18 +158,29 @@ class _Merger:
         if not tagged:
             return first, []
         src_root = src.Root.StructTreeRoot
-        for key, value in NumberTree(src_root.ParentTree).items():
-            self.parent_tree[int(key) + shift] = _copy(self.pdf, value)
+        # Copied whole by qpdf (each object once, the elements with it), then renumbered.
+        parent_tree = self.pdf.copy_foreign(src_root.ParentTree) if src_root.ParentTree.is_indirect \
+            else _copy(self.pdf, src_root.ParentTree)
+        for key, value in NumberTree(parent_tree).items():
+            highest = max(highest, int(key))
+            self.parent_tree.append((int(key) + shift, value))
         for mapping, target in ((src_root.get("/RoleMap"), self.role_map), (src_root.get("/ClassMap"), self.class_map)):
             for key, value in (mapping.items() if isinstance(mapping, Dictionary) else []):
                 if key not in target:
                     target[key] = _copy(self.pdf, value)
         self.next_key = max(self.next_key, shift + highest + 1)
-        copied = []
-        for kid in (src_root.K if isinstance(src_root.K, Array) else Array([src_root.K])):
-            kid = _copy(self.pdf, kid)
-            _prefix_ids(kid, prefix)
-            copied.append(kid)
+        copied = [_copy(self.pdf, kid) for kid in (src_root.K if isinstance(src_root.K, Array) else Array([src_root.K]))]
+        ids = {}
+        if prefix is None and isinstance(src_root.get("/IDTree"), Dictionary):
+            ids = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element
+                   for name, element in pikepdf.NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
+            if ids.keys() & self.ids.keys():
+                prefix, ids = f"p{len(self.pdf.pages)}-", {}
+        if prefix is not None:
+            for kid in copied:
+                _prefix_ids(kid, prefix)
+            ids = {bytes(e.ID): e for kid in copied for e in elements(Dictionary(K=Array([kid]))) if "/ID" in e}
+        self.ids.update(ids)
         return first, copied
 
     def bookmarks(self, src: pikepdf.Pdf, first: int, level: int = 1, title: str = "") -> None:
@@ -186,13 +201,22 @@ class _Merger:
     def save(self, lang: str, metadata: Dictionary | None = None, docinfo: Dictionary | None = None,
              labels: bool = False) -> bytes:
         root, pdf = self.root, self.pdf
-        root.ParentTree = pdf.make_indirect(self.parent_tree.obj)
+        nums = Array()
+        for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):
+            nums.append(key)
+            nums.append(value)
+        root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
         root.ParentTreeNextKey = self.next_key
         if len(self.role_map):
             root.RoleMap = self.role_map
         if len(self.class_map):
             root.ClassMap = self.class_map
-        write_id_tree(pdf, root)
+        if self.ids:
+            names = Array()
+            for name in sorted(self.ids):
+                names.append(String(name))
+                names.append(self.ids[name])
+            root.IDTree = pdf.make_indirect(Dictionary(Names=names))
         pdf.Root.StructTreeRoot = root
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.Lang = String(lang)
@@ -222,7 +246,7 @@ def assemble(front: Source, sources: list[Source], stamps: list[bytes], lang: st
     merger = _Merger()
     for number, source in enumerate([front, *sources]):
         with pikepdf.open(io.BytesIO(source.data)) as src:
-            first, kids = merger.add(src, f"s{number}-")
+            first, kids = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
             if kids:
                 section = merger.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Sect, P=merger.document,
                                                               K=Array(), T=String(source.title)))
@@ -252,7 +276,7 @@ def join(parts: list[bytes], furniture: list[bytes]) -> bytes:
     lang = "en-GB"
     for number, data in enumerate(parts):
         with pikepdf.open(io.BytesIO(data)) as src:
-            first, kids = merger.add(src, f"p{number}-")
+            first, kids = merger.add(src, None)  # a paper's parts: its IDs are HTML ids
             for kid in kids:  # each part's /Document: its children go under the paper's
                 _join_right(merger.document, kid)
             merger.bookmarks(src, first, level=_heading_level(kids))

@@ -1,4 +1,4 @@
-"""The paper as PDF: WeasyPrint lays out the HTML, fetching nothing but the templates folder."""
+"""The paper as PDF: WeasyPrint lays out each part's HTML, fetching nothing but the templates folder."""
 
 from __future__ import annotations
 

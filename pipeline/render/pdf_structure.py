@@ -14,9 +14,10 @@ stand-in for an upstream fix, to be removed when WeasyPrint makes it:
   question) has no header (validators' rule PDFUA1-TABLE-HEADERS-SCOPE-001). The
   ``headers`` attribute is carried across here, and the ``/IDTree`` that ``/ID`` needs is
   written.
-- **Page furniture as artifacts.** The running header and "Page N of M" are marked as
-  tagged content that belongs to no element (WeasyPrint #1836); here they become
-  ``/Artifact`` marked content, as PDF/UA-1 wants.
+- **Content outside the tree as artifacts.** Content WeasyPrint marks as tagged but that
+  belongs to no element in the tree (WeasyPrint #1836; the running header and footer were
+  such, before they became page furniture drawn after layout) becomes ``/Artifact``
+  marked content, as PDF/UA-1 wants.
 
 pikepdf objects go no further than pack.py, the other module that edits PDFs, which
 shares the tree walk and the /IDTree below; both take and return bytes.
@@ -142,19 +143,28 @@ class _Tree:
     # --- headers ----------------------------------------------------------------------
 
     def tie_headers(self) -> None:
-        """Give each cell with an HTML ``headers`` attribute the IDs of those headers."""
+        """Give each header cell its HTML id as its ID (unique in the whole paper, so the parts
+        of a paper never share one), and each cell with an HTML ``headers`` attribute the IDs
+        of those headers."""
         by_html_id: dict[str, String] = {}
+        renamed: dict[bytes, String] = {}
         cells: list[Dictionary] = []
         for element in self.elements():
-            if _ID_NAME in element and "/ID" in element:
-                by_html_id.setdefault(str(element[_ID_NAME]), element.ID)
-            if _HEADERS_NAME in element:
-                cells.append(element)
+            if _ID_NAME in element and "/ID" in element and str(element[_ID_NAME]) not in by_html_id:
+                html_id = String(str(element[_ID_NAME]))
+                renamed[bytes(element.ID)] = html_id
+                element.ID = html_id
+                by_html_id[str(html_id)] = html_id
+            cells.append(element)
         for cell in cells:
+            attributes = cell.get("/A")
+            if isinstance(attributes, Dictionary) and "/Headers" in attributes:  # WeasyPrint's own
+                attributes.Headers = Array(renamed.get(bytes(h), h) for h in attributes.Headers)
+            if _HEADERS_NAME not in cell:
+                continue
             ids = [by_html_id[h] for h in str(cell[_HEADERS_NAME]).split() if h in by_html_id]
             if not ids:
                 continue
-            attributes = cell.get("/A")
             if not isinstance(attributes, Dictionary):
                 attributes = Dictionary(O=Name.Table)
                 cell.A = attributes
@@ -168,12 +178,13 @@ class _Tree:
     def elements(self):
         return elements(self.root)
 
-    def forget_private_keys(self, keep: tuple = ()) -> None:
+    def forget_private_keys(self, keep_joins: bool = False) -> None:
+        # A part is joined to the next along the top of its tree (the paper's main content,
+        # its returns): the elements there keep the HTML id they stand for.
+        top = {e.objgen for e in _near_top(self.root)} if keep_joins else set()
         for element in self.elements():
             for key in _PRIVATE:
-                if key in keep:
-                    continue
-                if key in element:
+                if key in element and not (key == _ID_NAME and element.objgen in top):
                     del element[key]
 
     def update_parent_tree(self) -> None:
@@ -237,9 +248,24 @@ def join_id(element: Dictionary) -> str | None:
 
 def forget_joins(root: Dictionary) -> None:
     """Remove what ``repair(keep_joins=True)`` kept, once the parts are joined."""
-    for element in elements(root):
+    for element in _near_top(root):
         if _ID_NAME in element:
             del element[_ID_NAME]
+
+
+def _near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:
+    """The elements at most ``depth`` levels below ``root``: the document, and its parts."""
+    found, level = [], [root]
+    for _ in range(depth):
+        level = [kid for element in level for kid in _element_kids(element)]
+        found += level
+    return found
+
+
+def _element_kids(element: Dictionary) -> list[Dictionary]:
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
+    return [kid for kid in kids if isinstance(kid, Dictionary) and "/S" in kid]
 
 
 def elements(root: Dictionary):
@@ -283,7 +309,7 @@ def repair(data: bytes, keep_joins: bool = False) -> bytes:
         for document in tree.root.K if isinstance(tree.root.K, Array) else [tree.root.K]:
             tree.join(document)
         tree.tie_headers()
-        tree.forget_private_keys(keep=(_ID_NAME,) if keep_joins else ())
+        tree.forget_private_keys(keep_joins)
         tree.write_id_tree()
         tree.update_parent_tree()
         tree.mark_artifacts()

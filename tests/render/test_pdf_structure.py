@@ -19,7 +19,7 @@ from conftest import INPUTS
 
 from pipeline.build import TEMPLATES, read_round
 from pipeline.model import Round
-from pipeline.render.html import PDF_STYLESHEETS, render_html
+from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html, render_parts
 from pipeline.render.pdf import render_pdf
 from pipeline.render.view import build_view
 from render.test_word import HOSTILE, WHEN, make_round
@@ -28,9 +28,11 @@ STEM = "2011-03-17-partnership-update-report"
 
 
 def _pdf(round_: Round) -> bytes:
+    """The paper's PDF as the build makes it: laid out in parts, put together, its page
+    furniture drawn over it."""
     view = build_view(round_)
-    html = render_html(view, TEMPLATES, stylesheets=PDF_STYLESHEETS)
-    return render_pdf(html, TEMPLATES, title=view.title, subject="s", when=WHEN)
+    return render_pdf(render_parts(view, TEMPLATES), TEMPLATES, title=view.title, subject="s", when=WHEN,
+                      furniture=Furniture("paper", view.committee, view.meeting_date))
 
 
 def _failures(data: bytes) -> Counter:
@@ -77,6 +79,33 @@ def test_round_of_120_returns_passes_pdf_ua_1():
     data = _pdf(_large_round(10))
     assert len(pikepdf.open(io.BytesIO(data)).pages) > 100
     assert _failures(data) == Counter()
+
+
+def test_a_round_laid_out_in_parts_reads_as_one_paper():
+    # 120 returns are 31 parts: the report, then the returns four at a time. Put together,
+    # the returns are one section under one heading, each return one section with one table,
+    # the bookmarks nest as the headings do, and nothing of the joining is left behind.
+    tree = _Tree(_pdf(_large_round(10)))
+    (document,) = [e for e in tree.elements if e.S == "/Document"]
+    main = [e for e in _element_kids(document) if e.S == "/Part"]
+    assert len(main) == 1
+    returns = _element_kids(main[0])[-1]
+    kids = _element_kids(returns)
+    assert kids[0].S == "/H2" and [k.S for k in kids[1:]] == ["/Sect"] * 120
+    assert sum(1 for e in tree.elements if e.S == "/Table") == 120
+    assert not any("/PapersId" in e or "/PapersKey" in e for e in tree.elements)
+    with tree.pdf.open_outline() as outline:
+        (paper,) = outline.root
+        assert paper.children[-1].title == "Partnership returns"
+        assert len(paper.children[-1].children) == 120
+    ids = [bytes(e.ID) for e in tree.elements if "/ID" in e]
+    assert len(ids) == len(set(ids)) == 120 * 10  # each return's header cells, none shared
+
+
+def _element_kids(element) -> list:
+    kids = element.get("/K")
+    kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+    return [k for k in kids if isinstance(k, pikepdf.Dictionary) and "/S" in k]
 
 
 def test_the_validator_catches_what_the_repair_mends():
