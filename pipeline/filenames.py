@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 from pathlib import Path
 
 
@@ -32,7 +31,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     # Named before it is made, so that an interrupt (Ctrl-C) at any moment after it exists
     # still removes it; "x" refuses a name that is taken.
-    temp = path.parent / f".{path.name}.{secrets.token_hex(6)}.part"
+    temp = path.parent / f".{path.name}.{os.urandom(6).hex()}.part"
     try:
         with open(temp, "xb") as handle:
             handle.write(data)

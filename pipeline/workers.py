@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,6 +56,10 @@ class Workers:
     def start(self) -> None:
         """Start the workers now (they load the layout engine), if there can be any."""
         if self.usable and self._pool is None:
+            # Imported here: an up-to-date build starts no workers, and need not load them.
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             self._pool = ProcessPoolExecutor(max_workers=cores(), mp_context=multiprocessing.get_context("fork"),
                                              initializer=_warm_up)
             # The pool forks its workers on its first task: this one makes it fork now.

@@ -265,3 +265,26 @@ def test_a_damaged_supplied_pdf_is_named_and_the_pack_built(meeting_dir, tmp_pat
     # Built again with nothing changed, the pack is current; the damaged file is still named.
     again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
     assert again.returncode == 1 and "progress-through-partnership-strands.pdf: is not a readable PDF" in again.stdout
+
+
+def _subsets(path) -> dict[str, set[bytes]]:
+    """Each embedded font subset's name, and the font programs that go by it."""
+    import hashlib
+
+    import pikepdf
+
+    names: dict[str, set[bytes]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj:
+                names.setdefault(str(obj.FontName), set()).add(hashlib.sha256(obj.FontFile2.read_raw_bytes()).digest())
+    return names
+
+
+def test_each_font_subset_has_a_name_of_its_own(built):
+    # Each part of a paper, and each paper of the pack, embeds its own subsets of the same
+    # fonts; ISO 32000-1 (9.6.4) wants different subsets in one file named differently.
+    for path in (built / PACK, built / "2011-03-17-partnership-update-report.pdf"):
+        subsets = _subsets(path)
+        assert len(subsets) > 4  # the paper's four fonts, in more than one subset each
+        assert all(len(programs) == 1 for programs in subsets.values()), subsets

@@ -16,7 +16,8 @@ from pipeline.render.view import PaperView
 TEMPLATE = "report.html.j2"
 FURNITURE = "furniture.html.j2"
 STYLESHEET = "report.css"
-PDF_STYLESHEETS = ("fonts.css", STYLESHEET)
+PDF_STYLESHEETS = (STYLESHEET,)
+"""What the HTML laid out as PDF links (render.pdf gives the fonts, fonts.css, itself)."""
 
 _HTML_TYPES = {
     NumberFormat.DECIMAL: "1",
