@@ -284,7 +284,12 @@ def _subsets(path) -> dict[str, set[bytes]]:
 def test_each_font_subset_has_a_name_of_its_own(built):
     # Each part of a paper, and each paper of the pack, embeds its own subsets of the same
     # fonts; ISO 32000-1 (9.6.4) wants different subsets in one file named differently.
-    for path in (built / PACK, built / "2011-03-17-partnership-update-report.pdf"):
-        subsets = _subsets(path)
-        assert len(subsets) > 4  # the paper's four fonts, in more than one subset each
+    # A paper's parts' subsets are merged: one subset a font (regular, bold, italic, both).
+    paper = _subsets(built / "2011-03-17-partnership-update-report.pdf")
+    assert sorted(name.split("+")[1] for name in paper) == [
+        "Paper-Sans", "Paper-Sans-Bold", "Paper-Sans-Bold-Italic", "Paper-Sans-Italic"]
+    # A pack keeps each paper's (and LibreOffice's) subsets, each under a name of its own.
+    pack = _subsets(built / PACK)
+    assert len(pack) > 4
+    for subsets in (paper, pack):
         assert all(len(programs) == 1 for programs in subsets.values()), subsets

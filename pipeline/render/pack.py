@@ -27,7 +27,6 @@ this module: it takes and returns bytes.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from dataclasses import dataclass
 import pikepdf
 from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
 
+from pipeline.render import pdf_fonts
 from pipeline.render.pdf_structure import elements, forget_joins, join_id
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
@@ -200,9 +200,11 @@ class _Merger:
         siblings.extend(items)
 
     def save(self, lang: str, metadata: Dictionary | None = None, docinfo: Dictionary | None = None,
-             labels: bool = False) -> bytes:
+             labels: bool = False, merge_fonts: bool = False) -> bytes:
         root, pdf = self.root, self.pdf
-        _one_name_per_subset(pdf)
+        if merge_fonts:
+            pdf_fonts.merge_subsets(pdf)
+        pdf_fonts.name_subsets(pdf)
         nums = Array()
         for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):
             nums.append(key)
@@ -265,14 +267,15 @@ def assemble(front: Source, sources: list[Source], stamps: list[bytes], lang: st
     return merger.save(lang, metadata, Dictionary(Title=String(title)), labels=True)
 
 
-def join(parts: list[bytes], furniture: list[bytes]) -> bytes:
+def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -> bytes:
     """One paper from its parts (each laid out on its own, its tree repaired with its joins
     kept): pages in order, the elements a part continues (the paper's main content, its
     returns) joined with the last part's, bookmarks nested by heading level, and pages
     stamped from ``furniture`` (PDFs whose pages, in turn, are each page's running head and
     number).
 
-    The first part's metadata, language and title are the paper's."""
+    The first part's metadata, language and title are the paper's. With ``merge_fonts``
+    (every part is WeasyPrint's), each font's subsets become one (pdf_fonts.py)."""
     merger = _Merger()
     metadata = docinfo = None
     lang = "en-GB"
@@ -290,7 +293,7 @@ def join(parts: list[bytes], furniture: list[bytes]) -> bytes:
     forget_joins(merger.root)
     if furniture:
         _stamp(merger.pdf, furniture, "Furniture")
-    return merger.save(lang, metadata, docinfo)
+    return merger.save(lang, metadata, docinfo, merge_fonts=merge_fonts)
 
 
 def _join_right(parent: Dictionary, document: Dictionary) -> None:
@@ -362,63 +365,6 @@ def _outline(src: pikepdf.Pdf, index: dict, first: int) -> list[OutlineItem]:
 
     with src.open_outline() as outline:
         return copy(outline.root)
-
-
-def _one_name_per_subset(pdf: pikepdf.Pdf) -> None:
-    """Every embedded font subset named by its own tag, and each subset embedded once.
-
-    Each part (and each paper of a pack) embeds its own subsets of the paper's fonts, and
-    WeasyPrint tags a subset by its font, not by its glyphs: put together, different subsets
-    would share a name, which ISO 32000-1 (9.6.4) forbids. Each is tagged from its bytes
-    instead, and subsets with the same bytes (the page furniture's, mostly) become one.
-    """
-    seen: set[tuple[int, int]] = set()
-    kept: dict[bytes, Dictionary] = {}  # a descendant font, by its font program and widths
-
-    def fonts_in(resources) -> None:
-        if not isinstance(resources, Dictionary) or not first_visit(resources):
-            return
-        for font in resources.get("/Font", Dictionary()).values():
-            if isinstance(font, Dictionary) and "/BaseFont" in font and first_visit(font):
-                _rename(font)
-        for xobject in resources.get("/XObject", Dictionary()).values():
-            if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form and first_visit(xobject):
-                fonts_in(xobject.get("/Resources"))
-
-    def first_visit(obj) -> bool:
-        if not obj.is_indirect:
-            return True
-        if obj.objgen in seen:
-            return False
-        seen.add(obj.objgen)
-        return True
-
-    def _rename(font: Dictionary) -> None:
-        composite = font.get("/Subtype") == Name.Type0
-        holder = font.DescendantFonts[0] if composite else font  # the dictionary with the descriptor
-        descriptor = holder.get("/FontDescriptor")
-        program = next((descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None) \
-            if isinstance(descriptor, Dictionary) else None
-        name = str(font.get("/BaseFont", ""))
-        if program is None or not re.fullmatch(r"/[A-Z]{6}\+.+", name):
-            return  # not a subset, or not embedded: nothing to name
-        digest = hashlib.sha256(b"".join(
-            [program.read_raw_bytes(), repr(holder.get("/W")).encode(), repr(font.get("/Widths")).encode(),
-             repr(font.get("/Encoding")).encode(), font.ToUnicode.read_raw_bytes() if "/ToUnicode" in font else b""]
-        )).digest()
-        if composite and digest in kept:
-            font.DescendantFonts = Array([kept[digest]])
-            font.BaseFont = kept[digest].BaseFont
-            return
-        tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-        font.BaseFont = Name(f"/{tag}+{name[8:]}")
-        holder.BaseFont = font.BaseFont
-        descriptor.FontName = font.BaseFont
-        if composite:
-            kept[digest] = holder
-
-    for page in pdf.pages:
-        fonts_in(page.obj.get("/Resources"))
 
 
 def _link_pages(pack: pikepdf.Pdf) -> None:

@@ -1,0 +1,234 @@
+"""The fonts of a PDF put together from others: font subsets merged, and each named by its own tag.
+
+Each part of a paper embeds its own subsets of the paper's fonts (WeasyPrint subsets a
+font for the glyphs one document uses), so a paper of 120 parts would carry 120 copies of
+Liberation Sans, each with a few dozen glyphs, all under one name — which ISO 32000-1
+(9.6.4) forbids: different subsets in one file must be named differently.
+
+WeasyPrint subsets with the font's glyph numbers kept (HarfBuzz's RETAIN_GIDS), so the
+subsets of one font are pieces of the same whole, and a page's text, which names glyphs
+by number, reads the same from any of them holding its glyphs. :func:`merge_subsets` puts
+the pieces together — glyph outlines and advances, widths, the text each glyph stands for
+— into one subset per font that every part's text uses. :func:`name_subsets` then tags
+each subset from its own bytes. Only subsets made with the glyph numbers kept can be merged
+(LibreOffice renumbers its subsets' glyphs), so the pack, whose supplied papers come from
+elsewhere, names subsets without merging them.
+
+Used by pack.py; like it, it edits PDFs, and its pikepdf objects go no further.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+_SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")
+_PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+def _fonts(pdf: pikepdf.Pdf) -> list[Dictionary]:
+    """Every font the pages' resources name (form XObjects' included), each once, in page order."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Dictionary] = []
+
+    def first_visit(obj) -> bool:
+        if not obj.is_indirect:
+            return True
+        if obj.objgen in seen:
+            return False
+        seen.add(obj.objgen)
+        return True
+
+    def visit(resources) -> None:
+        if not isinstance(resources, Dictionary) or not first_visit(resources):
+            return
+        for font in resources.get("/Font", Dictionary()).values():
+            if isinstance(font, Dictionary) and "/BaseFont" in font and first_visit(font):
+                found.append(font)
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form and first_visit(xobject):
+                visit(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"))
+    return found
+
+
+def _program(holder: Dictionary):
+    descriptor = holder.get("/FontDescriptor")
+    if not isinstance(descriptor, Dictionary):
+        return None
+    return next((descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
+
+
+def name_subsets(pdf: pikepdf.Pdf) -> None:
+    """Every embedded font subset tagged from its bytes; composite subsets with the same bytes
+    (the page furniture's, mostly) embedded once."""
+    kept: dict[bytes, Dictionary] = {}  # a descendant font, by its program, widths and text
+    for font in _fonts(pdf):
+        composite = font.get("/Subtype") == Name.Type0
+        holder = font.DescendantFonts[0] if composite else font  # the dictionary with the descriptor
+        program = _program(holder)
+        match = _SUBSET.fullmatch(str(font.BaseFont))
+        if program is None or match is None:
+            continue  # not a subset, or not embedded: nothing to name
+        digest = hashlib.sha256(b"".join(
+            [program.read_raw_bytes(), repr(holder.get("/W")).encode(), repr(font.get("/Widths")).encode(),
+             repr(font.get("/Encoding")).encode(), font.ToUnicode.read_raw_bytes() if "/ToUnicode" in font else b""]
+        )).digest()
+        if composite and digest in kept:
+            font.DescendantFonts = Array([kept[digest]])
+            font.BaseFont = kept[digest].BaseFont
+            continue
+        font.BaseFont = Name(f"/{''.join(chr(ord('A') + b % 26) for b in digest[:6])}+{match.group(1)}")
+        holder.BaseFont = font.BaseFont
+        holder.FontDescriptor.FontName = font.BaseFont
+        if composite:
+            kept[digest] = holder
+
+
+def merge_subsets(pdf: pikepdf.Pdf) -> None:
+    """The composite TrueType subsets of each font (made with glyph numbers kept) merged
+    into one, which every font dictionary of that font then uses."""
+    from fontTools.ttLib import TTFont  # only when there are parts to put together
+
+    groups: dict[tuple, list[tuple[Dictionary, Dictionary]]] = {}
+    sizes: dict[tuple[int, int], int] = {}  # each subset's number of glyphs
+    for font in _fonts(pdf):
+        match = _SUBSET.fullmatch(str(font.BaseFont))
+        if font.get("/Subtype") != Name.Type0 or match is None:
+            continue
+        descendant = font.DescendantFonts[0]
+        if descendant.get("/Subtype") != Name.CIDFontType2 or "/FontFile2" not in descendant.get("/FontDescriptor", {}):
+            continue
+        try:
+            # Read lazily: only the head and the glyph count, here.
+            ttf = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()), lazy=True)
+            head = ttf["head"]
+            sizes[descendant.objgen] = ttf["maxp"].numGlyphs
+        except Exception:  # noqa: BLE001 - a font fontTools cannot read is left as it is
+            continue
+        # Pieces of one font: the same name, design and version.
+        key = (match.group(1), head.unitsPerEm, head.created, head.fontRevision)
+        groups.setdefault(key, []).append((font, descendant))
+    for members in groups.values():
+        pieces = list({d.objgen: d for _, d in members}.values())
+        if len(pieces) > 1:
+            # The first of the longest is the base; the others' glyphs go into it, one at a time.
+            base = max(pieces, key=lambda d: sizes[d.objgen])
+            _merge(pdf, [font for font, _ in members], base, [d for d in pieces if d is not base])
+
+
+def _merge(pdf: pikepdf.Pdf, fonts: list[Dictionary], base_descendant: Dictionary, others: list[Dictionary]) -> None:
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    # recalcTimestamp off: the font keeps its own date, so equal inputs give equal bytes.
+    base = TTFont(io.BytesIO(base_descendant.FontDescriptor.FontFile2.read_bytes()), recalcTimestamp=False)
+    order, glyf, metrics = base.getGlyphOrder(), base["glyf"], base["hmtx"].metrics
+    widths = _widths(base_descendant.get("/W", Array()))
+    for descendant in others:
+        widths.update(_widths(descendant.get("/W", Array())))
+        ttf = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()))
+        other, other_metrics = ttf["glyf"], ttf["hmtx"].metrics
+        for index, name in enumerate(ttf.getGlyphOrder()[:len(order)]):
+            glyph = other.glyphs[name]
+            if _outlined(glyph) and not _outlined(glyf.glyphs[order[index]]):
+                # Copied as bytes: a composite glyph names its parts by number, the same here.
+                glyf.glyphs[order[index]] = Glyph(glyph.data) if hasattr(glyph, "data") else glyph
+            if other_metrics[name][0] and not metrics[order[index]][0]:
+                metrics[order[index]] = other_metrics[name]
+    text: dict[bytes, bytes] = {}
+    for font in fonts:
+        if "/ToUnicode" in font:
+            text.update(_pairs(font.ToUnicode.read_bytes()))
+    out = io.BytesIO()
+    base.save(out)
+    data = out.getvalue()
+    head = base["head"]
+    scale = 1000 / head.unitsPerEm
+    descriptor = Dictionary(base_descendant.FontDescriptor)
+    descriptor.FontBBox = Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)])
+    descriptor.FontFile2 = pdf.make_stream(data, Length1=len(data))
+    descendant = Dictionary(base_descendant)
+    descendant.FontDescriptor = pdf.make_indirect(descriptor)
+    descendant.W = _width_array(widths)
+    descendant = pdf.make_indirect(descendant)
+    to_unicode = pdf.make_stream(_cmap(text)) if text else None
+    for font in fonts:
+        font.DescendantFonts = Array([descendant])
+        if to_unicode is not None:
+            font.ToUnicode = to_unicode
+
+
+def _outlined(glyph) -> bool:
+    return bool(glyph.data) if hasattr(glyph, "data") else glyph.numberOfContours != 0
+
+
+def _widths(array) -> dict[int, float]:
+    """A /W array as each glyph's width: ``c [w1 w2 …]`` or ``c_first c_last w``."""
+    out: dict[int, float] = {}
+    items = list(array)
+    i = 0
+    while i < len(items):
+        first = int(items[i])
+        if i + 1 < len(items) and isinstance(items[i + 1], Array):
+            for offset, width in enumerate(items[i + 1]):
+                out[first + offset] = float(width)
+            i += 2
+        elif i + 2 < len(items):
+            for cid in range(first, int(items[i + 1]) + 1):
+                out[cid] = float(items[i + 2])
+            i += 3
+        else:
+            break
+    return out
+
+
+def _width_array(widths: dict[int, float]) -> Array:
+    """Widths as a /W array, a run of consecutive glyphs to an entry."""
+    out = Array()
+    run: list = []
+    start = previous = None
+    for cid in sorted(widths):
+        if previous is not None and cid != previous + 1:
+            out.append(start)
+            out.append(Array(run))
+            run = []
+            start = None
+        if start is None:
+            start = cid
+        width = widths[cid]
+        run.append(int(width) if width == int(width) else width)
+        previous = cid
+    if run:
+        out.append(start)
+        out.append(Array(run))
+    return out
+
+
+def _pairs(cmap: bytes) -> dict[bytes, bytes]:
+    """The glyph-to-text pairs of a ToUnicode CMap's ``bfchar`` sections (as WeasyPrint writes)."""
+    out: dict[bytes, bytes] = {}
+    for section in re.findall(rb"beginbfchar(.*?)endbfchar", cmap, re.S):
+        for source, target in _PAIR.findall(section):
+            out[source.lower()] = target.lower()
+    return out
+
+
+def _cmap(pairs: dict[bytes, bytes]) -> bytes:
+    """A ToUnicode CMap mapping each glyph (two bytes, Identity-H) to its text."""
+    items = sorted(pairs.items(), key=lambda pair: int(pair[0], 16))
+    chunks = [items[i:i + 100] for i in range(0, len(items), 100)]  # at most 100 to a section
+    body = b"".join(
+        b"%d beginbfchar\n" % len(chunk) + b"".join(b"<%s> <%s>\n" % pair for pair in chunk) + b"endbfchar\n"
+        for chunk in chunks
+    )
+    return (b"/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo\n"
+            b"<< /Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0\n>> def\n/CMapName /Adobe-Identity-UCS def\n"
+            b"/CMapType 2 def\n1 begincodespacerange\n<0000> <ffff>\nendcodespacerange\n" + body
+            + b"endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
