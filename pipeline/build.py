@@ -180,8 +180,8 @@ def _lay_out(part: Part, templates: Path) -> tuple[bytes, int]:
 
 
 def _lay_out_all(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: Path, workers: Workers,
-                 progress: Progress | None = None, meanwhile: Callable[[], object] | None = None,
-                 helping: bool = False) -> tuple[dict[str, tuple[bytes, int]], object]:
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> tuple[dict[str, tuple[bytes, int]], object]:
     """Each part by key (given with the folder of the paper it belongs to): its PDF and page
     count, kept from an earlier build or laid out now by the workers; and what ``meanwhile``
     returned, called while the workers lay out."""
@@ -202,7 +202,7 @@ def _lay_out_all(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
             progress(f"Laid out {index + 1} of {len(todo)} parts")
 
     results, other = workers.map(partial(_lay_out, templates=templates), [parts[k][0] for k in todo],
-                                 helping=helping, meanwhile=meanwhile, done=done)
+                                 helping=False, meanwhile=meanwhile, done=done)
     laid.update(zip(todo, results))
     return laid, other
 

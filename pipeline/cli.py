@@ -101,7 +101,10 @@ def _guard(action):
         _fail(f"Cannot write {where}: {error.strerror or error}. Check that the folder is yours to "
               "write to and the disk has room, then run the command again; the files that were "
               "there before are unchanged.")
-    except Exception:  # noqa: BLE001 — a bug: say so plainly, with the evidence
+    except Exception as error:  # noqa: BLE001 — a bug: say so plainly, with the evidence
+        if type(error).__name__ == "BrokenProcessPool":  # (named, not imported: most runs start no workers)
+            _fail("A process laying out the papers was stopped (by the system when memory ran out, or by "
+                  "hand). Nothing half-written was left: close other programs and run the command again.")
         traceback.print_exc()
         _fail("papers stopped on an internal error (a bug, not your inputs). "
               "Please send the message above to the papers maintainers.")

@@ -7,7 +7,7 @@ import sys
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -20,6 +20,13 @@ def cores() -> int:
 
 
 def _warm_up() -> None:
+    if sys.platform.startswith("linux"):
+        # Ended with the build: a worker whose build is killed (by the out-of-memory killer,
+        # say) would otherwise wait for work for ever. PR_SET_PDEATHSIG is 1.
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
     # A worker's first layout should not wait for WeasyPrint to load (a third of a second,
     # most of it its C declarations being parsed): each worker loads it as it starts, while
     # the build goes on reading.
@@ -44,14 +51,23 @@ class Workers:
     def __enter__(self) -> Workers:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.stop()
+    def __exit__(self, exc_type, *exc) -> None:
+        self.stop(abandon=exc_type is not None)
 
-    def stop(self) -> None:
-        """Stop the workers, freeing their memory (they start again if there is more work)."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    def stop(self, abandon: bool = False) -> None:
+        """Stop the workers, freeing their memory (they start again if there is more work);
+        with ``abandon`` (the build is failing), at once."""
+        if self._pool is None:
+            return
+        if abandon:
+            # Their work will not be used; and a pool one of whose workers was killed can
+            # wait for ever on the others (CPython's executor, 3.11): so they are killed.
+            import multiprocessing
+
+            for process in multiprocessing.active_children():
+                process.kill()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._pool = None
 
     def start(self) -> None:
         """Start the workers now (they load the layout engine), if there can be any."""
@@ -70,7 +86,7 @@ class Workers:
             done: Callable[[int, R], None] | None = None) -> tuple[list[R], object]:
         """``function`` of each item, in order, by the workers (started if need be) and, with
         ``helping``, by this process too, taking items from the end while they take them from
-        the start; else this process runs ``meanwhile``. ``done(index, result)`` is told of
+        the start; then this process runs ``meanwhile``. ``done(index, result)`` is told of
         each result as it is collected. Returns the results and what ``meanwhile`` returned."""
         if len(items) > 1:
             self.start()
@@ -82,17 +98,35 @@ class Workers:
                 if done:
                     done(index, results[index])
             return results, other
-        futures: list[Future | None] = [self._pool.submit(function, item) for item in items]
-        if helping:
-            for index in reversed(range(len(items))):
-                if not futures[index].cancel():  # a worker has it already: so it has the rest
-                    break
-                futures[index] = None
-                results[index] = function(items[index])
-        other = meanwhile() if meanwhile else None
-        for index, future in enumerate(futures):
-            if future is not None:
+        if not helping:
+            futures = [self._pool.submit(function, item) for item in items]
+            other = meanwhile() if meanwhile else None
+            for index, future in enumerate(futures):
                 results[index] = future.result()
-            if done:
+                if done:
+                    done(index, results[index])
+            return results, other
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        # Work shared without cancelling any (CPython 3.11's executor fails on a cancelled
+        # task if a worker then dies): the workers have two tasks each from the start, and a
+        # new one as each finishes, while this process takes tasks from the end.
+        front, back = 0, len(items)
+        running: dict = {}  # a worker's task, and its item's index
+        while front < back or running:
+            while front < back and len(running) < 2 * cores():
+                running[self._pool.submit(function, items[front])] = front
+                front += 1
+            if front < back:
+                back -= 1
+                results[back] = function(items[back])
+                ready = [future for future in running if future.done()]
+            else:
+                ready = wait(running, return_when=FIRST_COMPLETED).done
+            for future in ready:
+                results[running.pop(future)] = future.result()
+        other = meanwhile() if meanwhile else None
+        if done:
+            for index in range(len(items)):
                 done(index, results[index])
         return results, other

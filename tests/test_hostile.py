@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import QUESTIONS, ROOT, cli_env, run_cli
@@ -137,6 +138,44 @@ def test_ctrl_c_leaves_nothing_half_written(round_dir, tmp_path):
         from pipeline.build import papers_current
 
         assert papers_current(round_dir, output)[1]
+    assert not list(output.rglob("*.part"))
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir() or len(os.sched_getaffinity(0)) < 2,
+                    reason="needs Linux's /proc and two cores, for worker processes to kill")
+def test_a_worker_killed_mid_build_is_explained_and_leaves_nothing_half_written(round_dir, tmp_path):
+    # The system's out-of-memory killer stops a worker laying out the PDF: the officer is
+    # told what happened and what to do, with no traceback, and the output holds no part file.
+    output = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "papers", "--inputs", str(round_dir), "--output", str(output)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(), stdin=subprocess.DEVNULL,
+    )
+    killed = False
+    for _ in range(600):
+        workers = _children(process.pid)
+        if len(workers) >= 2 or process.poll() is not None:
+            time.sleep(0.3)  # into their work
+            for pid in workers[:1]:
+                os.kill(pid, signal.SIGKILL)
+                killed = True
+            break
+        time.sleep(0.02)
+    stdout, stderr = process.communicate(timeout=120)
+    if not killed:
+        pytest.skip("the build finished before a worker could be stopped")
+    assert "Traceback" not in stderr
+    assert process.returncode == 2 and "was stopped" in stderr and "run the command again" in stderr, stderr
     assert not list(output.rglob("*.part"))
 
 
