@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+import threading
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 if TYPE_CHECKING:
@@ -19,12 +22,33 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+@contextlib.contextmanager
+def interrupt_held():
+    """Ctrl-C held back until the block ends, then raised (in the main thread; elsewhere,
+    nothing is held).
+
+    For loading compiled extensions: pikepdf 10's (nanobind) aborts the whole process, with a
+    traceback, when a KeyboardInterrupt arrives while it creates its enums, instead of
+    letting it stop the build cleanly. One already on its way when the block starts is held
+    too: Python calls whichever handler is set when it gets round to it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
 def _warm_up() -> None:
     if sys.platform.startswith("linux"):
         # Ended with the build: a worker whose build is killed (by the out-of-memory killer,
         # say) would otherwise wait for work for ever. PR_SET_PDEATHSIG is 1.
         import ctypes
-        import signal
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
     # A worker's first layout should not wait for WeasyPrint to load (a third of a second,
@@ -33,7 +57,8 @@ def _warm_up() -> None:
     from pipeline.render import pdf
 
     try:
-        pdf.load()
+        with interrupt_held():
+            pdf.load()
     except pdf.SystemLibraryMissing:
         pass  # said when a layout is asked for, with what to install
 
@@ -109,20 +134,22 @@ class Workers:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         # Work shared without cancelling any (CPython 3.11's executor fails on a cancelled
-        # task if a worker then dies): the workers have two tasks each from the start, and a
-        # new one as each finishes, while this process takes tasks from the end.
+        # task if a worker then dies): this process takes tasks from the end, one at a time
+        # (so a single task never waits for a worker still loading), and keeps the workers
+        # two tasks each from the start.
         front, back = 0, len(items)
         running: dict = {}  # a worker's task, and its item's index
         while front < back or running:
+            if front < back:
+                back -= 1
+                results[back] = function(items[back])
             while front < back and len(running) < 2 * cores():
                 running[self._pool.submit(function, items[front])] = front
                 front += 1
             if front < back:
-                back -= 1
-                results[back] = function(items[back])
                 ready = [future for future in running if future.done()]
             else:
-                ready = wait(running, return_when=FIRST_COMPLETED).done
+                ready = wait(running, return_when=FIRST_COMPLETED).done if running else []
             for future in ready:
                 results[running.pop(future)] = future.result()
         other = meanwhile() if meanwhile else None

@@ -31,8 +31,11 @@ import io
 import re
 from dataclasses import dataclass
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
+from pipeline.workers import interrupt_held
+
+with interrupt_held():  # pikepdf's compiled extension aborts the process if Ctrl-C comes as it loads
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
 
 from pipeline.render import pdf_fonts
 from pipeline.render.pdf_structure import elements, forget_joins, join_id
