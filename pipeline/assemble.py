@@ -31,6 +31,8 @@ class MeetingBuild:
     papers: list[tuple[Item, Build | None]]
     problems: list[Problem]
     written: list[Path] = field(default_factory=list)
+    fresh: set[Path] = field(default_factory=set)
+    """Those of ``written`` made by this run (the rest were up to date)."""
 
 
 def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path = TEMPLATES,
@@ -80,6 +82,7 @@ def _build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path
         build = builds.get(item.number)
         result.papers.append((item, build))
         result.written += build.written if build else []
+        result.fresh.update(build.written if build and build.rebuilt else [])
 
     stem = f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
     # Every item's PDFs, read (and Word papers converted) and checked once, whether or not
@@ -113,6 +116,7 @@ def _build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path
         for path, data in files.items():
             write_atomic(path, data)
         cache.record(key, {path.name: data for path, data in files.items()}, f"{stem}-meeting")
+        result.fresh.update(targets)
     result.written += targets
     return result
 

@@ -173,7 +173,7 @@ def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> Non
     for line in problem_lines(built.problems):
         click.echo(line)
     for path in built.written:
-        click.echo(f"Wrote {path}")
+        click.echo(f"{'Wrote' if path in built.fresh else 'Up to date:'} {path}")
     sys.exit(_status(built.round, strict, built.problems))
 
 

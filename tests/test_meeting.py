@@ -249,10 +249,16 @@ def test_a_meeting_built_twice_is_byte_identical_and_so_is_a_rebuild_after_a_cha
     paper = meeting_dir / "papers" / "progress-through-partnership-capacity-building.md"
     paper.write_text(paper.read_text(encoding="utf-8") + "\nA late paragraph.\n", encoding="utf-8")
     clean = tmp_path / "clean"
-    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first)).returncode == 0
+    rebuilt = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first))
+    assert rebuilt.returncode == 0
     assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(clean)).returncode == 0
     assert _outputs(first) == _outputs(clean)
     assert _outputs(first) != _outputs(second)
+    # The run says what it wrote anew (the changed paper, the pack) and what was up to date.
+    wrote = {line.split()[-1].rsplit("/", 1)[-1] for line in rebuilt.stdout.splitlines() if line.startswith("Wrote ")}
+    assert wrote and all(name.startswith(("2007-05-21-progress", "2011-03-17-strategy")) for name in wrote), wrote
+    again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first)).stdout
+    assert "Wrote " not in again and "Up to date:" in again
 
 
 def test_a_damaged_supplied_pdf_is_named_and_the_pack_built(meeting_dir, tmp_path):
