@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build import (
-    PRIVATE, TEMPLATES, Build, Part, Progress, build_rounds, clear_temporaries, document_date, lay_out_parts,
-    read_round,
+    PRIVATE, TEMPLATES, Build, Part, Progress, build_rounds, clear_temporaries, document_date, furniture_parts,
+    lay_out_parts, read_round,
 )
 from pipeline.cache import CACHE_DIR, Cache
 from pipeline.config import ConfigError
@@ -19,7 +19,6 @@ from pipeline.model import Problem, Round, Severity, Source
 from pipeline.short_paper import read_short_paper
 from pipeline.vocabulary import long_date
 from pipeline.workers import Workers
-
 
 
 @dataclass
@@ -192,10 +191,10 @@ def _pack(meeting: Meeting, listed, included, sources: dict[str, list[tuple[str,
                  "link_text": f"page {first_pages.get(i.number, '')}"} for i, _ in parts]
         # The front sheet, its own page furniture and the pack's page numbers, side by side.
         front = [Part(agenda_html(meeting, rows, templates, stylesheets=PDF_STYLESHEETS), title, title, when)]
-        margins = [Part(html, "", "", when, tagged=False) for html in
-                   Furniture("paper", meeting.committee, long_date(meeting.date)).pages_html(front_pages, templates)]
-        stamps = [Part(html, "", "", when, tagged=False) for html in Furniture("pack").pages_html(page - 1, templates)]
-        laid = lay_out_parts(front + margins + stamps, templates, workers)
+        margins = furniture_parts(Furniture("paper", meeting.committee, long_date(meeting.date)), front_pages,
+                                  templates, when)
+        stamps = furniture_parts(Furniture("pack"), page - 1, templates, when)
+        laid, _ = lay_out_parts(front + margins + stamps, templates, workers)
         if laid[0][1] == front_pages:
             break
         front_pages = laid[0][1]

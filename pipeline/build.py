@@ -166,9 +166,16 @@ class Part:
     tagged: bool = True
 
 
-def lay_out_parts(parts: list[Part], templates: Path, workers: Workers) -> list[tuple[bytes, int]]:
-    """Each part's PDF and page count, laid out by the workers, side by side."""
-    return workers.map(partial(_lay_out, templates=templates), parts, helping=False)[0]
+def furniture_parts(furniture, total: int, templates: Path, when: dt.datetime) -> list[Part]:
+    """The page furniture (an html.Furniture) of ``total`` pages, as parts to lay out."""
+    return [Part(html, "", "", when, tagged=False) for html in furniture.pages_html(total, templates)]
+
+
+def lay_out_parts(parts: list[Part], templates: Path, workers: Workers, meanwhile: Callable[[], object] | None = None,
+                  done: Callable[[int, tuple[bytes, int]], None] | None = None) -> tuple[list[tuple[bytes, int]], object]:
+    """Each part's PDF and page count, laid out by the workers side by side, and what
+    ``meanwhile`` returned (run here as they work); ``done`` is told of each part laid out."""
+    return workers.map(partial(_lay_out, templates=templates), parts, helping=False, meanwhile=meanwhile, done=done)
 
 
 def _lay_out(part: Part, templates: Path) -> tuple[bytes, int]:
@@ -201,8 +208,7 @@ def _lay_out_all(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
         if progress:
             progress(f"Laid out {index + 1} of {len(todo)} parts")
 
-    results, other = workers.map(partial(_lay_out, templates=templates), [parts[k][0] for k in todo],
-                                 helping=False, meanwhile=meanwhile, done=done)
+    results, other = lay_out_parts([parts[k][0] for k in todo], templates, workers, meanwhile, done)
     laid.update(zip(todo, results))
     return laid, other
 
@@ -235,12 +241,10 @@ def _render(papers: list[tuple[_Plan, Path]], cache: Cache, templates: Path, pro
     furniture_keys: list[list[str]] = []
     for (plan, folder), paper_keys in zip(papers, keys):
         total = sum(laid[key][1] for key in paper_keys)
-        pages = Furniture("paper", plan.view.committee, plan.view.meeting_date).pages_html(total, templates)
-        furniture_keys.append([])
-        for html in pages:
-            part = Part(html, "", "", plan.when, tagged=False)
-            furniture_keys[-1].append(cache.render_key(part))
-            furniture[furniture_keys[-1][-1]] = (part, folder)
+        parts = furniture_parts(Furniture("paper", plan.view.committee, plan.view.meeting_date), total, templates,
+                                plan.when)
+        furniture_keys.append([cache.render_key(part) for part in parts])
+        furniture.update((key, (part, folder)) for key, part in zip(furniture_keys[-1], parts))
     laid.update(_lay_out_all(furniture, cache, templates, workers)[0])
     if not keep_workers:
         workers.stop()

@@ -12,6 +12,8 @@ from pipeline.meeting import Meeting
 from pipeline.vocabulary import long_date
 
 TEMPLATE = "agenda.html.j2"
+
+
 def _environment(templates: Path) -> Environment:
     return Environment(
         loader=FileSystemLoader(templates),

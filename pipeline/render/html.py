@@ -128,6 +128,7 @@ class Furniture:
 
 
 FURNITURE_PAGES = 100
+"""Pages of furniture laid out together: a hundred take a third of a second."""
 ENTRIES_PER_PART = 4
 """Partnership returns laid out together, as one part of the PDF. Each return starts a
 page, so how they are grouped changes no page; the number is fixed (not the machine's

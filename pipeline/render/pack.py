@@ -38,7 +38,7 @@ with interrupt_held():  # pikepdf's compiled extension aborts the process if Ctr
     from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
 
 from pipeline.render import pdf_fonts
-from pipeline.render.pdf_structure import elements, forget_joins, join_id
+from pipeline.render.pdf_structure import elements, forget_joins, join_id, kids
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
 
@@ -111,15 +111,19 @@ def _copy(pack: pikepdf.Pdf, obj):
     return obj
 
 
-def _prefix_ids(document: Dictionary, prefix: str) -> None:
-    """Give every element ID in ``document`` a prefix, and every /Headers reference with it."""
+def _prefix_ids(document: Dictionary, prefix: str) -> dict[bytes, Dictionary]:
+    """Give every element ID in ``document`` a prefix, and every /Headers reference with it:
+    the elements by their new IDs."""
+    ids = {}
     for element in elements(document):
         if "/ID" in element:
             element.ID = String(prefix + bytes(element.ID).decode("latin-1"))
+            ids[bytes(element.ID)] = element
         attributes = element.get("/A")
         for attribute in attributes if isinstance(attributes, Array) else [attributes] if attributes is not None else []:
             if isinstance(attribute, Dictionary) and "/Headers" in attribute:
                 attribute.Headers = Array(String(prefix + bytes(h).decode("latin-1")) for h in attribute.Headers)
+    return ids
 
 
 class _Merger:
@@ -173,7 +177,7 @@ class _Merger:
                 if key not in target:
                     target[key] = _copy(self.pdf, value)
         self.next_key = max(self.next_key, shift + highest + 1)
-        copied = [_copy(self.pdf, kid) for kid in (src_root.K if isinstance(src_root.K, Array) else Array([src_root.K]))]
+        copied = [_copy(self.pdf, kid) for kid in kids(src_root)]
         ids = {}
         if prefix is None and isinstance(src_root.get("/IDTree"), Dictionary):
             ids = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element
@@ -181,9 +185,9 @@ class _Merger:
             if ids.keys() & self.ids.keys():
                 prefix, ids = f"p{len(self.pdf.pages)}-", {}
         if prefix is not None:
+            ids = {}
             for kid in copied:
-                _prefix_ids(kid, prefix)
-            ids = {bytes(e.ID): e for kid in copied for e in elements(Dictionary(K=Array([kid]))) if "/ID" in e}
+                ids.update(_prefix_ids(kid, prefix))
         self.ids.update(ids)
         return first, copied
 
@@ -253,15 +257,15 @@ def assemble(front: Source, sources: list[Source], stamps: list[bytes], lang: st
     merger = _Merger()
     for number, source in enumerate([front, *sources]):
         with pikepdf.open(io.BytesIO(source.data)) as src:
-            first, kids = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
-            if kids:
+            first, tops = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
+            if tops:
                 section = merger.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Sect, P=merger.document,
                                                               K=Array(), T=String(source.title)))
                 if "/Lang" in src.Root:
                     section.Lang = src.Root.Lang
-                for kid in kids:
-                    kid.P = section
-                    section.K.append(kid)
+                for top in tops:
+                    top.P = section
+                    section.K.append(top)
                 merger.document.K.append(section)
             merger.bookmarks(src, first, title=source.title)
     _link_pages(merger.pdf)
@@ -284,10 +288,10 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
     lang = "en-GB"
     for number, data in enumerate(parts):
         with pikepdf.open(io.BytesIO(data)) as src:
-            first, kids = merger.add(src, None)  # a paper's parts: its IDs are HTML ids
-            for kid in kids:  # each part's /Document: its children go under the paper's
-                _join_right(merger.document, kid)
-            merger.bookmarks(src, first, level=_heading_level(kids))
+            first, tops = merger.add(src, None)  # a paper's parts: its IDs are HTML ids
+            for top in tops:  # each part's /Document: its children go under the paper's
+                _join_right(merger.document, top)
+            merger.bookmarks(src, first, level=_heading_level(tops))
             if number == 0:
                 lang = str(src.Root.get("/Lang", lang))
                 if "/Metadata" in src.Root:
@@ -302,14 +306,13 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
 def _join_right(parent: Dictionary, document: Dictionary) -> None:
     """``document``'s children placed under ``parent``, each joined with ``parent``'s last
     child when both stand for the same HTML element (the same id), and so on down."""
-    kids = document.get("/K")
-    for kid in (list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []):
+    for kid in kids(document):
         last = parent.K[-1] if len(parent.K) else None
         if (
             isinstance(kid, Dictionary) and isinstance(last, Dictionary)
             and join_id(kid) is not None and join_id(kid) == join_id(last) and kid.get("/S") == last.get("/S")
-            and all(isinstance(k, Dictionary) and "/S" in k for k in _kids(kid))
-            and all(isinstance(k, Dictionary) and "/S" in k for k in _kids(last))
+            and all(isinstance(k, Dictionary) and "/S" in k for k in kids(kid))
+            and all(isinstance(k, Dictionary) and "/S" in k for k in kids(last))
         ):
             _join_right(last, kid)  # only elements below both: no content to re-point
             continue
@@ -318,15 +321,10 @@ def _join_right(parent: Dictionary, document: Dictionary) -> None:
         parent.K.append(kid)
 
 
-def _kids(element: Dictionary) -> list:
-    kids = element.get("/K")
-    return list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
-
-
-def _heading_level(kids: list) -> int:
+def _heading_level(tops: list) -> int:
     """The level of a part's first heading (its first bookmark's): 1 for H1, and so on."""
-    for kid in kids:
-        for element in elements(Dictionary(K=Array([kid]))):
+    for top in tops:
+        for element in elements(Dictionary(K=Array([top]))):
             name = str(element.get("/S", ""))
             if re.fullmatch(r"/H[1-6]", name):
                 return int(name[2])

@@ -199,20 +199,14 @@ def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str
                furniture=None) -> bytes:
     """The HTML ``parts`` laid out one after another in this process, each starting a page, and
     put together as one tagged PDF, with ``furniture`` (an html.Furniture: running head and
-    page numbers) drawn over its pages.
+    page numbers) laid out for its pages and drawn over them.
 
     build.py lays the parts of its papers out on every core and caches them; this is the
     same result, made in one go.
     """
-    laid_out = [lay_out(html, templates, title, subject, when) for html in ([parts] if isinstance(parts, str) else parts)]
-    return put_together(laid_out, templates, when, furniture)
-
-
-def put_together(laid_out: list[bytes], templates: Path, when: dt.datetime, furniture=None) -> bytes:
-    """Parts laid out by :func:`lay_out` as one PDF, with ``furniture`` (an html.Furniture)
-    laid out for its pages and drawn over them."""
     from pipeline.render import pack
 
+    laid_out = [lay_out(html, templates, title, subject, when) for html in ([parts] if isinstance(parts, str) else parts)]
     margins = []
     if furniture is not None:
         total = sum(pack.page_count(data) for data in laid_out)

@@ -262,10 +262,14 @@ def _near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:
     return found
 
 
+def kids(element: Dictionary) -> list:
+    """An element's children, whether its /K holds one or an array: elements, content, refs."""
+    found = element.get("/K")
+    return list(found) if isinstance(found, Array) else [found] if found is not None else []
+
+
 def _element_kids(element: Dictionary) -> list[Dictionary]:
-    kids = element.get("/K")
-    kids = list(kids) if isinstance(kids, Array) else [kids] if kids is not None else []
-    return [kid for kid in kids if isinstance(kid, Dictionary) and "/S" in kid]
+    return [kid for kid in kids(element) if isinstance(kid, Dictionary) and "/S" in kid]
 
 
 def elements(root: Dictionary):
