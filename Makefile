@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers check forms chase send test bench word-template sample-inputs sample-meeting clean
+.PHONY: papers check forms chase send test bench imports word-template sample-inputs sample-meeting clean
 
 # papers' hints then name the make commands (make send SEND=--smtp), not its own.
 export PAPERS_VIA_MAKE := 1
@@ -60,6 +60,11 @@ $(STAMP): pyproject.toml constraints.txt
 # Speed and memory on rounds of 12, 120 and 480 returns, against LibreOffice.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --output $(OUTPUT)/bench
+
+# papers' own imports: no circle, imports at the top (but in pipeline/lazy.py), pikepdf and
+# the pdf package's insides sealed. The tests run the same check.
+imports: $(STAMP)
+	$(BIN)/python scripts/imports.py
 
 # Maintainers only: regenerate committed sources from their scripts.
 word-template: $(STAMP)

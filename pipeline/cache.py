@@ -15,11 +15,10 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import records
-from pipeline.filenames import write_atomic
+from pipeline import lazy, records
+from pipeline.filenames import CACHE_DIR, write_atomic
 from pipeline.model import Problem, Return
 
-CACHE_DIR = ".cache"
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py")
 
@@ -75,12 +74,32 @@ class Cache:
         write_atomic(self.root / "intake" / f"{key}.json", records.dumps(result))
 
     def prune(self) -> None:
-        """Forget intake results no longer in the inputs folder."""
-        folder = self.root / "intake"
-        if folder.is_dir():
-            for entry in folder.iterdir():
-                if entry.stem not in self.used or entry.suffix != ".json":
-                    entry.unlink(missing_ok=True)
+        """Forget intake results and inspections this build did not use (files no longer in
+        the inputs folder)."""
+        for folder in (self.root / "intake", self.root / "inspected"):
+            if folder.is_dir():
+                for entry in folder.iterdir():
+                    if entry.stem not in self.used or entry.suffix != ".json":
+                        entry.unlink(missing_ok=True)
+
+    # --- supplied PDFs -----------------------------------------------------------------
+
+    def inspection(self, data: bytes) -> tuple[str, bool]:
+        """Why the supplied PDF ``data`` cannot go into a pack ("" if it can), and whether it
+        is tagged (pdf.inspect): kept by the file's digest, so that a meeting whose files did
+        not change does not load the PDF library to read them again."""
+        key = hashlib.sha256(self.code.encode() + b"\0" + data).hexdigest()
+        self.used.add(key)
+        path = self.root / "inspected" / f"{key}.json"
+        try:
+            why, tagged = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(why, str) and isinstance(tagged, bool):
+                return why, tagged
+        except (OSError, ValueError, TypeError):
+            pass  # no entry, or one damaged or tampered with: read the file again
+        why, tagged = lazy.pdf().inspect(data)
+        write_atomic(path, json.dumps([why, tagged]).encode("utf-8"))
+        return why, tagged
 
     # --- outputs -----------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.filenames import append_json_line, read_json_lines, slug
@@ -116,3 +117,25 @@ def reminders(round_: Round, mail: Mail, templates: Path, today: dt.date) -> tup
         key = _key(paper.round_id, partnership.id, today.isoformat())
         out.append(Outgoing((recipient,), reminder, f"chase-{slug(partnership.name)}", key))
     return out, problems
+
+
+@dataclass
+class ChasePlan:
+    """Who a chase reminds: a reminder for every partnership still to send, those of them
+    due (not reminded today, or ``again``), and the partnerships that cannot be reminded."""
+
+    reminders: list[Outgoing] = field(default_factory=list)
+    due: list[Outgoing] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def done_today(self) -> int:
+        """How many were reminded today already, and are not reminded again."""
+        return len(self.reminders) - len(self.due)
+
+
+def plan(round_: Round, mail: Mail, templates: Path, today: dt.date, log: ChaseLog, again: bool = False) -> ChasePlan:
+    """The chase to make ``today``: every reminder, those due, and who cannot be reminded."""
+    outgoing, problems = reminders(round_, mail, templates, today)
+    due = [item for item in outgoing if again or not log.has(item.recipients[0].email, item.key)]
+    return ChasePlan(outgoing, due, problems)

@@ -1,4 +1,8 @@
-"""The command line: papers, check, forms, send. Problems become messages and an exit status here, once."""
+"""The command line: papers, check, forms, chase, send. Problems become messages and an exit status here, once.
+
+Each command asks the stage that knows (build, assemble, chase, send) what to do, prints
+what it is told, and returns its exit status; what a command decides is decided there.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,18 @@ from pathlib import Path
 
 import click
 
-from pipeline.config import ConfigError
-from pipeline.filenames import shown
-from pipeline.model import Round, Severity, Status
-from pipeline.render.pdf import SystemLibraryMissing
-from pipeline.render.summary import summary_lines
+from pipeline import lazy
+from pipeline.assemble import build_meeting
+from pipeline.build import build_papers, papers_current
+from pipeline.config import ConfigError, load_mail
+from pipeline.filenames import TEMPLATES, shown
+from pipeline.lazy import SystemLibraryMissing
+from pipeline.meeting import load_meeting
+from pipeline.model import Meeting, Round, Severity, Status
+from pipeline.render.summary import problem_lines, summary_lines
+from pipeline.rounds import read_round
 from pipeline.vocabulary import long_date
+from pipeline.workers import WorkerLost
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_NOTHING = 0, 1, 2
 
@@ -25,18 +35,22 @@ _inputs = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=Path("inputs"),
     show_default=True,
-    help="Folder holding paper.toml, partnerships.toml, report.md and the returned spreadsheets.",
+    help="Folder holding paper.toml, partnerships.toml, report.md, the returned spreadsheets and any meeting.toml.",
 )
 
 
-def _output(default: str, what: str):
+def _output(default: str, help: str):
     return click.option(
         "--output",
         type=click.Path(file_okay=False, path_type=Path),
         default=Path(default),
         show_default=True,
-        help=f"Folder {what} are written to.",
+        help=help,
     )
+
+
+def _today(help: str):
+    return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help=help)
 
 
 def _status(round_: Round | None, strict: bool = False, problems=()) -> int:
@@ -81,19 +95,26 @@ _strict = click.option(
 )
 
 
+class Stop(Exception):
+    """A command that cannot go on: its message says why, and what to do. Exit status 2."""
+
+
 def _fail(message: str) -> None:
-    click.secho(message, fg="red", err=True)
-    sys.exit(EXIT_NOTHING)
+    raise Stop(message)
 
 
-def _guard(action):
-    """Run ``action``; turn the failures a user can fix into a message and exit status 2."""
+def _guard(action, doing: str = "build the papers"):
+    """Run ``action``; turn the failures a user can fix into a Stop, saying what could not be
+    done (``doing``) and what to do."""
     try:
         return action()
     except ConfigError as error:
-        _fail(f"Cannot build the papers: {error.problem}")
+        _fail(f"Cannot {doing}: {error.problem}")
     except SystemLibraryMissing as error:
         _fail(f"Cannot write the PDF: {error}")
+    except WorkerLost:
+        _fail("A process laying out the papers was stopped (by the system when memory ran out, or by "
+              "hand). Nothing half-written was left: close other programs and run the command again.")
     except OSError as error:
         # The output folder is read-only or full, or a file in it is held open: the
         # writes are atomic, so what was there before is still there, whole.
@@ -101,10 +122,7 @@ def _guard(action):
         _fail(f"Cannot write {where}: {error.strerror or error}. Check that the folder is yours to "
               "write to and the disk has room, then run the command again; the files that were "
               "there before are unchanged.")
-    except Exception as error:  # noqa: BLE001 — a bug: say so plainly, with the evidence
-        if type(error).__name__ == "BrokenProcessPool":  # (named, not imported: most runs start no workers)
-            _fail("A process laying out the papers was stopped (by the system when memory ran out, or by "
-                  "hand). Nothing half-written was left: close other programs and run the command again.")
+    except Exception:  # noqa: BLE001 — a bug: say so plainly, with the evidence
         traceback.print_exc()
         _fail("papers stopped on an internal error (a bug, not your inputs). "
               "Please send the message above to the papers maintainers.")
@@ -129,21 +147,22 @@ def cli() -> None:
     with a check report of what is missing or wrong; forms and reminders out, papers sent."""
 
 
-@cli.command(epilog="""\b
+@cli.command(short_help="Build the papers (with a meeting.toml, the meeting's papers and pack).", epilog="""\b
 Examples:
   papers papers
   papers papers --inputs ~/rounds/2011-03 --output ~/rounds/2011-03/output --strict""")
 @_inputs
-@_output("output", "the papers")
+@_output("output", "Folder the papers are written to.")
 @_strict
-def papers(inputs: Path, output: Path, strict: bool) -> None:
-    """Build the papers (Word, PDF, HTML and the check report) from every return in INPUTS."""
-    from pipeline.build import build_papers
-    from pipeline.meeting import load_meeting
+def papers(inputs: Path, output: Path, strict: bool) -> int:
+    """Build the papers (Word, PDF, HTML and the check report) from every return in INPUTS.
 
+    With a meeting.toml in INPUTS, every paper on its agenda, the agenda pack and the
+    meeting's web page.
+    """
     meeting = _guard(lambda: load_meeting(inputs))
     if meeting is not None:
-        _papers_of_meeting(inputs, output, meeting, strict)
+        return _papers_of_meeting(inputs, output, meeting, strict)
     with _progress() as say:
         build = _guard(lambda: build_papers(inputs, output, progress=say))
     for line in summary_lines(build.round):
@@ -151,19 +170,16 @@ def papers(inputs: Path, output: Path, strict: bool) -> None:
     click.echo("")
     for path in build.written:
         click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
-    sys.exit(_status(build.round, strict))
+    return _status(build.round, strict)
 
 
-def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> None:
-    """Build every paper of the meeting in INPUTS/meeting.toml; exits with the status."""
-    from pipeline.assemble import build_meeting
-    from pipeline.render.summary import problem_lines
-
+def _papers_of_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool) -> int:
+    """Build every paper of the meeting in INPUTS/meeting.toml: the exit status."""
     with _progress() as say:
         built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say))
     click.echo(f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items")
     for item, build in built.papers:
-        state = "no paper" if item.paper is None else ("built" if build else item.kind.value)
+        state = "no paper" if item.paper is None else ("built" if build else item.kind.name)
         click.echo(f"  {item.number:>4}  {item.title}  ({state})")
     click.echo("")
     if built.round is not None:
@@ -174,71 +190,59 @@ def _papers_of_meeting(inputs: Path, output: Path, meeting, strict: bool) -> Non
         click.echo(line)
     for path in built.written:
         click.echo(f"{'Wrote' if path in built.fresh else 'Up to date:'} {path}")
-    sys.exit(_status(built.round, strict, built.problems))
+    return _status(built.round, strict, built.problems)
 
 
-@cli.command(epilog="""\b
+@cli.command(short_help="Say what is received, missing or wrong, and how long is left.", epilog="""\b
 Examples:
   papers check
   papers check --today 2011-02-25      plan ahead: the days left as they will be then""")
 @_inputs
-@_output("output", "the papers and the chase log are in")
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    help="Count the days to the deadline from this date (YYYY-MM-DD) instead of today.",
-)
+@_output("output", "Folder holding the chase log (outbox/chase.log), which says who was reminded when.")
+@_today("Count the days to the deadline from this date (YYYY-MM-DD) instead of today.")
 @_strict
-def check(inputs: Path, output: Path, today, strict: bool) -> None:
+def check(inputs: Path, output: Path, today, strict: bool) -> int:
     """Read every return in INPUTS and say what is received, missing or wrong, and how long is left."""
-    from pipeline.build import read_round
-    from pipeline.chase import ChaseLog
-
     with _progress() as say:
-        round_ = _guard(lambda: read_round(inputs, progress=say))
-    chased = ChaseLog(output / "outbox" / "chase.log").last_chased(round_.paper.round_id)
+        round_ = _guard(lambda: read_round(inputs, progress=say), "check the returns")
+    chased = lazy.chasing().ChaseLog(output / "outbox" / "chase.log").last_chased(round_.paper.round_id)
     for line in summary_lines(round_, (today or dt.datetime.now()).date(), chased):
         click.echo(line)
-    sys.exit(_status(round_, strict))
+    return _status(round_, strict)
 
 
-@cli.command(epilog="""\b
-Example:
-  papers forms --output output/forms""")
+@cli.command(short_help="Write a return form for every partnership, ready to email.", epilog="""\b
+Examples:
+  papers forms
+  papers forms --output ~/Desktop/forms""")
 @_inputs
-@_output("output/forms", "the forms")
-def forms(inputs: Path, output: Path) -> None:
+@_output("output/forms", "Folder the forms are written to.")
+def forms(inputs: Path, output: Path) -> int:
     """Write a return form for every partnership in the registry, ready to email.
 
     Each form is filled in with what the partnership's newest return in INPUTS says of its
     contact officer, contact details, chair and cabinet member.
     """
-    from pipeline.build import read_round
-    from pipeline.forms import write_forms
-
-    round_ = _guard(lambda: read_round(inputs))
-    written = _guard(lambda: write_forms(round_, output))
+    round_ = _guard(lambda: read_round(inputs), "write the forms")
+    written = _guard(lambda: lazy.forms().write_forms(round_, output), "write the forms")
     for path in written:
         click.echo(f"Wrote {path}")
     click.echo(f"{len(written)} forms for the {round_.paper.committee}, {long_date(round_.paper.meeting_date)}.")
+    return EXIT_OK
 
 
-@cli.command(epilog="""\b
+@cli.command(short_help="Remind the partnerships whose returns are still to come.", epilog="""\b
 Examples:
   papers chase --dry-run        who would be reminded
   papers chase                  a draft reminder per partnership in output/outbox/chase/
   papers chase --smtp           send the reminders through the [mail.smtp] server""")
 @_inputs
-@_output("output", "the chase log and the drafts are written in")
+@_output("output", "Folder the chase log and the drafts are written in (outbox/).")
 @click.option("--smtp", "use_smtp", is_flag=True, help="Send through the [mail.smtp] server instead of writing drafts.")
 @click.option("--again", is_flag=True, help="Remind partnerships already reminded today.")
 @click.option("--dry-run", is_flag=True, help="Say who would be reminded, and do nothing.")
-@click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="The date to chase as of (YYYY-MM-DD), instead of today.",
-)
-def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool, today) -> None:
+@_today("The date to chase as of (YYYY-MM-DD), instead of today.")
+def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool, today) -> int:
     """Remind every partnership whose return is missing or unreadable, with its form attached.
 
     Each reminder goes to the partnership's contact in partnerships.toml, with the form
@@ -246,48 +250,45 @@ def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool
     chase_body.txt hold the words). Drafts by default; --smtp sends them. Reminders are
     recorded in OUTPUT/outbox/chase.log, so nobody is reminded twice in one day.
     """
-    from pipeline.build import TEMPLATES, read_round
-    from pipeline.chase import ChaseLog, reminders
-    from pipeline.config import load_mail
-    from pipeline.send import deliver, write_drafts
-
     today = (today or dt.datetime.now()).date()
-    round_ = _guard(lambda: read_round(inputs))
-    mail = _guard(lambda: load_mail(inputs, round_.paper))
+    round_ = _guard(lambda: read_round(inputs), "chase")
+    mail = _guard(lambda: load_mail(inputs, round_.paper), "chase")
     if not mail.sender:
         _fail("Nothing to send: paper.toml gives no sender. Set from = \"Name <address>\" in [mail].")
-    outgoing, problems = _guard(lambda: reminders(round_, mail, TEMPLATES, today))
-    for problem in problems:
+    reminders, mailer = lazy.chasing(), lazy.mail()
+    log = reminders.ChaseLog(output / "outbox" / "chase.log")
+    chasing = _guard(lambda: reminders.plan(round_, mail, TEMPLATES, today, log, again), "chase")
+    for problem in chasing.problems:
         click.secho(f"Not reminded: {problem.message} — {problem.advice}", fg="yellow", err=True)
-    log = ChaseLog(output / "outbox" / "chase.log")
-    due = [item for item in outgoing if again or not log.has(item.recipients[0].email, item.key)]
-    done_today = len(outgoing) - len(due)
-    if not outgoing:
-        click.echo("Nobody to chase: every partnership's return is in." if not problems else "Nobody else to chase.")
-        sys.exit(EXIT_OK if not problems else EXIT_INCOMPLETE)
+    incomplete = EXIT_INCOMPLETE if chasing.problems else EXIT_OK
+    if not chasing.reminders:
+        click.echo("Nobody to chase: every partnership's return is in." if not chasing.problems else "Nobody else to chase.")
+        return incomplete
     if dry_run:
-        for item in outgoing:
-            state = "would remind" if item in due else "already reminded today — skipped"
+        for item in chasing.reminders:
+            state = "would remind" if item in chasing.due else "already reminded today — skipped"
             click.echo(f"{state}: {item.recipients[0].address}  ({item.message['Subject']})")
-        sys.exit(EXIT_OK)
-    if done_today:
-        click.echo(f"{done_today} already reminded today (`{_how('chase --again', 'make chase CHASE=--again')}` reminds them again).")
+        return EXIT_OK
+    if chasing.done_today:
+        click.echo(f"{chasing.done_today} already reminded today "
+                   f"(`{_how('chase --again', 'make chase CHASE=--again')}` reminds them again).")
     if not use_smtp:
-        written = _guard(lambda: write_drafts(due, output / "outbox" / "chase"))
-        for item, path in zip(due, written):
+        written = _guard(lambda: mailer.write_drafts(chasing.due, output / "outbox" / "chase"), "chase")
+        for item, path in zip(chasing.due, written):
             log.record(item.recipients[0], item.key, [path.name])
             click.echo(f"Wrote {path}")
         click.echo(f"{len(written)} reminder(s) to send from Outlook or Thunderbird, "
                    f"or run `{_how('chase --smtp', 'make chase CHASE=--smtp')}`.")
-        sys.exit(EXIT_OK if not problems else EXIT_INCOMPLETE)
+        return incomplete
     username, password = _smtp_login(mail)
-    outcome = _guard(lambda: deliver(due, mail.smtp, username, password, log, "", again))
+    outcome = _guard(lambda: mailer.deliver(chasing.due, mail.smtp, username, password, log, "", again), "chase")
     for r in outcome.sent:
         click.echo(f"Reminded {r.address}")
     for r, reason in outcome.failed:
         click.secho(f"Not reminded: {r.address}: {reason}", fg="red")
-    click.echo(f"{len(outcome.sent)} reminded, {done_today} already reminded today, {len(outcome.failed)} not reminded.")
-    sys.exit(EXIT_INCOMPLETE if outcome.failed or problems else EXIT_OK)
+    click.echo(f"{len(outcome.sent)} reminded, {chasing.done_today} already reminded today, "
+               f"{len(outcome.failed)} not reminded.")
+    return EXIT_INCOMPLETE if outcome.failed or chasing.problems else EXIT_OK
 
 
 def _smtp_login(mail) -> tuple[str, str]:
@@ -303,18 +304,18 @@ def _smtp_login(mail) -> tuple[str, str]:
     return username, password
 
 
-@cli.command(epilog="""\b
+@cli.command(short_help="Email the papers to the distribution list in paper.toml.", epilog="""\b
 Examples:
   papers send --dry-run         who would get what; nothing is written or sent
   papers send                   a draft per recipient in output/outbox/
   papers send --smtp            send through the [mail.smtp] server""")
 @_inputs
-@_output("output", "the papers are read from (the outbox is written in it)")
+@_output("output", "Folder the papers are read from; the outbox is written in it.")
 @click.option("--smtp", "use_smtp", is_flag=True, help="Send through the [mail.smtp] server instead of writing drafts.")
 @click.option("--resend", is_flag=True, help="Send again to people already sent this paper.")
 @click.option("--dry-run", is_flag=True, help="Say what would be sent or written, and do nothing.")
 @click.option("--anyway", is_flag=True, help="Send papers older than their returns or settings (not advised).")
-def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool) -> None:
+def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool) -> int:
     """Email the papers to the distribution list in paper.toml.
 
     Without --smtp, writes one draft (.eml) per message into OUTPUT/outbox/ to send from
@@ -324,63 +325,51 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
 
     Papers older than their returns or settings are refused: rebuild them first.
     """
-    from pipeline.build import TEMPLATES, papers_current
-    from pipeline.config import load_mail
-    from pipeline.render.view import paper_stem
-    from pipeline.send import LARGE_ATTACHMENTS, SentLog, compose, deliver, paper_digest, write_drafts
-
-    round_, current = _guard(lambda: papers_current(inputs, output))
-    paper = round_.paper
-    mail = _guard(lambda: load_mail(inputs, paper))
-    stem = paper_stem(paper)
-    attachments = [output / f"{stem}.pdf"] + ([output / f"{stem}.docx"] if mail.attach_docx else [])
+    round_, current = _guard(lambda: papers_current(inputs, output), "send")
+    mail = _guard(lambda: load_mail(inputs, round_.paper), "send")
+    mailer = lazy.mail()
+    sending = _guard(lambda: mailer.plan(round_, current, mail, output, TEMPLATES, anyway), "send")
     rebuild = _how("papers", "make papers")
-    missing = [p.name for p in attachments if not p.is_file()]
-    if missing:
-        _fail(f"Nothing to send: {', '.join(missing)} is not in {output}. Run `{rebuild}` first.")
-    if not current and not anyway:
+    if sending.refusal is mailer.NotSent.MISSING:
+        _fail(f"Nothing to send: {', '.join(sending.missing)} is not in {output}. Run `{rebuild}` first.")
+    if sending.refusal is mailer.NotSent.STALE:
         _fail(f"Not sent: the papers in {output} are older than their returns or settings, or a "
               f"build was stopped before it had replaced them all. Run `{rebuild}` to bring them "
               f"up to date, then send again (or add --anyway to send them as they are).")
-    outstanding = [e.partnership.name for e in round_.entries if e.outstanding]
-    if outstanding:
-        click.secho(f"Warning: the papers go without a return from {len(outstanding)} partnership(s): "
-                    f"{', '.join(outstanding)}.", fg="yellow", err=True)
-    if not mail.sender:
+    if sending.outstanding:
+        click.secho(f"Warning: the papers go without a return from {len(sending.outstanding)} partnership(s): "
+                    f"{', '.join(sending.outstanding)}.", fg="yellow", err=True)
+    if sending.refusal is mailer.NotSent.NO_SENDER:
         _fail("Nothing to send: paper.toml gives no sender. Set from = \"Name <address>\" in [mail].")
-    for problem in mail.problems:
+    for problem in sending.problems:
         click.secho(f"Not sent: {problem}", fg="red", err=True)
-    if not mail.recipients:
+    if sending.refusal is mailer.NotSent.NO_RECIPIENTS:
         _fail("Nothing to send: paper.toml has no [[recipient]] with a usable address.")
-    size = sum(p.stat().st_size for p in attachments)
-    if size > LARGE_ATTACHMENTS:
-        click.secho(f"Warning: the attachments come to {size / 1_048_576:.1f} MB; many mail servers refuse "
+    if sending.large:
+        click.secho(f"Warning: the attachments come to {sending.size / 1_048_576:.1f} MB; many mail servers refuse "
                     "messages over 10 MB.", fg="yellow", err=True)
-
-    outgoing = compose(paper, mail, attachments, TEMPLATES)
+    incomplete = EXIT_INCOMPLETE if sending.problems else EXIT_OK
     outbox = output / "outbox"
-    digest = paper_digest(attachments)
-    log = SentLog(outbox / "sent.log")
+    log = mailer.SentLog(outbox / "sent.log")
     if dry_run:
-        for item in outgoing:
+        for item in sending.outgoing:
             for r in item.recipients:
-                already = use_smtp and not resend and log.has(r.email, digest)
+                already = use_smtp and not resend and log.has(r.email, sending.digest)
                 state = "already sent — skipped" if already else ("would send" if use_smtp else "would write a draft")
                 click.echo(f"{state}: {r.address}")
             click.echo(f"    Subject: {item.message['Subject']}")
-        click.echo(f"Attachments: {', '.join(p.name for p in attachments)} ({size / 1024:.0f} KB)")
-        sys.exit(EXIT_OK if not mail.problems else EXIT_INCOMPLETE)
-
+        click.echo(f"Attachments: {', '.join(p.name for p in sending.attachments)} ({sending.size / 1024:.0f} KB)")
+        return incomplete
     if not use_smtp:
-        for path in _guard(lambda: write_drafts(outgoing, outbox)):
+        for path in _guard(lambda: mailer.write_drafts(sending.outgoing, outbox), "send"):
             click.echo(f"Wrote {path}")
         click.echo("Open each draft in Outlook or Thunderbird and send it, "
                    f"or run `{_how('send --smtp', 'make send SEND=--smtp')}`.")
-        sys.exit(EXIT_OK if not mail.problems else EXIT_INCOMPLETE)
+        return incomplete
 
     username, password = _smtp_login(mail)
     again = _how("send --smtp --resend", 'make send SEND="--smtp --resend"')
-    outcome = _guard(lambda: deliver(outgoing, mail.smtp, username, password, log, digest, resend))
+    outcome = _guard(lambda: mailer.deliver(sending.outgoing, mail.smtp, username, password, log, sending.digest, resend), "send")
     for r in outcome.sent:
         click.echo(f"Sent to {r.address}")
     for r in outcome.skipped:
@@ -389,23 +378,27 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
         click.secho(f"May already have been sent to {r.address}: the last send stopped after the server took "
                     f"the message. Check with them; `{again}` sends it again.", fg="yellow")
     not_sent = [(r.address, reason) for r, reason in outcome.failed]
-    not_sent += [(p.message, "") for p in mail.problems]
+    not_sent += [(p.message, "") for p in sending.problems]
     if not_sent:
         click.secho(f"Not sent to {len(not_sent)}:", fg="red")
         for who, reason in not_sent:
             click.echo(f"  {who}" + (f": {reason}" if reason else ""))
     click.echo(f"{len(outcome.sent)} sent, {len(outcome.skipped)} already sent, {len(not_sent)} not sent.")
-    sys.exit(EXIT_INCOMPLETE if not_sent else EXIT_OK)
+    return EXIT_INCOMPLETE if not_sent else EXIT_OK
 
 
 def main() -> None:
-    """The papers command: click's own handling, but Ctrl-C said plainly (status 130)."""
+    """The papers command: click's own handling, but Ctrl-C said plainly (status 130), and a
+    command that cannot go on said in red (status 2)."""
     try:
         status = cli.main(standalone_mode=False)
     except (click.exceptions.Abort, KeyboardInterrupt):
         # Every output is written whole or not at all, so stopping leaves no half-file.
         click.secho("Stopped. Nothing half-written was left; run the command again to finish.", fg="yellow", err=True)
         sys.exit(130)
+    except Stop as stop:
+        click.secho(str(stop), fg="red", err=True)
+        sys.exit(EXIT_NOTHING)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

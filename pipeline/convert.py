@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from pipeline import lazy
 from pipeline.filenames import shown, write_atomic
 from pipeline.model import Problem, Severity, Source
 
@@ -71,8 +72,6 @@ class Conversion:
         """The PDF, or the problem that kept it from being made."""
         if self.done is not None:
             return self.done
-        from pipeline.render.pack import steady
-
         try:
             status = self.process.wait(timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
@@ -84,7 +83,7 @@ class Conversion:
             self.done = Problem(Severity.ERROR, Source(self.name), "LibreOffice could not convert it to PDF",
                                 "open it in Word and save it again as .docx, or supply it as a tagged PDF")
         else:
-            self.done = steady(converted.read_bytes(), self.when)
+            self.done = lazy.pdf().steady(converted.read_bytes(), self.when)
             write_atomic(self.kept, self.done)
         self.work.cleanup()
         return self.done

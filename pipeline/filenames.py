@@ -1,4 +1,4 @@
-"""Output files: names made safe from the text they come from, and written atomically."""
+"""Output files: where they go, names made safe from the text they come from, and written atomically."""
 
 from __future__ import annotations
 
@@ -7,6 +7,12 @@ import os
 import re
 from pathlib import Path
 
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+"""The templates folder: the papers' layout, the fonts, the words of the mails."""
+PRIVATE = "private"
+"""The folder, inside the output folder, for exempt items: never published."""
+CACHE_DIR = ".cache"
+"""The folder, inside an output folder, where papers keeps what its last builds did."""
 
 # Characters that would act rather than show on a terminal or in a paper: C0 and C1
 # controls (escape sequences), and the bidirectional overrides and isolates that make text

@@ -1,68 +1,25 @@
 """The meeting, described once in meeting.toml: its facts and its agenda, item by item.
 
-Each item has a number, a title, whether it is for decision or information, and its paper:
-one papers builds (the partnership round's ``paper.toml``, or a house-style ``.md``), one
-supplied as ``.docx`` or ``.pdf``, or none (apologies, declarations of interest); and any
-appendices. An item can be exempt, with its paragraph of Schedule 12A to the Local
+Each item has a number, a title, whether it is for decision or information, and its paper
+(of one of the kinds in kinds.py: one papers builds, the partnership round's ``paper.toml``
+or a house-style ``.md``; one supplied as ``.docx`` or ``.pdf``), or none (apologies,
+declarations of interest); and any appendices. An item can be exempt, with its paragraph of Schedule 12A to the Local
 Government Act 1972. A problem with one item is named, with advice; the others are built.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from enum import Enum
 from pathlib import Path
 
 from pipeline.config import check_keys, confined, fail, is_plausible_date, load_toml
-from pipeline.model import Problem, Severity, Source
+from pipeline.kinds import APPENDIX_KINDS, kind_of, known
+from pipeline.model import Item, Meeting, Problem, Severity, Source
 from pipeline.text import clean
 
 MEETING_FILE = "meeting.toml"
 MEETING_KEYS = ("committee", "date", "time", "venue", "item")
 ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt")
 PURPOSES = ("decision", "information", "")
-
-
-class PaperKind(str, Enum):
-    """What an item's paper is, and so how papers makes it into the pack."""
-
-    ROUND = "round"  # the partnership update report, built from paper.toml and the returns
-    SHORT = "short"  # a house-style paper papers builds from Markdown
-    WORD = "word"  # a Word paper someone supplied: converted by LibreOffice
-    PDF = "pdf"  # a PDF someone supplied: included as it is
-
-
-@dataclass(frozen=True)
-class Item:
-    """One item of the agenda."""
-
-    number: str
-    title: str
-    purpose: str = ""
-    paper: Path | None = None
-    kind: PaperKind | None = None
-    appendices: tuple[Path, ...] = ()
-    exempt: int | None = None
-    """The paragraph of Schedule 12A that makes the item exempt; None for a public item."""
-
-
-@dataclass(frozen=True)
-class Meeting:
-    """A committee meeting: its facts, and its agenda in order."""
-
-    committee: str
-    date: dt.date
-    time: str = ""
-    venue: str = ""
-    items: tuple[Item, ...] = ()
-    problems: tuple[Problem, ...] = field(default=())
-
-
-def _kind(path: Path) -> PaperKind | None:
-    if path.name == "paper.toml":
-        return PaperKind.ROUND
-    return {".md": PaperKind.SHORT, ".docx": PaperKind.WORD, ".pdf": PaperKind.PDF}.get(path.suffix.lower())
 
 
 def load_meeting(inputs: Path) -> Meeting | None:
@@ -120,9 +77,9 @@ def load_meeting(inputs: Path) -> Meeting | None:
         paper = kind = None
         if entry.get("paper"):
             paper = confined(inputs, str(entry["paper"]))
-            kind = _kind(paper) if paper else None
+            kind = kind_of(paper) if paper else None
             if paper is None or kind is None:
-                problem(f"its paper '{entry['paper']}' is not a .md, .docx or .pdf file (or paper.toml) in the inputs folder",
+                problem(f"its paper '{entry['paper']}' is not {known()} in the inputs folder",
                         "name a file in the inputs folder; the item is listed without a paper")
                 paper = kind = None
             elif not paper.is_file():
@@ -133,7 +90,7 @@ def load_meeting(inputs: Path) -> Meeting | None:
         raw_appendices = entry.get("appendices", [])
         for appendix in raw_appendices if isinstance(raw_appendices, list) else [raw_appendices]:
             found = confined(inputs, str(appendix))
-            if found is None or found.suffix.lower() not in (".pdf", ".docx") or not found.is_file():
+            if found is None or found.suffix.lower() not in APPENDIX_KINDS or not found.is_file():
                 problem(f"its appendix '{appendix}' is not a .pdf or .docx file in the inputs folder",
                         "put the file in the inputs folder, or correct the name; the rest of the item is built")
                 continue

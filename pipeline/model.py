@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from email.utils import formataddr
+from pathlib import Path
+from typing import Callable
 
 from pipeline.vocabulary import LABELS
 from enum import Enum
@@ -377,3 +379,62 @@ class Round:
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity is Severity.ERROR]
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """One item as an agenda lists it, on the pack's front sheet and on the meeting's web page."""
+
+    number: str
+    title: str
+    purpose: str = ""
+    exempt: int | None = None
+    """The paragraph of Schedule 12A that makes the item exempt; None for a public item."""
+    href: str = ""
+    """Where the item's link goes: its pack page, or its paper beside the web page; "" for none."""
+    link_text: str = ""
+
+
+# --- a meeting: its agenda, and the kinds of paper on it ---------------------------------
+
+
+@dataclass(frozen=True)
+class PaperKind:
+    """A kind of paper an agenda item can have (the table of them is kinds.KINDS): its name,
+    and its handler, one of the two."""
+
+    name: str
+    # Not in the repr: a meeting's repr is part of its pack's cache key, and a function's
+    # repr holds its address, which changes from run to run.
+    built: Callable | None = field(default=None, repr=False)
+    """Papers builds it: called with the file and a kinds.Reading, it gives the paper read as
+    a Round (None if it cannot be) and the problems found reading it."""
+    supplied: Callable | None = field(default=None, repr=False)
+    """Someone supplied it: called with the file, the folder to keep conversions in and the
+    date to stamp, it gives the file on its way to being a PDF (``result()`` waits for it)."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of the agenda."""
+
+    number: str
+    title: str
+    purpose: str = ""
+    paper: Path | None = None
+    kind: PaperKind | None = None
+    appendices: tuple[Path, ...] = ()
+    exempt: int | None = None
+    """The paragraph of Schedule 12A that makes the item exempt; None for a public item."""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A committee meeting: its facts, and its agenda in order."""
+
+    committee: str
+    date: dt.date
+    time: str = ""
+    venue: str = ""
+    items: tuple[Item, ...] = ()
+    problems: tuple[Problem, ...] = field(default=())

@@ -14,13 +14,15 @@ import ssl
 import threading
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from enum import Enum
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipeline.filenames import append_json_line, read_json_lines, slug, write_atomic
-from pipeline.model import Mail, Paper, Recipient, Smtp
+from pipeline.model import Mail, Paper, Problem, Recipient, Round, Smtp
+from pipeline.render.view import paper_stem
 from pipeline.vocabulary import long_date
 
 SUBJECT_TEMPLATE = "mail_subject.txt"
@@ -50,6 +52,61 @@ class Outcome:
     failed: list[tuple[Recipient, str]] = field(default_factory=list)
     uncertain: list[Recipient] = field(default_factory=list)
     """Interrupted last time after the message went to the server: it may have arrived."""
+
+
+class NotSent(str, Enum):
+    """Why nothing can be sent (the CLI words it, naming the command to run)."""
+
+    MISSING = "missing"  # the papers to attach are not in the output folder
+    STALE = "stale"  # the papers are older than their returns or settings
+    NO_SENDER = "no sender"  # paper.toml names no sender
+    NO_RECIPIENTS = "no recipients"  # paper.toml has no usable recipient
+
+
+@dataclass
+class SendPlan:
+    """What a send would do: the messages, with what attached; or why nothing can be sent."""
+
+    attachments: list[Path]
+    refusal: NotSent | None = None
+    missing: list[str] = field(default_factory=list)
+    """The attachments not there (when refused as missing)."""
+    outstanding: list[str] = field(default_factory=list)
+    """The partnerships whose returns the papers go without."""
+    problems: list[Problem] = field(default_factory=list)
+    """Recipients who cannot be sent to (a malformed address)."""
+    outgoing: list[Outgoing] = field(default_factory=list)
+    digest: str = ""
+    size: int = 0
+    """The attachments' size, in bytes."""
+
+    @property
+    def large(self) -> bool:
+        """Whether the attachments come to more than many mail servers take."""
+        return self.size > LARGE_ATTACHMENTS
+
+
+def plan(round_: Round, current: bool, mail: Mail, output: Path, templates: Path, anyway: bool = False) -> SendPlan:
+    """What sending the round's paper from ``output`` would do: ``current`` says whether the
+    papers there are what a build would write now (stale ones are refused unless ``anyway``)."""
+    stem = paper_stem(round_.paper)
+    attachments = [output / f"{stem}.pdf"] + ([output / f"{stem}.docx"] if mail.attach_docx else [])
+    found = SendPlan(attachments, outstanding=[e.partnership.name for e in round_.entries if e.outstanding],
+                     problems=list(mail.problems))
+    found.missing = [p.name for p in attachments if not p.is_file()]
+    if found.missing:
+        found.refusal = NotSent.MISSING
+    elif not current and not anyway:
+        found.refusal = NotSent.STALE
+    elif not mail.sender:
+        found.refusal = NotSent.NO_SENDER
+    elif not mail.recipients:
+        found.refusal = NotSent.NO_RECIPIENTS
+    else:
+        found.size = sum(p.stat().st_size for p in attachments)
+        found.outgoing = compose(round_.paper, mail, attachments, templates)
+        found.digest = paper_digest(attachments)
+    return found
 
 
 def paper_digest(attachments: list[Path]) -> str:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
 import os
 import signal
 import sys
-import threading
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from typing import Callable, Sequence, TypeVar
 
-if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+from pipeline import lazy
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+Progress = Callable[[str], None]
+"""Told how long work is getting on ("Read 40 of 480 returns"); the CLI shows it on a terminal."""
 
 
 def cores() -> int:
@@ -22,45 +23,17 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-@contextlib.contextmanager
-def interrupt_held():
-    """Ctrl-C held back until the block ends, then raised (in the main thread; elsewhere,
-    nothing is held).
-
-    For loading compiled extensions: pikepdf 10's (nanobind) aborts the whole process, with a
-    traceback, when a KeyboardInterrupt arrives while it creates its enums, instead of
-    letting it stop the build cleanly. One already on its way when the block starts is held
-    too: Python calls whichever handler is set when it gets round to it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if received:
-        raise KeyboardInterrupt
+class WorkerLost(Exception):
+    """A worker process died mid-build (the system's out-of-memory killer, or by hand)."""
 
 
-def _warm_up() -> None:
+def _start_worker(warm_up: Callable[[], None] | None) -> None:
     if sys.platform.startswith("linux"):
         # Ended with the build: a worker whose build is killed (by the out-of-memory killer,
         # say) would otherwise wait for work for ever. PR_SET_PDEATHSIG is 1.
-        import ctypes
-
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
-    # A worker's first layout should not wait for WeasyPrint to load (a third of a second,
-    # most of it its C declarations being parsed): each worker loads it as it starts, while
-    # the build goes on reading.
-    from pipeline.render import pdf
-
-    try:
-        with interrupt_held():
-            pdf.load()
-    except pdf.SystemLibraryMissing:
-        pass  # said when a layout is asked for, with what to install
+    if warm_up is not None:
+        warm_up()
 
 
 class Workers:
@@ -69,9 +42,11 @@ class Workers:
     there are none, and the work is done in this process, in the same order: the results
     are the same either way."""
 
-    def __init__(self, usable: bool = True) -> None:
-        self._pool: ProcessPoolExecutor | None = None
+    def __init__(self, usable: bool = True, warm_up: Callable[[], None] | None = None) -> None:
+        self._pool = None  # a concurrent.futures.ProcessPoolExecutor, once started
         self.usable = usable and sys.platform.startswith("linux") and cores() >= 2
+        self.warm_up = warm_up
+        """Run by each worker as it starts (loading what its work needs, while the build goes on)."""
 
     def __enter__(self) -> Workers:
         return self
@@ -87,22 +62,17 @@ class Workers:
         if abandon:
             # Their work will not be used; and a pool one of whose workers was killed can
             # wait for ever on the others (CPython's executor, 3.11): so they are killed.
-            import multiprocessing
-
-            for process in multiprocessing.active_children():
+            for process in lazy.processes().active_children():
                 process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
 
     def start(self) -> None:
-        """Start the workers now (they load the layout engine), if there can be any."""
+        """Start the workers now (each runs the warm-up as it starts), if there can be any."""
         if self.usable and self._pool is None:
-            # Imported here: an up-to-date build starts no workers, and need not load them.
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            self._pool = ProcessPoolExecutor(max_workers=cores(), mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_warm_up)
+            self._pool = lazy.futures().ProcessPoolExecutor(
+                max_workers=cores(), mp_context=lazy.processes().get_context("fork"),
+                initializer=_start_worker, initargs=(self.warm_up,))
             # The pool forks its workers on its first task: this one makes it fork now.
             self._pool.submit(int)
 
@@ -112,7 +82,16 @@ class Workers:
         """``function`` of each item, in order, by the workers (started if need be) and, with
         ``helping``, by this process too, taking items from the end while they take them from
         the start; then this process runs ``meanwhile``. ``done(index, result)`` is told of
-        each result as it is collected. Returns the results and what ``meanwhile`` returned."""
+        each result as it is collected. Returns the results and what ``meanwhile`` returned.
+        Raises WorkerLost if a worker dies."""
+        try:
+            return self._map(function, items, helping, meanwhile, done)
+        except Exception as error:
+            if self._pool is not None and isinstance(error, lazy.futures().process.BrokenProcessPool):
+                raise WorkerLost(str(error)) from error
+            raise
+
+    def _map(self, function, items, helping, meanwhile, done):
         if len(items) > 1:
             self.start()
         results: list = [None] * len(items)
@@ -124,15 +103,13 @@ class Workers:
                     done(index, results[index])
             return results, other
         if not helping:
-            futures = [self._pool.submit(function, item) for item in items]
+            submitted = [self._pool.submit(function, item) for item in items]
             other = meanwhile() if meanwhile else None
-            for index, future in enumerate(futures):
+            for index, future in enumerate(submitted):
                 results[index] = future.result()
                 if done:
                     done(index, results[index])
             return results, other
-        from concurrent.futures import FIRST_COMPLETED, wait
-
         # Work shared without cancelling any (CPython 3.11's executor fails on a cancelled
         # task if a worker then dies): this process takes tasks from the end, one at a time
         # (so a single task never waits for a worker still loading), and keeps the workers
@@ -149,7 +126,8 @@ class Workers:
             if front < back:
                 ready = [future for future in running if future.done()]
             else:
-                ready = wait(running, return_when=FIRST_COMPLETED).done if running else []
+                futures = lazy.futures()
+                ready = futures.wait(running, return_when=futures.FIRST_COMPLETED).done if running else []
             for future in ready:
                 results[running.pop(future)] = future.result()
         other = meanwhile() if meanwhile else None

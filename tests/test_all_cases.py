@@ -5,8 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import docx_text, normalise, pdf_text, run_cli
-from render.test_word import HOSTILE
+from support import HOSTILE, docx_text, normalise, pdf_text, run_cli
 from sample_round.sample import read_sample, write_inputs
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -8,11 +8,10 @@ import io
 import re
 
 import pytest
-from conftest import run_cli
+from support import Mailbox, run_cli
 from openpyxl import load_workbook
 
 from pipeline.vocabulary import MARKER_SHEET
-from test_send import Mailbox, smtp  # noqa: F401 — the fixture, shared
 
 KEEP = ("Vale Partnership.xlsx", "LEP.xlsx", "OSP.xlsx")
 TODAY = "2011-02-25"

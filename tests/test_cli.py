@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import docx_text, run_cli
+from support import docx_text, run_cli
 
 STEM = "2011-03-17-partnership-update-report"
 
@@ -60,3 +60,19 @@ def test_broken_configuration_exits_2_and_writes_nothing(round_dir, tmp_path):
 def test_help_names_the_commands():
     result = run_cli("--help")
     assert result.returncode == 0 and "papers" in result.stdout and "check" in result.stdout
+
+
+def test_every_command_has_help_with_an_example():
+    from pipeline.cli import cli
+
+    for name in cli.commands:
+        result = run_cli(name, "--help")
+        assert result.returncode == 0, result.stderr
+        assert "Example" in result.stdout and f"papers {name}" in result.stdout, name
+
+
+def test_a_command_that_cannot_go_on_says_what_it_could_not_do(round_dir):
+    (round_dir / "paper.toml").write_text("committee = [unclosed\n", encoding="utf-8")
+    result = run_cli("check", "--inputs", str(round_dir))
+    assert result.returncode == 2 and result.stderr.startswith("Cannot check the returns: paper.toml")
+    assert "Traceback" not in result.stderr

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 import shutil
 import subprocess
 import sys
 
 import pytest
 from PIL import Image
-from conftest import INPUTS, docx_paragraphs, docx_text, normalise, pdf_pages, pdf_text, run_cli
-from sample_round.sample import plain, read_sample
+from support import INPUTS, answer_items, docx_paragraphs, docx_text, normalise, pdf_pages, pdf_text, run_cli
+from sample_round.sample import read_sample
 
 from pipeline.config import load_config
 from pipeline.intake.dates import parse_date
@@ -19,7 +18,6 @@ from pipeline.vocabulary import label_key
 
 STEM = "2011-03-17-partnership-update-report"
 HEAD = "Strategy and Partnerships Scrutiny Committee – 17 March 2011"
-_MARKER = re.compile(r"^\s*(?:[•○\-]|\d+\.|[a-z]\))\s+")
 
 SAMPLE = read_sample()
 REGISTRY = load_config(INPUTS).registry
@@ -32,15 +30,6 @@ def _expected_values(ret) -> list[str]:
             value = str(parse_date(value))  # the paper shows dates normalised
         values.append(value)
     return values
-
-
-def _items(ret) -> list[str]:
-    """Every line typed in the return's answers, without its bullet or number."""
-    return [
-        normalise(plain(_MARKER.sub("", line)))
-        for index in sorted(ret.answers)
-        for line in ret.answers[index]
-    ]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +63,7 @@ def test_every_partnership_in_registry_order(papers, kind):
 @pytest.mark.parametrize("ret", SAMPLE, ids=[r.file for r in SAMPLE])
 def test_every_header_value_and_answer_item(papers, kind, ret):
     text = papers[kind]
-    missing = [v for v in _expected_values(ret) + _items(ret) if normalise(v) not in text]
+    missing = [v for v in _expected_values(ret) + answer_items(ret) if normalise(v) not in text]
     assert not missing, f"{ret.file}: not in the {kind}: {missing}"
 
 

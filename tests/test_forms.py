@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import INPUTS, libreoffice_convert, needs_libreoffice, run_cli
+from support import INPUTS, libreoffice_convert, needs_libreoffice, run_cli
 from openpyxl import load_workbook
 
-from pipeline.build import read_round
+from pipeline.rounds import read_round
 from pipeline.collate import collate
 from pipeline.forms import GUIDANCE_SHEET, SHEET, _rich
 from pipeline.intake import read_return

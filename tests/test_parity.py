@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import normalise, pdf_text
+from support import normalise, pdf_text
 from docx import Document
 from docx.oxml.ns import qn
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import run_cli, docx_text
+from support import run_cli, docx_text
 
 from pipeline.intake.answers import parse_text
 from pipeline.model import BlockKind, Delimiter

@@ -6,7 +6,7 @@ import resource
 import shutil
 
 import pytest
-from conftest import ROOT, run_cli
+from support import ROOT, run_cli
 
 from pipeline.intake.files import SPREADSHEET_SUFFIXES
 

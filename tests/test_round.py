@@ -13,9 +13,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import INPUTS, ROOT, cli_env, docx_text, libreoffice_convert, needs_libreoffice, run_cli
+from support import INPUTS, ROOT, answer_items, cli_env, docx_text, libreoffice_convert, needs_libreoffice, run_cli
 from sample_round.sample import read_sample
-from test_end_to_end import _items
 
 BACK = ("Vale Partnership.xlsx", "LEP.xlsx", "OSP.xlsx")
 
@@ -60,7 +59,7 @@ def test_a_round_through_make(round_three_back):
     paper = docx_text(output / f"{stem}.docx")
     sample = {s.file: s for s in read_sample()}
     for name in BACK:
-        for item in _items(sample[name]):
+        for item in answer_items(sample[name]):
             assert item in paper, (name, item)
     # send warned of the returns still to come, and attached the current PDF.
     sent = make("send", inputs, output)

@@ -12,65 +12,10 @@ from pathlib import Path
 
 import pytest
 import trustme
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import cli_env
+from support import Mailbox, cli_env
 
 STEM = "2011-03-17-partnership-update-report"
-
-
-class Mailbox:
-    """An aiosmtpd handler that keeps what arrives, and can refuse or fall over on cue."""
-
-    def __init__(self, refuse=(), drop_at: int | None = None):
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-        self.refuse = set(refuse)
-        self.drop_at = drop_at
-        self.down = False
-
-    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802
-        if self.down:
-            return "421 4.3.0 Service not available"
-        envelope.mail_from = address
-        return "250 OK"
-
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
-        if address in self.refuse:
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        if self.drop_at is not None and len(self.messages) + 1 == self.drop_at:
-            self.down = True
-            server.transport.close()  # the connection drops with the message unanswered
-            return "421 closing"
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp():
-    """Start an SMTP server on loopback: smtp(handler, **controller_options) -> port."""
-    controllers = []
-
-    def start(handler, **options):
-        port = _free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
-        controller.start()
-        controllers.append(controller)
-        return port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 @pytest.fixture
@@ -94,7 +39,6 @@ PEOPLE = [("Cllr Ann Able", "ann@example.org"), ("Cllr Ben Best", "ben@example.o
 
 
 def send(inputs: Path, output: Path, *extra: str, env: dict | None = None):
-    import os
     import subprocess
     import sys
 

@@ -12,7 +12,7 @@ import subprocess
 import zipfile
 
 import pytest
-from conftest import ROOT, run_cli
+from support import ROOT, run_cli
 
 AXE = ROOT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -39,13 +39,6 @@ def axe_violations(page, work) -> list[tuple[str, int]]:
     found = re.search(r'data-axe="([^"]*)"', result.stdout)
     assert found, f"axe did not finish on {page.name}: {result.stderr[-500:]}"
     return [tuple(v) for v in json.loads(html.unescape(found.group(1)))]
-
-
-@pytest.fixture(scope="module")
-def built(sample_build):
-    result, output = sample_build
-    assert result.returncode == 0, result.stdout + result.stderr
-    return output
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -80,7 +73,7 @@ def test_the_agenda_page_links_every_public_paper_and_the_pack(built):
 
 def _public_text(output) -> str:
     """Every public output's text: the PDFs and Word files read, the rest as bytes."""
-    from conftest import docx_text
+    from support import docx_text
 
     texts = []
     for path in output.rglob("*"):

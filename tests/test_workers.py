@@ -1,63 +1,47 @@
-"""The worker processes, and Ctrl-C held back while a compiled extension loads (pipeline/workers.py)."""
+"""The worker processes (pipeline/workers.py): work shared, results in order, a warm-up in each, a lost worker named."""
 
 from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 
 import pytest
 
-from pipeline.workers import Workers, interrupt_held
+from pipeline.workers import WorkerLost, Workers, cores
+
+_needs_workers = pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
+_WARMED = []
 
 
-def test_ctrl_c_inside_the_block_is_raised_when_it_ends():
-    reached_the_end = False
-    with pytest.raises(KeyboardInterrupt):
-        with interrupt_held():
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)  # Python would have raised it by now, outside the block
-            reached_the_end = True
-    assert reached_the_end
+def _warm_up() -> None:
+    _WARMED.append(os.getpid())
 
 
-def test_without_ctrl_c_the_block_raises_nothing_and_restores_the_handler():
-    before = signal.getsignal(signal.SIGINT)
-    with interrupt_held():
-        pass
-    assert signal.getsignal(signal.SIGINT) is before
+def _warmed(_: int) -> tuple[int, bool]:
+    return os.getpid(), os.getpid() in _WARMED
 
 
-_INTERRUPT_PIKEPDF_AS_IT_LOADS = """
-import sys
-def trace(frame, event, arg):
-    # As the compiled extension makes its first enum, Ctrl-C arrives.
-    if event == "call" and frame.f_code.co_name == "_create_" and "pikepdf._core" in sys.modules:
-        sys.settrace(None)
-        raise KeyboardInterrupt
-    return None
-sys.settrace(trace)
-try:
-    import pikepdf
-except KeyboardInterrupt:
-    print("interrupted cleanly")
-"""
-
-
-def test_pikepdf_still_aborts_when_interrupted_as_it_loads():
-    # Why interrupt_held is used around pikepdf's import (pipeline/render/pack.py): its
-    # nanobind extension turns the interrupt into "Critical nanobind error" and aborts the
-    # process. When this test fails, the extension handles it and the work-around can go.
-    result = subprocess.run([sys.executable, "-c", _INTERRUPT_PIKEPDF_AS_IT_LOADS], capture_output=True, text=True,
-                            timeout=60)
-    if "interrupted cleanly" in result.stdout and result.returncode == 0:
-        pytest.fail("pikepdf now loads interruptibly: interrupt_held around its import can go")
-    assert result.returncode == -signal.SIGABRT and "nanobind" in result.stderr, (result.returncode, result.stderr[-500:])
+def _die(_: int) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def test_work_is_shared_with_this_process_and_comes_back_in_order():
     with Workers() as workers:
         results, other = workers.map(abs, list(range(-20, 0)), meanwhile=lambda: "meanwhile")
     assert results == list(range(20, 0, -1)) and other == "meanwhile"
+
+
+@_needs_workers
+def test_each_worker_warms_up_as_it_starts():
+    with Workers(warm_up=_warm_up) as workers:
+        results, _ = workers.map(_warmed, list(range(8)), helping=False)
+    assert {pid for pid, _ in results} - {os.getpid()}, "the work was done by workers"
+    assert all(warmed for _, warmed in results)
+    assert os.getpid() not in _WARMED  # this process did not warm up: it has its own work
+
+
+@_needs_workers
+def test_a_worker_that_dies_is_named_not_waited_for():
+    with pytest.raises(WorkerLost):
+        with Workers() as workers:
+            workers.map(_die, [1, 2, 3], helping=False)

@@ -1,30 +1,21 @@
-"""The meeting's agenda as HTML (the pack's front sheet, the meeting's web page), and the
-pack's page stamps."""
+"""The meeting's agenda as HTML: the pack's front sheet, and the meeting's web page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from pipeline.meeting import Meeting
+from pipeline.model import AgendaRow, Meeting
+from pipeline.render.html import environment
 from pipeline.vocabulary import long_date
 
 TEMPLATE = "agenda.html.j2"
 
 
-def _environment(templates: Path) -> Environment:
-    return Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
-    )
-
-
-def agenda_html(meeting: Meeting, rows: list[dict], templates: Path, *, stylesheets: tuple[str, ...] = (),
+def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, stylesheets: tuple[str, ...] = (),
                 page_heading: str = "Page", pack_href: str = "") -> str:
-    """The agenda page. Each row: number, title, purpose, exempt, href, link_text."""
+    """The agenda page: the meeting's facts, then a row for each item."""
     context = {
         "committee": meeting.committee,
         "date": long_date(meeting.date),
@@ -36,4 +27,4 @@ def agenda_html(meeting: Meeting, rows: list[dict], templates: Path, *, styleshe
         "stylesheet_hrefs": stylesheets,
         "stylesheet": Markup("" if stylesheets else (templates / "report.css").read_text(encoding="utf-8")),
     }
-    return _environment(templates).get_template(TEMPLATE).render(context)
+    return environment(templates, trailing_newline=False).get_template(TEMPLATE).render(context)

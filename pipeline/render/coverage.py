@@ -6,17 +6,16 @@ import functools
 import unicodedata
 from pathlib import Path
 
+from pipeline import lazy
 from pipeline.model import Problem, Round, Severity, Source
 
 
 @functools.lru_cache(maxsize=4)
 def _drawable(fonts: Path) -> frozenset[int]:
     """Every character some font in ``fonts`` has a glyph for."""
-    from fontTools.ttLib import TTFont
-
     codes: set[int] = set()
     for path in sorted(fonts.glob("*.ttf")):
-        with TTFont(path, lazy=True) as font:
+        with lazy.font_reader().TTFont(path, lazy=True) as font:
             codes.update(font.getBestCmap() or {})
     return frozenset(codes)
 

@@ -17,7 +17,7 @@ TEMPLATE = "report.html.j2"
 FURNITURE = "furniture.html.j2"
 STYLESHEET = "report.css"
 PDF_STYLESHEETS = (STYLESHEET,)
-"""What the HTML laid out as PDF links (render.pdf gives the fonts, fonts.css, itself)."""
+"""What the HTML laid out as PDF links (render.layout gives the fonts, fonts.css, itself)."""
 
 _HTML_TYPES = {
     NumberFormat.DECIMAL: "1",
@@ -29,7 +29,9 @@ _HTML_TYPES = {
 
 
 @dataclass
-class Item:
+class ListItem:
+    """One item of a list, and the lists nested in it."""
+
     runs: tuple[Run, ...]
     children: list = field(default_factory=list)
 
@@ -40,7 +42,7 @@ class ListNode:
     level: int
     type: str = ""
     start: int = 1
-    items: list[Item] = field(default_factory=list)
+    items: list[ListItem] = field(default_factory=list)
     delimiter: str = ""
     """``period``, ``paren`` or ``parens``: report.css draws ``1.``, ``1)`` or ``(1)``."""
 
@@ -74,11 +76,11 @@ def nodes(blocks: tuple[Block, ...], first_number: int | None = None) -> list:
         if len(stack) == level + 1:
             top = stack[-1]
             if top.tag == tag and top.type == kind and block.start is None:
-                top.items.append(Item(block.runs))
+                top.items.append(ListItem(block.runs))
                 continue
             stack.pop()
         delimiter = (block.delimiter or Delimiter.PERIOD).value if tag == "ol" else ""
-        node = ListNode(tag, level, kind, block.start or 1, [Item(block.runs)], delimiter)
+        node = ListNode(tag, level, kind, block.start or 1, [ListItem(block.runs)], delimiter)
         if stack and stack[-1].items:
             stack[-1].items[-1].children.append(node)
         else:
@@ -95,12 +97,14 @@ def linkify(text: str) -> Markup:
     )
 
 
-def _environment(templates: Path) -> Environment:
+def environment(templates: Path, trailing_newline: bool = True) -> Environment:
+    """The HTML templates' environment: everything escaped, an unknown name an error, and
+    the ``linkify`` filter."""
     env = Environment(
         loader=FileSystemLoader(templates),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
-        keep_trailing_newline=True,
+        keep_trailing_newline=trailing_newline,
     )
     env.filters["linkify"] = linkify
     return env
@@ -118,7 +122,7 @@ class Furniture:
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
         documents of ``FURNITURE_PAGES`` pages each (laid out side by side)."""
-        template = _environment(templates).get_template(FURNITURE)
+        template = environment(templates).get_template(FURNITURE)
         return [
             template.render(kind=self.kind, committee=self.committee, date=self.date, total=total,
                             numbers=range(first, min(first + FURNITURE_PAGES, total + 1)),
@@ -163,7 +167,7 @@ class _Page:
     def __init__(self, view: PaperView, templates: Path, created: dt.datetime | None,
                  stylesheets: tuple[str, ...]) -> None:
         self.view = view
-        self.template = _environment(templates).get_template(TEMPLATE)
+        self.template = environment(templates).get_template(TEMPLATE)
         context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
         number = 1
         sections = []

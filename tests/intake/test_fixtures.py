@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import INPUTS, QUESTIONS
+from support import INPUTS, QUESTIONS
 
 from pipeline.intake import read_return
 

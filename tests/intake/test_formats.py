@@ -7,11 +7,11 @@ import datetime as dt
 import shutil
 
 import pytest
-from conftest import INPUTS, QUESTIONS, libreoffice_convert, make_workbook, needs_libreoffice
+from support import INPUTS, QUESTIONS, libreoffice_convert, make_workbook, needs_libreoffice
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from pipeline.build import read_round
+from pipeline.rounds import read_round
 from pipeline.intake import read_return
 from pipeline.model import Severity, Status
 

@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
-from conftest import QUESTIONS, make_workbook
+from support import HEADER, QUESTIONS, full_return, make_workbook
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from pipeline.intake import read_return
 from pipeline.model import BlockKind, CompletionDate, Contact, Run, Severity
-
-HEADER = [
-    ["Partnership", "Vale Partnership"],
-    ["Date of completion", "Feb 2011"],
-    ["Contact officer", "Emma Morris"],
-    ["Contact details", "01491 823612, emma.morris@southoxon.gov.uk"],
-    ["Chairman", "John Robertson"],
-    ["OCC Cabinet Member", "Cllr Judith Heathcoat"],
-]
-ANSWERS = [[q] for q in QUESTIONS]
-
-
-def full_return(path: Path, header=HEADER, answers=None) -> Path:
-    rows = [list(r) for r in header] + [[]]
-    for index, question in enumerate(QUESTIONS):
-        rows.append([question])
-        rows.append([(answers or {}).get(index, f"• Answer {index + 1}")])
-    return make_workbook(path, rows)
 
 
 def test_each_header_field_with_its_cell(tmp_path):

@@ -7,11 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from conftest import QUESTIONS
+from support import HEADER, QUESTIONS, full_return
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from intake.test_sheet import HEADER, full_return
 from pipeline.intake import read_return
 from pipeline.intake.workbook import MAX_PART_BYTES
 from pipeline.model import CompletionDate, Severity

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from conftest import QUESTIONS, make_workbook
+from support import QUESTIONS, make_workbook
 
 from pipeline.intake import find_returns, read_return
 from pipeline.intake.workbook import OLE_SIGNATURE

@@ -6,7 +6,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from conftest import INPUTS, libreoffice_convert, needs_libreoffice
+from support import INPUTS, libreoffice_convert, needs_libreoffice
 from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
@@ -78,7 +78,7 @@ def test_pdf_structure_headings_tables_lists_links(outputs):
     assert roles.count("/H1") == 1
     assert roles.count("/H2") == len(SECTIONS) + 1
     assert roles.count("/H3") == len(PARTNERSHIPS)
-    # One table per partnership however many pages it spans (tests/render/test_pdf_structure.py
+    # One table per partnership however many pages it spans (tests/pdf/test_structure.py
     # reads the tree closer); each value cell names its label, each answer its question.
     assert roles.count("/Table") == len(PARTNERSHIPS)
     cells = [el["/A"] for _, role, el in tree if role == "/TD"]

@@ -7,20 +7,18 @@ import io
 import re
 
 import pytest
-from conftest import libreoffice_convert, needs_libreoffice
+from support import WHEN, libreoffice_convert, make_round, needs_libreoffice, render_pdf
 from docx import Document
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from pipeline.build import TEMPLATES
+from pipeline.filenames import TEMPLATES
 from pipeline.intake.answers import parse_text
 from pipeline.model import Delimiter
 from pipeline.render.html import PDF_STYLESHEETS, render_html
-from pipeline.render.pdf import render_pdf
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
-from render.test_word import WHEN, make_round
 
 # What an officer types for the first two items, and what every output must show.
 TYPED = {

@@ -6,36 +6,13 @@ import datetime as dt
 import io
 import zipfile
 
-from conftest import QUESTIONS
+from support import HOSTILE, WHEN, make_round
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipeline.build import TEMPLATES
-from pipeline.intake.answers import parse_text
-from pipeline.model import (
-    Answer, Entry, Kind, Paper, Partnership, Return, Round, Section, Source, Status, Value, Block, BlockKind, Run,
-)
+from pipeline.filenames import TEMPLATES
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
-
-HOSTILE = "R&D <b>bold?</b> {{ secret }} {% if x %}y{% endif %} {%p endfor %} 5 > 3"
-WHEN = dt.datetime(2011, 3, 17, 12)
-
-
-def make_round(answers: list[str], name: str = HOSTILE) -> Round:
-    paper = Paper(
-        committee="Scrutiny & Audit <Committee>",
-        meeting_date=dt.date(2011, 3, 17),
-        title="Update {{ title }}",
-        questions=QUESTIONS,
-        sections=(Section("Purpose", (Block(BlockKind.PARAGRAPH, (Run("To note & agree."),)),), True),),
-    )
-    ret = Return(file="r.xlsx", sheet="Return")
-    ret.values["partnership"] = Value(name, Source("r.xlsx"))
-    ret.answers = tuple(Answer(parse_text(text), Source("r.xlsx")) for text in answers)
-    partnership = Partnership("p", "A Partnership", Kind.THEMATIC)
-    missing = Partnership("m", "Missing Partnership", Kind.DISTRICT)
-    return Round(paper, (Entry(partnership, Status.RECEIVED, ret), Entry(missing, Status.MISSING)))
 
 
 def read(data: bytes):

@@ -18,11 +18,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
-from pipeline.build import TEMPLATES
+from support import WHEN, hostile_round
+
+from pipeline.filenames import TEMPLATES
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
-from render.test_pdf_structure import _hostile_round
-from render.test_word import WHEN
 
 STEM = "2011-03-17-partnership-update-report"
 SMALLEST_HALF_POINTS = 18  # 9 pt
@@ -100,7 +100,7 @@ def test_sample_word_paper_passes(sample_build):
 
 
 def test_hostile_round_word_paper_passes():
-    assert violations(render_docx(build_view(_hostile_round()), TEMPLATES, WHEN)) == []
+    assert violations(render_docx(build_view(hostile_round()), TEMPLATES, WHEN)) == []
 
 
 def _broken() -> bytes:

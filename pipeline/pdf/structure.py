@@ -5,7 +5,7 @@ stand-in for an upstream fix, to be removed when WeasyPrint makes it:
 
 - **One element per HTML element.** A table (or section, list, paragraph) that runs over
   three pages is three ``/Table`` elements, so a screen reader hears one partnership's
-  return as three tables (WeasyPrint #2902). While WeasyPrint tags, :func:`marking_elements`
+  return as three tables (WeasyPrint #2902). While WeasyPrint tags, ``render.layout.marking_elements``
   stamps every structure element with the HTML element it stands for; :func:`repair`
   joins the fragments of each, and turns the copies of a table's head that WeasyPrint
   repeats on every page into artifacts.
@@ -19,60 +19,23 @@ stand-in for an upstream fix, to be removed when WeasyPrint makes it:
   such, before they became page furniture drawn after layout) becomes ``/Artifact``
   marked content, as PDF/UA-1 wants.
 
-pikepdf objects go no further than pack.py, the other module that edits PDFs, which
-shares the tree walk and the /IDTree below; both take and return bytes.
+The marking half lives with the WeasyPrint layout (render/layout.py, ``marking_elements``);
+this is the repair half. Like the rest of the pdf package, it takes and returns bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 from collections import defaultdict
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, String, pikepdf, to_bytes
+from pipeline.pdf.tree import HEADERS_NAME, ID_NAME, KEY_NAME, MARKS, elements, near_top
 
-# Private keys stamped on WeasyPrint's structure elements while it writes them, removed
-# by repair(); they never reach an output.
-_KEY = "PapersKey"  # the HTML element the structure element stands for
-_ID = "PapersId"  # that element's id attribute
-_HEADERS = "PapersHeaders"  # that element's headers attribute (a td's)
-_PRIVATE = tuple(Name("/" + k) for k in (_KEY, _ID, _HEADERS))
+_PRIVATE = tuple(Name("/" + key) for key in MARKS)
 
 # Row groups WeasyPrint draws again on every page a table runs onto.
 _REPEATED = (Name.THead, Name.TFoot)
-
-
-@contextlib.contextmanager
-def marking_elements():
-    """While open, WeasyPrint's structure elements carry the HTML element they stand for."""
-    from weasyprint.layout.absolute import AbsolutePlaceholder
-    from weasyprint.pdf import tags
-
-    original = tags._build_box_tree
-
-    def build(box, *args):
-        for element in original(box, *args):
-            # The innermost call has named it (html and body pass their children through).
-            if _KEY not in element:
-                source = box._box if isinstance(box, AbsolutePlaceholder) else box
-                html = source.element
-                if html is not None:
-                    import pydyf
-
-                    element[_KEY] = id(html)
-                    if html.get("id"):
-                        element[_ID] = pydyf.String(html.get("id"))
-                    if html.get("headers") and source.element_tag == "td":
-                        element[_HEADERS] = pydyf.String(html.get("headers"))
-            yield element
-
-    tags._build_box_tree = build
-    try:
-        yield
-    finally:
-        tags._build_box_tree = original
 
 
 class _Tree:
@@ -150,8 +113,8 @@ class _Tree:
         renamed: dict[bytes, String] = {}
         cells: list[Dictionary] = []
         for element in self.elements():
-            if _ID_NAME in element and "/ID" in element and str(element[_ID_NAME]) not in by_html_id:
-                html_id = String(str(element[_ID_NAME]))
+            if ID_NAME in element and "/ID" in element and str(element[ID_NAME]) not in by_html_id:
+                html_id = String(str(element[ID_NAME]))
                 renamed[bytes(element.ID)] = html_id
                 element.ID = html_id
                 by_html_id[str(html_id)] = html_id
@@ -160,9 +123,9 @@ class _Tree:
             attributes = cell.get("/A")
             if isinstance(attributes, Dictionary) and "/Headers" in attributes:  # WeasyPrint's own
                 attributes.Headers = Array(renamed.get(bytes(h), h) for h in attributes.Headers)
-            if _HEADERS_NAME not in cell:
+            if HEADERS_NAME not in cell:
                 continue
-            ids = [by_html_id[h] for h in str(cell[_HEADERS_NAME]).split() if h in by_html_id]
+            ids = [by_html_id[h] for h in str(cell[HEADERS_NAME]).split() if h in by_html_id]
             if not ids:
                 continue
             if not isinstance(attributes, Dictionary):
@@ -181,10 +144,10 @@ class _Tree:
     def forget_private_keys(self, keep_joins: bool = False) -> None:
         # A part is joined to the next along the top of its tree (the paper's main content,
         # its returns): the elements there keep the HTML id they stand for.
-        top = {e.objgen for e in _near_top(self.root)} if keep_joins else set()
+        top = {e.objgen for e in near_top(self.root)} if keep_joins else set()
         for element in self.elements():
             for key in _PRIVATE:
-                if key in element and not (key == _ID_NAME and element.objgen in top):
+                if key in element and not (key == ID_NAME and element.objgen in top):
                     del element[key]
 
     def update_parent_tree(self) -> None:
@@ -229,65 +192,12 @@ class _Tree:
 
 
 _MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
-_ID_NAME = Name("/" + _ID)
-_HEADERS_NAME = Name("/" + _HEADERS)
-_KEY_NAME = Name("/" + _KEY)
 
 
 def _key(kid) -> tuple[int, str] | None:
-    if isinstance(kid, Dictionary) and _KEY_NAME in kid and "/S" in kid:
-        return int(kid[_KEY_NAME]), str(kid.S)
+    if isinstance(kid, Dictionary) and KEY_NAME in kid and "/S" in kid:
+        return int(kid[KEY_NAME]), str(kid.S)
     return None
-
-
-def join_id(element: Dictionary) -> str | None:
-    """The HTML id of the element a part's structure element stands for (kept by
-    ``repair(keep_joins=True)``), by which pack.join joins the parts."""
-    return str(element[_ID_NAME]) if _ID_NAME in element else None
-
-
-def forget_joins(root: Dictionary) -> None:
-    """Remove what ``repair(keep_joins=True)`` kept, once the parts are joined."""
-    for element in _near_top(root):
-        if _ID_NAME in element:
-            del element[_ID_NAME]
-
-
-def _near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:
-    """The elements at most ``depth`` levels below ``root``: the document, and its parts."""
-    found, level = [], [root]
-    for _ in range(depth):
-        level = [kid for element in level for kid in _element_kids(element)]
-        found += level
-    return found
-
-
-def kids(element: Dictionary) -> list:
-    """An element's children, whether its /K holds one or an array: elements, content, refs."""
-    found = element.get("/K")
-    return list(found) if isinstance(found, Array) else [found] if found is not None else []
-
-
-def _element_kids(element: Dictionary) -> list[Dictionary]:
-    return [kid for kid in kids(element) if isinstance(kid, Dictionary) and "/S" in kid]
-
-
-def elements(root: Dictionary):
-    """Every structure element below ``root`` (a tree's root or an element), parents first."""
-    kids = root.get("/K")
-    stack = list(reversed(list(kids))) if isinstance(kids, Array) else [kids] if kids is not None else []
-    seen = set()
-    while stack:
-        element = stack.pop()
-        if not isinstance(element, Dictionary) or "/S" not in element or element.objgen in seen:
-            continue
-        seen.add(element.objgen)
-        yield element
-        kids = element.get("/K")
-        if isinstance(kids, Array):
-            stack.extend(reversed(list(kids)))
-        elif kids is not None:
-            stack.append(kids)
 
 
 def write_id_tree(pdf: pikepdf.Pdf, root: Dictionary) -> None:
@@ -303,9 +213,9 @@ def write_id_tree(pdf: pikepdf.Pdf, root: Dictionary) -> None:
 
 
 def repair(data: bytes, keep_joins: bool = False) -> bytes:
-    """The PDF WeasyPrint wrote (under :func:`marking_elements`), its structure tree repaired.
+    """The PDF WeasyPrint wrote (under ``render.layout.marking_elements``), its structure tree repaired.
 
-    With ``keep_joins``, elements keep the HTML id they stand for, by which pack.join puts
+    With ``keep_joins``, elements keep the HTML id they stand for, by which merge.join puts
     a paper's parts together (and then forgets it).
     """
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -317,8 +227,4 @@ def repair(data: bytes, keep_joins: bool = False) -> bytes:
         tree.write_id_tree()
         tree.update_parent_tree()
         tree.mark_artifacts()
-        out = io.BytesIO()
-        # deterministic_id: the file identifier from the content, so equal inputs give
-        # equal bytes.
-        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        return to_bytes(pdf)

@@ -1,23 +1,21 @@
-"""The PDF fetches nothing but the project's templates, and prints hostile text literally."""
+"""HTML laid out as PDF (pipeline/render/layout.py): nothing fetched but the templates, hostile text printed literally."""
 
 from __future__ import annotations
 
 import datetime as dt
 import http.server
 import io
-import shutil
 import threading
 
-import pytest
 import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
-from pipeline.build import TEMPLATES
-from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html, render_parts
-from pipeline.render.pdf import render_pdf
+from support import HOSTILE, make_round, render_pdf
+
+from pipeline.filenames import TEMPLATES
+from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html
 from pipeline.render.view import build_view
-from render.test_word import HOSTILE, make_round
 
 WHEN = dt.datetime(2011, 3, 17, 12)
 
@@ -58,7 +56,7 @@ def test_papers_fetches_no_file_outside_the_templates(tmp_path):
 def test_papers_still_fetches_its_own_stylesheet_and_fonts():
     html = render_html(build_view(make_round(["a", "b", "c", "d"])), TEMPLATES, stylesheets=PDF_STYLESHEETS)
     furniture = Furniture("paper", "Scrutiny Committee", "17 March 2011")
-    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN, furniture=furniture)))
+    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN, with_furniture=furniture)))
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
         for page in reader.pages
@@ -105,29 +103,3 @@ def test_no_request_leaves_for_the_network():
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler is not installed (apt-get install poppler-utils)")
-def test_merging_the_parts_font_subsets_changes_no_pixel_and_no_word(tmp_path):
-    # Each part embeds its own subsets of the fonts; put together they become one subset a
-    # font. Every page, drawn, must be the same to the pixel, and its text the same.
-    import subprocess
-
-    from pipeline.render import pack
-    from pipeline.render.pdf import lay_out
-
-    view = build_view(make_round([f"• {HOSTILE}\n◦ Ŵales, café — “quoted”", "1. one\n2. two", "x", "y"]))
-    parts = [lay_out(html, TEMPLATES, "t", "s", WHEN) for html in render_parts(view, TEMPLATES)]
-    furniture = [lay_out(html, TEMPLATES, "", "", WHEN, tagged=False)
-                 for html in Furniture("paper", "Committee", "17 March 2011").pages_html(
-                     sum(len(PdfReader(io.BytesIO(p)).pages) for p in parts), TEMPLATES)]
-    merged, separate = pack.join(parts, furniture), pack.join(parts, furniture, merge_fonts=False)
-    assert len(merged) < len(separate)
-    drawn = {}
-    for name, data in (("merged", merged), ("separate", separate)):
-        (tmp_path / f"{name}.pdf").write_bytes(data)
-        subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / f"{name}.pdf"), str(tmp_path / name)], check=True)
-        text = subprocess.run(["pdftotext", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True, check=True).stdout
-        drawn[name] = ([p.read_bytes() for p in sorted(tmp_path.glob(f"{name}-*.png"))], text)
-    assert drawn["merged"] == drawn["separate"]
-    assert len(drawn["merged"][0]) == len(PdfReader(io.BytesIO(merged)).pages)

@@ -14,7 +14,7 @@ each subset from its own bytes. Only subsets made with the glyph numbers kept ca
 (LibreOffice renumbers its subsets' glyphs), so the pack, whose supplied papers come from
 elsewhere, names subsets without merging them.
 
-Used by pack.py; like it, it edits PDFs, and its pikepdf objects go no further.
+Used by merge.py as it puts a PDF together.
 """
 
 from __future__ import annotations
@@ -23,8 +23,10 @@ import hashlib
 import io
 import re
 
-import pikepdf
-from pikepdf import Array, Dictionary, Name
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, pikepdf
 
 _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")
 _PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
@@ -94,8 +96,6 @@ def name_subsets(pdf: pikepdf.Pdf) -> None:
 def merge_subsets(pdf: pikepdf.Pdf) -> None:
     """The composite TrueType subsets of each font (made with glyph numbers kept) merged
     into one, which every font dictionary of that font then uses."""
-    from fontTools.ttLib import TTFont  # only when there are parts to put together
-
     groups: dict[tuple, list[tuple[Dictionary, Dictionary]]] = {}
     sizes: dict[tuple[int, int], int] = {}  # each subset's number of glyphs
     for font in _fonts(pdf):
@@ -124,9 +124,6 @@ def merge_subsets(pdf: pikepdf.Pdf) -> None:
 
 
 def _merge(pdf: pikepdf.Pdf, fonts: list[Dictionary], base_descendant: Dictionary, others: list[Dictionary]) -> None:
-    from fontTools.ttLib import TTFont
-    from fontTools.ttLib.tables._g_l_y_f import Glyph
-
     # recalcTimestamp off: the font keeps its own date, so equal inputs give equal bytes.
     base = TTFont(io.BytesIO(base_descendant.FontDescriptor.FontFile2.read_bytes()), recalcTimestamp=False)
     order, glyf, metrics = base.getGlyphOrder(), base["glyf"], base["hmtx"].metrics

@@ -1,4 +1,8 @@
-"""The paper as PDF: WeasyPrint lays out each part's HTML, fetching nothing but the templates folder."""
+"""HTML laid out as PDF by WeasyPrint: one part of a paper, or its page furniture, fetching nothing but the templates folder.
+
+Loading this module loads WeasyPrint (a third of a second), so papers loads it only when
+there is something to lay out (pipeline/lazy.py); a worker process loads it as it starts.
+"""
 
 from __future__ import annotations
 
@@ -14,38 +18,22 @@ from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pydyf
+import weasyprint
+from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.pdf import tags
+from weasyprint.text.fonts import FontConfiguration
+
+from pipeline import pdf
 
 
-class SystemLibraryMissing(Exception):
-    """WeasyPrint cannot run because a system library (Pango) is missing."""
-
-
-def _weasyprint():
-    try:
-        import weasyprint
-    except OSError as error:  # raised when Pango or its friends cannot be loaded
-        raise SystemLibraryMissing(
-            f"WeasyPrint could not load a system library ({error}). Install Pango: "
-            "on Debian or Ubuntu, sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
-            "on macOS, brew install pango"
-        ) from error
-    _speed_up_pydyf()
-    return weasyprint
-
-
-def load() -> None:
-    """Load WeasyPrint, and pikepdf for the structure repair, ahead of the first layout."""
-    _weasyprint()
-    from pipeline.render import pdf_structure  # noqa: F401
-
-
-def _cached_page_references(pdf) -> tuple[bytes, ...]:
+def _cached_page_references(written) -> tuple[bytes, ...]:
     """pydyf's PDF.page_references, built once per page count instead of on every call."""
-    kids = pdf.pages["Kids"]
-    cached = pdf.__dict__.get("_papers_page_references")
+    kids = written.pages["Kids"]
+    cached = written.__dict__.get("_papers_page_references")
     if cached is None or cached[0] != len(kids):
         cached = (len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
-        pdf.__dict__["_papers_page_references"] = cached
+        written.__dict__["_papers_page_references"] = cached
     return cached[1]
 
 
@@ -57,34 +45,61 @@ def _speed_up_pydyf() -> None:
     paper's 11 and far worse at 600 pages. Installed only over the exact code this was
     measured on; any other pydyf is left alone.
     """
-    import pydyf
-
     current = pydyf.PDF.__dict__.get("page_references")
     if isinstance(current, property) and current.fget.__qualname__ == "PDF.page_references":
         pydyf.PDF.page_references = property(_cached_page_references)
 
 
-def _fetcher_class(weasyprint):
-    class TemplateFetcher(weasyprint.URLFetcher):
-        """Fetches files inside the templates folder and refuses everything else.
+_speed_up_pydyf()
 
-        Content from returns can hold URLs; none of them may reach the disk or network.
-        """
 
-        def __init__(self, root: Path):
-            super().__init__(allowed_protocols={"file"})
-            self.root = root.resolve()
+class TemplateFetcher(weasyprint.URLFetcher):
+    """Fetches files inside the templates folder and refuses everything else.
 
-        def fetch(self, url, headers=None):
-            parsed = urlparse(url)
-            if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-                raise ValueError(f"papers fetches only its own templates, not {url}")
-            path = Path(unquote(parsed.path)).resolve()
-            if not path.is_relative_to(self.root) or not path.is_file():
-                raise ValueError(f"papers fetches only its own templates, not {url}")
-            return super().fetch(url, headers)
+    Content from returns can hold URLs; none of them may reach the disk or network.
+    """
 
-    return TemplateFetcher
+    def __init__(self, root: Path):
+        super().__init__(allowed_protocols={"file"})
+        self.root = root.resolve()
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+            raise ValueError(f"papers fetches only its own templates, not {url}")
+        path = Path(unquote(parsed.path)).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise ValueError(f"papers fetches only its own templates, not {url}")
+        return super().fetch(url, headers)
+
+
+@contextlib.contextmanager
+def marking_elements():
+    """While open, WeasyPrint's structure elements carry the HTML element they stand for
+    (pdf.MARKS): the first half of the repair of WeasyPrint's structure tree, whose second
+    half, and whose reasons, are in pipeline/pdf/structure.py."""
+    key, html_id, headers = pdf.MARKS
+    original = tags._build_box_tree
+
+    def build(box, *args):
+        for element in original(box, *args):
+            # The innermost call has named it (html and body pass their children through).
+            if key not in element:
+                source = box._box if isinstance(box, AbsolutePlaceholder) else box
+                html = source.element
+                if html is not None:
+                    element[key] = id(html)
+                    if html.get("id"):
+                        element[html_id] = pydyf.String(html.get("id"))
+                    if html.get("headers") and source.element_tag == "td":
+                        element[headers] = pydyf.String(html.get("headers"))
+            yield element
+
+    tags._build_box_tree = build
+    try:
+        yield
+    finally:
+        tags._build_box_tree = original
 
 
 @contextlib.contextmanager
@@ -139,10 +154,7 @@ def _fonts(root: Path, stamp: tuple):
     process shares: loading the four font files for each part took ten milliseconds a
     part. (The fonts' rules hold only @font-face, so the user origin WeasyPrint gives a
     stylesheet passed this way changes nothing; report.css stays linked, an author sheet.)"""
-    weasyprint = _weasyprint()
-    from weasyprint.text.fonts import FontConfiguration
-
-    fetcher = _fetcher_class(weasyprint)(root)
+    fetcher = TemplateFetcher(root)
     font_config = FontConfiguration()
     fonts = weasyprint.CSS(filename=str(root / FONTS), url_fetcher=fetcher, font_config=font_config)
     # Registered here, in the process that loads them: a forked worker starts with no
@@ -165,9 +177,8 @@ atexit.register(_forget_fonts)
 def lay_out(html: str, templates: Path, title: str, subject: str, when: dt.datetime, tagged: bool = True) -> bytes:
     """``html`` (linking report.css in ``templates``; the fonts are given) laid out as an A4
     PDF, fonts embedded:
-    one part of a paper, tagged, its structure tree repaired (``pack.join`` puts the parts
+    one part of a paper, tagged, its structure tree repaired (``pdf.join`` puts the parts
     together), or untagged (page furniture, to draw over other pages)."""
-    weasyprint = _weasyprint()
     root = templates.resolve()
     fetcher, fonts, font_config = _fonts(root, _fonts_stamp(root))
     document = weasyprint.HTML(string=breakable(html), base_url=root.as_uri() + "/", url_fetcher=fetcher).render(
@@ -183,32 +194,11 @@ def lay_out(html: str, templates: Path, title: str, subject: str, when: dt.datet
     if not tagged:
         with _source_date(when):
             return document.write_pdf(pdf_identifier=identifier)
-    from pipeline.render import pdf_structure  # pikepdf only when a PDF is written
-
-    with _source_date(when), pdf_structure.marking_elements():
+    with _source_date(when), marking_elements():
         data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
     # The laid-out pages (a tangle of boxes referring to each other, so only the cycle
     # collector frees them) go before the repair reads the PDF back: the peak is then the
     # larger of the two, not their sum.
     del document
     gc.collect()
-    return pdf_structure.repair(data, keep_joins=True)
-
-
-def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str, when: dt.datetime,
-               furniture=None) -> bytes:
-    """The HTML ``parts`` laid out one after another in this process, each starting a page, and
-    put together as one tagged PDF, with ``furniture`` (an html.Furniture: running head and
-    page numbers) laid out for its pages and drawn over them.
-
-    build.py lays the parts of its papers out on every core and caches them; this is the
-    same result, made in one go.
-    """
-    from pipeline.render import pack
-
-    laid_out = [lay_out(html, templates, title, subject, when) for html in ([parts] if isinstance(parts, str) else parts)]
-    margins = []
-    if furniture is not None:
-        total = sum(pack.page_count(data) for data in laid_out)
-        margins = [lay_out(html, templates, "", "", when, tagged=False) for html in furniture.pages_html(total, templates)]
-    return pack.join(laid_out, margins)
+    return pdf.repair(data, keep_joins=True)

@@ -30,73 +30,22 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
-from pipeline.workers import interrupt_held
-
-with interrupt_held():  # pikepdf's compiled extension aborts the process if Ctrl-C comes as it loads
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name, NumberTree, OutlineItem, String
-
-from pipeline.render import pdf_fonts
-from pipeline.render.pdf_structure import elements, forget_joins, join_id, kids
+from pipeline.pdf import fonts
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, String, pikepdf, to_bytes
+from pipeline.pdf.tree import elements, forget_joins, join_id, kids
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
 
 
 @dataclass(frozen=True)
-class Source:
-    """One PDF of the pack, with the bookmark it goes under."""
+class TitledPdf:
+    """One PDF of a pack, with the bookmark it goes under."""
 
     data: bytes
     title: str
     """The bookmark and structure title: "Item 3: Partnership update report"."""
-
-
-def steady(data: bytes, when) -> bytes:
-    """``data`` dated ``when`` and identified by its content, so that equal inputs give equal
-    bytes (LibreOffice stamps each export with the time, and a random identifier)."""
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for key in ("/CreationDate", "/ModDate"):
-            if key in pdf.docinfo:
-                pdf.docinfo[key] = String(when.strftime("D:%Y%m%d%H%M%SZ"))
-        if "/Metadata" in pdf.Root:
-            xmp = pdf.Root.Metadata.read_bytes().decode("utf-8", "replace")
-            xmp = re.sub(r"(<xmp:(?:CreateDate|ModifyDate|MetadataDate)>)[^<]*", lambda m: m.group(1) + stamp, xmp)
-            xmp = re.sub(r"uuid:[0-9a-fA-F-]+", "uuid:00000000-0000-0000-0000-000000000000", xmp)
-            pdf.Root.Metadata = pdf.make_stream(xmp.encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-        # The random identifier (which qpdf's deterministic one would hash in), and
-        # LibreOffice's /DocChecksum, go; qpdf writes the rest of the trailer itself.
-        for key in ("/ID", "/DocChecksum"):
-            if key in pdf.trailer:
-                del pdf.trailer[key]
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
-
-
-def inspect(data: bytes) -> tuple[str, bool]:
-    """Why ``data`` cannot go into a pack ("" if it can: a supplied PDF is untrusted), and
-    whether it is tagged (has a structure tree, and says so)."""
-    try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            if len(pdf.pages) == 0:
-                return "has no pages", False
-            if pdf.is_encrypted:
-                return "is encrypted", False
-            marked = pdf.Root.get("/MarkInfo", Dictionary()).get("/Marked", False)
-            return "", "/StructTreeRoot" in pdf.Root and bool(marked)
-    except (pikepdf.PdfError, ValueError, OSError) as error:
-        return f"is not a readable PDF ({type(error).__name__})", False
-
-
-def page_count(data: bytes) -> int:
-    """How many pages ``data`` has: 0 if it is not a readable PDF."""
-    try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
-            return len(pdf.pages)
-    except (pikepdf.PdfError, ValueError, OSError):
-        return 0
 
 
 def _copy(pack: pikepdf.Pdf, obj):
@@ -160,7 +109,7 @@ class _Merger:
                     annotation.StructParent = int(annotation.StructParent) + shift
         dests = src.Root.get("/Names", Dictionary()).get("/Dests")
         if isinstance(dests, Dictionary):
-            for name, destination in pikepdf.NameTree(dests).items():
+            for name, destination in NameTree(dests).items():
                 self.dests.setdefault(name.encode("latin-1") if isinstance(name, str) else bytes(name),
                                       _copy(self.pdf, destination))
         if not tagged:
@@ -181,7 +130,7 @@ class _Merger:
         ids = {}
         if prefix is None and isinstance(src_root.get("/IDTree"), Dictionary):
             ids = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element
-                   for name, element in pikepdf.NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
+                   for name, element in NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
             if ids.keys() & self.ids.keys():
                 prefix, ids = f"p{len(self.pdf.pages)}-", {}
         if prefix is not None:
@@ -210,8 +159,8 @@ class _Merger:
              labels: bool = False, merge_fonts: bool = False) -> bytes:
         root, pdf = self.root, self.pdf
         if merge_fonts:
-            pdf_fonts.merge_subsets(pdf)
-        pdf_fonts.name_subsets(pdf)
+            fonts.merge_subsets(pdf)
+        fonts.name_subsets(pdf)
         nums = Array()
         for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):
             nums.append(key)
@@ -246,12 +195,10 @@ class _Merger:
             pdf.Root.Metadata = metadata
         if docinfo is not None:
             pdf.docinfo = pdf.make_indirect(docinfo)
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        return out.getvalue()
+        return to_bytes(pdf)
 
 
-def assemble(front: Source, sources: list[Source], stamps: list[bytes], lang: str = "en-GB", title: str = "") -> bytes:
+def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], lang: str = "en-GB", title: str = "") -> bytes:
     """The pack: ``front`` then each source, tagged trees kept, pages stamped from ``stamps``
     (untagged PDFs whose pages, in turn, are the stamps for pack pages 1, 2, 3 …)."""
     merger = _Merger()
@@ -282,7 +229,7 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
     number).
 
     The first part's metadata, language and title are the paper's. With ``merge_fonts``
-    (every part is WeasyPrint's), each font's subsets become one (pdf_fonts.py)."""
+    (every part is WeasyPrint's), each font's subsets become one (fonts.py)."""
     merger = _Merger()
     metadata = docinfo = None
     lang = "en-GB"
@@ -333,8 +280,6 @@ def _heading_level(tops: list) -> int:
 
 def _xmp(title: str, lang: str) -> str:
     """The pack's XMP metadata: its title, and its claim to PDF/UA-1."""
-    from xml.sax.saxutils import escape
-
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'

@@ -1,0 +1,156 @@
+"""A meeting's packs and page: each item's PDFs collected and checked, the agenda pack, the private pack, the web page.
+
+The agenda pack is the front sheet (the agenda, each item's pack page printed beside it)
+then every public item's PDFs in agenda order; the private pack, the same for the exempt
+items, only in the private folder. The front sheet is laid out last, once the papers'
+page counts give the pack page numbers it prints (and again if the numbers change its own
+length), beside its own page furniture and the pack's page numbers. The packs and the
+page share one manifest: when neither the agenda nor any item's PDF changed, they are
+current and are not made again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from pipeline import lazy, parts
+from pipeline.cache import Cache
+from pipeline.filenames import PRIVATE, shown, slug, write_atomic
+from pipeline.model import AgendaRow, Item, Meeting, Problem, Severity, Source
+from pipeline.parts import Part
+from pipeline.vocabulary import long_date
+from pipeline.workers import Progress, Workers
+
+ItemPdfs = dict[str, list[tuple[str, bytes]]]
+"""Each item's PDFs by its number: its paper's and its appendices', each with its bookmark title."""
+
+
+def heading(item: Item) -> str:
+    """The bookmark and section title of an item's paper: "Item 3: Partnership update report"."""
+    return f"Item {item.number}: {item.title}"
+
+
+def row(item: Item, href: str = "", link_text: str = "") -> AgendaRow:
+    """``item`` as an agenda lists it, linking to ``href``."""
+    return AgendaRow(item.number, item.title, item.purpose, item.exempt, href, link_text)
+
+
+def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, problems: list[Problem]) -> list[tuple[str, bytes]]:
+    """The item's paper (the PDF papers ``built``, or the file supplied) and its appendices,
+    as PDFs, each with its bookmark title; a supplied one that cannot go in is named in
+    ``problems`` and left out, and one without tags named."""
+    out = []
+    if built is not None:  # papers made it, and its manifest vouches for the bytes
+        out.append((heading(item), built.read_bytes()))
+    files = [(heading(item), item.paper)] if built is None and item.kind and item.kind.supplied else []
+    files += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
+    for title, path in files:
+        data = supplied[path].result()
+        if isinstance(data, Problem):
+            problems.append(data)
+            continue
+        why, tagged = cache.inspection(data)
+        if why:
+            problems.append(Problem(Severity.ERROR, Source(shown(path.name)), f"{why}, so it is left out of the pack",
+                                    "ask its author to save it again as PDF (or send the Word file)"))
+            continue
+        if not tagged:
+            problems.append(Problem(
+                Severity.WARNING, Source(title), "is a PDF without tags: the pack includes it, but a screen "
+                "reader cannot follow it, so the pack is not accessible",
+                "ask its author for the Word file or a tagged PDF (in Word: Save As PDF, Options, "
+                "'Document structure tags for accessibility')"))
+        out.append((title, data))
+    return out
+
+
+def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, cache: Cache,
+                templates: Path, workers: Workers, when, progress: Progress | None = None) -> tuple[list[Path], bool]:
+    """The agenda pack, the private pack (if any item is exempt) and the meeting's web page,
+    written unless current: the files, and whether they were written now. ``papers`` is
+    each item with the files papers built for it."""
+    stem = f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
+    public = [item for item, _ in papers if not item.exempt]
+    exempt = [item for item, _ in papers if item.exempt]
+    pack = output / f"{stem}-pack.pdf"
+    private = output / PRIVATE / f"{stem}-private-pack.pdf"
+    page = output / f"{stem}-agenda.html"
+    targets = [pack, page] + ([private] if exempt else [])
+    key = cache.render_key(meeting, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found] for n, found in pdfs.items()})
+    if cache.outputs_current(key, targets, f"{stem}-meeting"):
+        return targets, False
+    if progress:
+        progress("Assembling the agenda pack")
+    listed = [item for item, _ in papers]
+    files = {
+        pack: _pack(meeting, listed, public, pdfs, templates, when,
+                    f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}", workers),
+        page: _agenda_page(meeting, listed, _publish_supplied(papers, pdfs, output, stem),
+                           pack.name, templates).encode("utf-8"),
+    }
+    if exempt:
+        files[private] = _pack(meeting, exempt, exempt, pdfs, templates, when,
+                               f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}",
+                               workers)
+    for path, data in files.items():
+        write_atomic(path, data)
+    cache.record(key, {path.name: data for path, data in files.items()}, f"{stem}-meeting")
+    return targets, True
+
+
+def _publish_supplied(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, stem: str) -> dict[str, str]:
+    """Each public item's page to link to: its web page where papers built it, else its PDF
+    (a supplied PDF, or a Word paper's conversion), copied beside the papers."""
+    links: dict[str, str] = {}
+    for item, built in papers:
+        if item.exempt:
+            continue
+        if built:
+            links[item.number] = next(p.name for p in built if p.suffix == ".html")
+        elif item.paper is not None and pdfs[item.number] and pdfs[item.number][0][0] == heading(item):
+            name = f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf"
+            write_atomic(output / name, pdfs[item.number][0][1])
+            links[item.number] = name
+    return links
+
+
+def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: ItemPdfs, templates: Path, when,
+          title: str, workers: Workers) -> bytes:
+    """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs."""
+    pdf, html, agenda = lazy.pdf(), lazy.html(), lazy.agenda()
+    inside = {item.number for item in included}
+    contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
+    counts = [sum(pdf.page_count(data) for _, data in found) for _, found in contents]
+    front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
+    for _ in range(4):  # the numbers can change the front sheet's length; settle them
+        first_pages, number = {}, front_pages + 1
+        for (item, found), count in zip(contents, counts):
+            if found:
+                first_pages[item.number] = number
+            number += count
+        rows = [row(item, f"https://pack.invalid/#pack-page-{first_pages[item.number]}" if item.number in first_pages
+                    else "", f"page {first_pages.get(item.number, '')}") for item, _ in contents]
+        # The front sheet, its own page furniture and the pack's page numbers, side by side.
+        front = [Part(agenda.agenda_html(meeting, rows, templates, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
+        margins = parts.furniture(html.Furniture("paper", meeting.committee, long_date(meeting.date)), front_pages,
+                                  templates, when)
+        stamps = parts.furniture(html.Furniture("pack"), number - 1, templates, when)
+        laid, _ = parts.lay_out(front + margins + stamps, templates, workers)
+        if laid[0].pages == front_pages:
+            break
+        front_pages = laid[0].pages
+    sheet = pdf.join([laid[0].data], [done.data for done in laid[1:len(margins) + 1]])
+    sources = [pdf.TitledPdf(data, name) for _, found in contents for name, data in found]
+    return pdf.assemble(pdf.TitledPdf(sheet, "Agenda"), sources, [done.data for done in laid[len(margins) + 1:]],
+                        title=title)
+
+
+def _agenda_page(meeting: Meeting, listed: list[Item], links: dict[str, str], pack_name: str, templates: Path) -> str:
+    """The meeting's web page: the agenda, each public item linking to its paper, and the pack."""
+    rows = []
+    for item in listed:
+        href = "" if item.exempt else links.get(item.number, "")
+        kind = "PDF" if href.endswith(".pdf") else "web page"
+        rows.append(row(item, href, f"Item {item.number} paper ({kind})"))
+    return lazy.agenda().agenda_html(meeting, rows, templates, page_heading="Paper", pack_href=pack_name)

@@ -1,0 +1,94 @@
+"""A paper's PDF in parts: each part of its HTML laid out on its own, by the workers, kept for the next build.
+
+A *part* is HTML laid out as one PDF of its own: the covering report, a few partnership
+returns (each starting a page, so how they are grouped changes no page), or a hundred
+pages of page furniture (the running head and page numbers, laid out once the page count
+is known, to draw over the pages). Parts are laid out side by side by the worker
+processes, and each is kept in ``.cache/parts/`` beside the paper it belongs to, under a
+key over its HTML, the templates and papers' code: a changed return lays out its own part
+and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+from pipeline import lazy
+from pipeline.cache import Cache
+from pipeline.interrupts import interrupt_held
+from pipeline.workers import Progress, Workers
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a PDF to lay out: its HTML, and what the PDF says of itself."""
+
+    html: str
+    title: str
+    subject: str
+    when: dt.datetime
+    tagged: bool = True
+    """Tagged (a piece of a paper), or not (page furniture, drawn over other pages)."""
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """A part laid out: its PDF, and how many pages it has."""
+
+    data: bytes
+    pages: int
+
+
+def warm_up() -> None:
+    """Load the layout engine (WeasyPrint) ahead of the first part: what a worker does as it starts."""
+    try:
+        with interrupt_held():
+            lazy.layout()
+    except lazy.SystemLibraryMissing:
+        pass  # said when a layout is asked for, with what to install
+
+
+def furniture(kind, total: int, templates: Path, when: dt.datetime) -> list[Part]:
+    """The page furniture ``kind`` (an html.Furniture) of ``total`` pages, as parts to lay out."""
+    return [Part(html, "", "", when, tagged=False) for html in kind.pages_html(total, templates)]
+
+
+def lay_out(parts: list[Part], templates: Path, workers: Workers, meanwhile: Callable[[], object] | None = None,
+            done: Callable[[int, LaidOut], None] | None = None) -> tuple[list[LaidOut], object]:
+    """Each part laid out by the workers side by side, and what ``meanwhile`` returned (run
+    here as they work); ``done`` is told of each part laid out."""
+    return workers.map(partial(_lay_out, templates=templates), parts, helping=False, meanwhile=meanwhile, done=done)
+
+
+def _lay_out(part: Part, templates: Path) -> LaidOut:
+    data = lazy.layout().lay_out(part.html, templates, part.title, part.subject, part.when, part.tagged)
+    return LaidOut(data, lazy.pdf().page_count(data))
+
+
+def lay_out_kept(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: Path, workers: Workers,
+                 progress: Progress | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> tuple[dict[str, LaidOut], object]:
+    """Each part by key (given with the folder of the paper it belongs to), kept from an
+    earlier build or laid out now by the workers (and kept); and what ``meanwhile``
+    returned, called while the workers lay out."""
+    laid = {}
+    for key, (_, folder) in parts.items():
+        data = cache.part(folder, key)
+        # A kept part is read before it is used: one damaged (or not a PDF) is laid out again.
+        pages = lazy.pdf().page_count(data) if data is not None else 0
+        if pages:
+            laid[key] = LaidOut(data, pages)
+    todo = [key for key in parts if key not in laid]
+
+    def done(index: int, result: LaidOut) -> None:
+        cache.keep_part(parts[todo[index]][1], todo[index], result.data)
+        if progress:
+            progress(f"Laid out {index + 1} of {len(todo)} parts")
+
+    results, other = lay_out([parts[key][0] for key in todo], templates, workers, meanwhile, done)
+    laid.update(zip(todo, results))
+    return laid, other

@@ -1,0 +1,14 @@
+"""PDF surgery: tagged PDFs repaired, joined, put into packs, stamped, read and steadied.
+
+The one package that edits PDFs, with pikepdf (imported in ``_pikepdf.py`` alone, with
+Ctrl-C held back as it loads). What it offers takes and returns bytes and plain records;
+pikepdf objects, and the structure-tree, font and merge helpers, stay inside it (a test
+holds every other module to this surface).
+"""
+
+from pipeline.pdf.files import inspect, page_count, steady
+from pipeline.pdf.merge import TitledPdf, assemble, join
+from pipeline.pdf.structure import repair
+from pipeline.pdf.tree import MARKS
+
+__all__ = ["MARKS", "TitledPdf", "assemble", "inspect", "join", "page_count", "repair", "steady"]

@@ -1,0 +1,69 @@
+"""A tagged PDF's structure tree walked: its elements and children, and the marks papers leaves on them.
+
+While WeasyPrint writes a part, render/layout.py stamps each structure element with the
+HTML element it stands for (:data:`MARKS`); structure.py joins fragments by them, and
+merge.py joins a paper's parts by the HTML id kept near the top of each part's tree.
+"""
+
+from __future__ import annotations
+
+from pipeline.pdf._pikepdf import Array, Dictionary, Name
+
+KEY, ID, HEADERS = "PapersKey", "PapersId", "PapersHeaders"
+MARKS = (KEY, ID, HEADERS)
+"""Private keys stamped on WeasyPrint's structure elements while it writes them: the HTML
+element an element stands for, that element's id, and its headers attribute (a td's).
+Removed by the repair; none reaches an output."""
+
+KEY_NAME, ID_NAME, HEADERS_NAME = (Name("/" + key) for key in MARKS)
+
+
+def kids(element: Dictionary) -> list:
+    """An element's children, whether its /K holds one or an array: elements, content, refs."""
+    found = element.get("/K")
+    return list(found) if isinstance(found, Array) else [found] if found is not None else []
+
+
+def element_kids(element: Dictionary) -> list[Dictionary]:
+    """An element's children that are structure elements."""
+    return [kid for kid in kids(element) if isinstance(kid, Dictionary) and "/S" in kid]
+
+
+def elements(root: Dictionary):
+    """Every structure element below ``root`` (a tree's root or an element), parents first."""
+    found = root.get("/K")
+    stack = list(reversed(list(found))) if isinstance(found, Array) else [found] if found is not None else []
+    seen = set()
+    while stack:
+        element = stack.pop()
+        if not isinstance(element, Dictionary) or "/S" not in element or element.objgen in seen:
+            continue
+        seen.add(element.objgen)
+        yield element
+        found = element.get("/K")
+        if isinstance(found, Array):
+            stack.extend(reversed(list(found)))
+        elif found is not None:
+            stack.append(found)
+
+
+def near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:
+    """The elements at most ``depth`` levels below ``root``: the document, and its parts."""
+    found, level = [], [root]
+    for _ in range(depth):
+        level = [kid for element in level for kid in element_kids(element)]
+        found += level
+    return found
+
+
+def join_id(element: Dictionary) -> str | None:
+    """The HTML id of the element a part's structure element stands for (kept by
+    ``repair(keep_joins=True)``), by which merge.join joins the parts."""
+    return str(element[ID_NAME]) if ID_NAME in element else None
+
+
+def forget_joins(root: Dictionary) -> None:
+    """Remove what ``repair(keep_joins=True)`` kept, once the parts are joined."""
+    for element in near_top(root):
+        if ID_NAME in element:
+            del element[ID_NAME]

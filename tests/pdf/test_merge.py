@@ -1,0 +1,78 @@
+"""Tagged PDFs put together (pipeline/pdf/merge.py): a paper from its parts, a pack from its papers,
+each keeping tags, bookmarks, links and page numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pikepdf
+import pytest
+
+from pipeline import pdf
+from pipeline.filenames import TEMPLATES
+from pipeline.render.layout import lay_out
+
+WHEN = dt.datetime(2011, 3, 17, 12)
+STYLE = '<link rel="stylesheet" href="report.css">'
+
+
+def _laid(body: str, tagged: bool = True) -> bytes:
+    return lay_out(f"<html lang='en-GB'><head><title>t</title>{STYLE}</head><body>{body}</body></html>",
+                   TEMPLATES, "t", "s", WHEN, tagged)
+
+
+@pytest.fixture(scope="module")
+def pack():
+    front = _laid('<h1>Agenda</h1><p><a href="https://pack.invalid/#pack-page-2">page 2</a></p>')
+    paper = _laid('<h1>Budget</h1><table><tr><th id="h" scope="row">Partnership</th><td headers="h">Vale</td></tr></table>')
+    other = _laid('<h1>Risks</h1><table><tr><th id="h" scope="row">Partnership</th><td headers="h">Cherwell</td></tr></table>')
+    untagged = _laid("<p>A scanned appendix</p>", tagged=False)
+    stamps = [_laid("".join(f'<p style="page-break-after: always">Pack page {n}</p>' for n in range(1, 5)), tagged=False)]
+    data = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [
+        pdf.TitledPdf(paper, "Item 1: Budget"), pdf.TitledPdf(other, "Item 2: Risks"),
+        pdf.TitledPdf(untagged, "Item 2, appendix 1: scan")], stamps, title="Agenda pack")
+    return pikepdf.open(io.BytesIO(data))
+
+
+def test_a_pack_has_each_source_under_a_section_titled_with_its_item(pack):
+    sections = [k for k in pack.Root.StructTreeRoot.K[0].K]
+    assert [str(s.T) for s in sections] == ["Agenda", "Item 1: Budget", "Item 2: Risks"]  # the untagged scan has no tree
+    assert len(pack.pages) == 4
+
+
+def test_a_pack_bookmarks_each_item_over_its_papers_own(pack):
+    with pack.open_outline() as outline:
+        titles = [(item.title, [child.title for child in item.children]) for item in outline.root]
+    assert titles == [("Agenda", ["Agenda"]), ("Item 1: Budget", ["Budget"]), ("Item 2: Risks", ["Risks"]),
+                      ("Item 2, appendix 1: scan", [])]
+
+
+def test_a_packs_header_ids_stay_unique_and_its_cells_follow_them(pack):
+    ids = [bytes(k) for k in pack.Root.StructTreeRoot.IDTree.Names[::2]]
+    assert len(ids) == len(set(ids)) == 2  # both papers' "h", each prefixed
+    cells = [obj for obj in pack.objects if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == "/TD"]
+    headers = [bytes(h) for cell in cells for h in cell.A.Headers]
+    assert sorted(headers) == sorted(ids)
+
+
+def test_a_packs_pages_are_numbered_linked_and_stamped(pack):
+    assert pack.Root.PageLabels.Nums[1].S == pikepdf.Name.D
+    (link,) = [a for a in pack.pages[0].get("/Annots", []) if "/A" in a]
+    assert link.A.S == pikepdf.Name.GoTo and link.A.D[0].objgen == pack.pages[1].obj.objgen
+    for page in pack.pages:
+        drawing = b"".join(s.read_bytes() for s in page.obj.Contents) if isinstance(page.obj.Contents, pikepdf.Array) \
+            else page.obj.Contents.read_bytes()
+        assert b"/Artifact <</Type /Pagination>> BDC /PackPage" in drawing
+
+
+def test_a_paper_joins_the_elements_its_parts_continue():
+    parts = [_laid('<main id="main"><h1>Report</h1><p>One.</p></main>'),
+             _laid('<main id="main"><h2>Returns</h2><p>Two.</p></main>')]
+    with pikepdf.open(io.BytesIO(pdf.join(parts, []))) as joined:
+        document = joined.Root.StructTreeRoot.K[0]
+        mains = [k for k in document.K if isinstance(k, pikepdf.Dictionary) and "/S" in k]
+        assert len(mains) == 1, "the two parts' <main> are one element"
+        assert "/PapersId" not in mains[0]  # the join's marks are forgotten
+        with joined.open_outline() as outline:
+            assert [(i.title, [c.title for c in i.children]) for i in outline.root] == [("Report", ["Returns"])]

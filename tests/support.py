@@ -1,0 +1,284 @@
+"""What the tests share: the sample's folders, inputs made inline, papers run as an officer runs
+them, and outputs read back. Fixtures are in conftest.py; everything else any test needs
+from another is here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import Workbook
+from sample_round.sample import plain
+
+from pipeline import pdf
+from pipeline.intake.answers import parse_text
+from pipeline.model import (
+    Answer, Block, BlockKind, Entry, Kind, Paper, Partnership, Return, Round, Run, Section, Source, Status, Value,
+)
+from pipeline.parts import Part, furniture, lay_out
+from pipeline.workers import Workers
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ROOT / "inputs"
+QUESTIONS = (
+    "What is the current focus for the Partnership?",
+    "What has the Partnership achieved since the last update? (given in September 2010)",
+    "What are your plans for the year ahead? (e.g. Membership changes, priorities)",
+    "What do you think the role of the Partnership in the Big Society is?",
+)
+
+
+# --- papers run as an officer runs it --------------------------------------------------
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment papers runs in here: as typed at a prompt, not through make (which
+    `make test` would otherwise pass on), plus ``extra``."""
+    env = {k: v for k, v in os.environ.items() if k != "PAPERS_VIA_MAKE"}
+    return {**env, **extra}
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", *args], cwd=cwd, capture_output=True, text=True, timeout=300,
+        env=env or cli_env(), stdin=subprocess.DEVNULL,
+    )
+
+
+# --- inputs made inline ------------------------------------------------------------
+
+
+def make_workbook(path: Path, rows: list[list[object]], title: str = "Return") -> Path:
+    """A workbook with one sheet holding ``rows`` from A1, written by openpyxl."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def docx_paragraphs(path: Path) -> list[tuple[str, str]]:
+    """Every paragraph of a .docx in document order, tables included: (style id, text)."""
+    document = Document(path)
+    out = []
+    for p in document.element.body.iter(qn("w:p")):
+        style = p.pPr.pStyle.val if p.pPr is not None and p.pPr.pStyle is not None else "Normal"
+        out.append((style, "".join(t.text or "" for t in p.iter(qn("w:t")))))
+    return out
+
+
+def docx_text(path: Path) -> str:
+    return normalise(" ".join(text for _, text in docx_paragraphs(path)))
+
+
+def pdf_pages(path: Path) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() or "" for page in PdfReader(path).pages]
+
+
+_RUNNING = re.compile(r"Page \d+ of \d+")
+_REPEATED_HEAD = re.compile(r"\A\s*Partnership (?!returns\n)[^\n]*\n")  # not the heading "Partnership returns"
+
+
+def pdf_text(path: Path, running_head: str = "") -> str:
+    """The PDF's text with the running header and footer removed, whitespace folded."""
+    pages = []
+    for text in pdf_pages(path):
+        # WeasyPrint breaks lines after a hyphen ("high-|tech"); the break is not a space.
+        text = re.sub(r"-\n", "-", text)
+        text = _RUNNING.sub(" ", text)
+        if running_head:
+            text = text.replace(running_head, " ")
+        # A page that continues a partnership's table opens on its repeated head row
+        # (an artifact, drawn again on each page); it is not the paper's text.
+        text = _REPEATED_HEAD.sub(" ", text, count=1)
+        # List markers are drawn, not content, and pypdf returns them out of order.
+        text = re.sub("[•◦▪]", " ", text)
+        pages.append(text)
+    return normalise(" ".join(pages))
+
+
+def normalise(text: str) -> str:
+    text = text.replace("\u00a0", " ").replace("\u2019", "'").replace("\u2018", "'")
+    return " ".join(text.split())
+
+
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+needs_libreoffice = pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui libreoffice-writer-nogui)",
+)
+
+
+def libreoffice_convert(files: list[Path], target: str, outdir: Path, profile: Path) -> list[Path]:
+    """Convert ``files`` with headless LibreOffice in one run; the converted files, in order."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    result = subprocess.run(
+        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", target, "--outdir", str(outdir), *map(str, files)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    suffix = "." + target.split(":", 1)[0]
+    converted = [outdir / (f.stem + suffix) for f in files]
+    missing = [p.name for p in converted if not p.is_file()]
+    assert not missing, f"LibreOffice did not convert {missing}: {result.stdout} {result.stderr}"
+    return converted
+
+
+HEADER = [
+    ["Partnership", "Vale Partnership"],
+    ["Date of completion", "Feb 2011"],
+    ["Contact officer", "Emma Morris"],
+    ["Contact details", "01491 823612, emma.morris@southoxon.gov.uk"],
+    ["Chairman", "John Robertson"],
+    ["OCC Cabinet Member", "Cllr Judith Heathcoat"],
+]
+ANSWERS = [[q] for q in QUESTIONS]
+
+
+def full_return(path: Path, header=HEADER, answers=None) -> Path:
+    rows = [list(r) for r in header] + [[]]
+    for index, question in enumerate(QUESTIONS):
+        rows.append([question])
+        rows.append([(answers or {}).get(index, f"• Answer {index + 1}")])
+    return make_workbook(path, rows)
+
+
+HOSTILE = "R&D <b>bold?</b> {{ secret }} {% if x %}y{% endif %} {%p endfor %} 5 > 3"
+WHEN = dt.datetime(2011, 3, 17, 12)
+
+
+def make_round(answers: list[str], name: str = HOSTILE) -> Round:
+    paper = Paper(
+        committee="Scrutiny & Audit <Committee>",
+        meeting_date=dt.date(2011, 3, 17),
+        title="Update {{ title }}",
+        questions=QUESTIONS,
+        sections=(Section("Purpose", (Block(BlockKind.PARAGRAPH, (Run("To note & agree."),)),), True),),
+    )
+    ret = Return(file="r.xlsx", sheet="Return")
+    ret.values["partnership"] = Value(name, Source("r.xlsx"))
+    ret.answers = tuple(Answer(parse_text(text), Source("r.xlsx")) for text in answers)
+    partnership = Partnership("p", "A Partnership", Kind.THEMATIC)
+    missing = Partnership("m", "Missing Partnership", Kind.DISTRICT)
+    return Round(paper, (Entry(partnership, Status.RECEIVED, ret), Entry(missing, Status.MISSING)))
+
+
+def hostile_round() -> Round:
+    long_answer = "\n".join(f"• {HOSTILE} point {i} with a longer line to fill the page" for i in range(70))
+    return make_round([long_answer, f"1. {HOSTILE}\n2. <script>x</script>", "a) & b\nb) c", HOSTILE])
+
+
+# --- the sample meeting and the seeds it was written from ---------------------------
+
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+PAPERS = {
+    "000": "2008-11-26-progress-through-partnership-2009-10",
+    "001": "2010-02-24-update-from-the-partnerships-and-communities-team",
+    "002": "2007-10-23-south-east-employers-funding-for-lsp-capacity-building",
+    "004": "2007-05-21-progress-through-partnership-capacity-building",
+}
+
+
+def seed_text(number: str) -> str:
+    """The seed's text less its meeting line ("LSP Executive – 21 May 2007"), which the paper
+    carries as its committee and date in the house style's title block."""
+    (path,) = SEEDS.glob(f"{number}_*.txt")
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    meeting = next(i for i, line in enumerate(lines) if re.search(r"\b20\d\d\b", line))
+    return "\n".join(lines[:meeting] + lines[meeting + 1:])
+
+
+def seed_words(text: str) -> list[str]:
+    """The words of a seed's content: list markers, paragraph numbers and markup left aside."""
+    text = normalise(text.replace("“", '"').replace("”", '"').replace("**", ""))
+    words = []
+    for word in text.split():
+        if word in ("-", "·", "•") or re.fullmatch(r"\d\.|[a-c]\)", word):
+            continue
+        words.append(word)
+    return words
+
+
+PACK = "2011-03-17-strategy-and-partnerships-scrutiny-committee-pack.pdf"
+
+
+# --- the PDF made in one process -----------------------------------------------------
+
+
+def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str, when: dt.datetime,
+               with_furniture=None) -> bytes:
+    """The HTML ``parts`` laid out one after another in this process and put together, with
+    ``with_furniture`` (an html.Furniture) laid out for their pages and drawn over them: the
+    same steps, through the same functions, as a build (build.py), without its workers and
+    cache. (tests/test_build.py holds the two to the same bytes.)"""
+    here = Workers(usable=False)
+    html = [parts] if isinstance(parts, str) else parts
+    laid, _ = lay_out([Part(h, title, subject, when) for h in html], templates, here)
+    margins = []
+    if with_furniture is not None:
+        stamps = furniture(with_furniture, sum(done.pages for done in laid), templates, when)
+        margins = [done.data for done in lay_out(stamps, templates, here)[0]]
+    return pdf.join([done.data for done in laid], margins)
+
+
+# --- outputs read back ---------------------------------------------------------------
+
+
+_MARKER = re.compile(r"^\s*(?:[•○\-]|\d+\.|[a-z]\))\s+")
+
+
+def answer_items(ret) -> list[str]:
+    """Every line typed in the return's answers, without its bullet or number."""
+    return [
+        normalise(plain(_MARKER.sub("", line)))
+        for index in sorted(ret.answers)
+        for line in ret.answers[index]
+    ]
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps what arrives, and can refuse or fall over on cue."""
+
+    def __init__(self, refuse=(), drop_at: int | None = None):
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.refuse = set(refuse)
+        self.drop_at = drop_at
+        self.down = False
+
+    async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802
+        if self.down:
+            return "421 4.3.0 Service not available"
+        envelope.mail_from = address
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        if self.drop_at is not None and len(self.messages) + 1 == self.drop_at:
+            self.down = True
+            server.transport.close()  # the connection drops with the message unanswered
+            return "421 closing"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted"

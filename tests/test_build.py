@@ -1,0 +1,24 @@
+"""A paper's flow (pipeline/build.py): the PDF a build writes is the one its steps make in one process."""
+
+from __future__ import annotations
+
+from support import INPUTS, render_pdf
+
+from pipeline.build import document_date
+from pipeline.filenames import TEMPLATES
+from pipeline.render.html import Furniture, render_parts
+from pipeline.render.view import build_view
+from pipeline.rounds import read_round
+
+
+def test_the_build_writes_the_pdf_its_steps_make_in_one_process(built):
+    # The tests lay PDFs out with support.render_pdf (the same parts, layout and join, in
+    # this process, without workers or cache); a build, on the workers and through the
+    # cache. The two must be the same bytes, or the tests would be testing another PDF.
+    round_ = read_round(INPUTS)
+    view = build_view(round_)
+    when = document_date(round_.paper.meeting_date)
+    made_here = render_pdf(render_parts(view, TEMPLATES, created=when), TEMPLATES, view.title,
+                           f"{view.committee}, {view.meeting_date}", when,
+                           with_furniture=Furniture("paper", view.committee, view.meeting_date))
+    assert (built / f"{view.file_stem}.pdf").read_bytes() == made_here

@@ -1,0 +1,136 @@
+"""The agenda pack (pipeline/packs.py): PDF/UA-1, page numbers and links that land, a bookmark per
+item, every source's tags, every word of the papers; bad supplied files named, the rest built."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from support import PACK, PAPERS, SEEDS, normalise, run_cli, seed_text, seed_words
+
+
+def _pdftotext(path, first: int | None = None, last: int | None = None) -> str:
+    import subprocess
+
+    pages = ["-f", str(first), "-l", str(last)] if first else []
+    return subprocess.run(["pdftotext", "-layout", *pages, str(path), "-"], capture_output=True, text=True,
+                          timeout=120).stdout
+
+
+@pytest.fixture(scope="module")
+def pack_pdf(built):
+    import pikepdf
+
+    return pikepdf.open(built / PACK)
+
+
+def test_the_pack_passes_pdf_ua_1(built):
+    import page
+
+    report = page.validate_pdf_bytes((built / PACK).read_bytes(), profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+
+
+def test_the_agendas_page_numbers_and_links_land_on_the_papers(built, pack_pdf):
+    index = {p.objgen: n for n, p in enumerate(pack_pdf.pages, start=1)}
+    targets = [index[a.A.D[0].objgen] for a in pack_pdf.pages[0].Annots if a.get("/A", {}).get("/S") == "/GoTo"]
+    front = _pdftotext(built / PACK, 1, 1)
+    printed = [int(n) for n in re.findall(r"(?<!Pack )page (\d+)", front)]
+    assert printed == targets and len(targets) == 6  # items 3 to 8 have papers
+    titles = ["Partnership update report", "UPDATE FROM THE PARTNERSHIPS", "Progress through Partnership 2009/10",
+              "South East Employers", "Progress through Partnership capacity building", "Comprehensive Area Assessment"]
+    for number, title in zip(targets, titles):
+        text = _pdftotext(built / PACK, number, number)
+        assert title in text and f"Pack page {number}" in text, (number, title)
+    # The same numbers in every viewer: page labels 1, 2, 3 … from the first page.
+    nums = pack_pdf.Root.PageLabels.Nums
+    assert len(nums) == 2 and nums[0] == 0 and nums[1].S == "/D" and "/St" not in nums[1]
+    assert f"Pack page {len(pack_pdf.pages)}" in _pdftotext(built / PACK, len(pack_pdf.pages), len(pack_pdf.pages))
+
+
+def test_the_pack_has_a_bookmark_for_every_item_over_its_papers_own(pack_pdf):
+    with pack_pdf.open_outline() as outline:
+        top = [item.title for item in outline.root]
+        report = next(item for item in outline.root if item.title == "Item 3: Partnership update report")
+        inner = [child.title for child in report.children[0].children]
+    assert top[0] == "Agenda" and top[1:3] == ["Item 3: Partnership update report",
+                                               "Item 4: Update from the Partnerships and Communities Team"]
+    assert "Item 8: Comprehensive Area Assessment" in top
+    assert "Purpose / Recommendation" in inner and "Partnership returns" in inner
+
+
+def test_the_pack_keeps_every_sources_structure_tree(pack_pdf):
+    document = pack_pdf.Root.StructTreeRoot.K[0]
+    sections = [str(kid.T) for kid in document.K]
+    assert sections[0] == "Agenda" and "Item 8: Comprehensive Area Assessment" in sections
+    assert len(sections) == 8  # the agenda, six papers and an appendix
+    # Every page's tagged content maps into the tree.
+    for page in pack_pdf.pages:
+        assert "/StructParents" in page
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="the seeds are not beside this checkout (shared/seeds)")
+def test_every_word_of_the_seeds_is_in_the_pack(built):
+    text = normalise(_pdftotext(built / PACK).replace("“", '"').replace("”", '"'))
+    for seed in sorted(PAPERS):
+        position = 0
+        for word in seed_words(seed_text(seed)):
+            found = text.find(word, position)
+            assert found >= 0, f"seed {seed}: '{word}' missing or out of order in the pack"
+            position = found + len(word)
+
+
+def test_an_untagged_appendix_is_named_as_what_keeps_the_pack_from_being_accessible(meeting_dir, tmp_path):
+    import weasyprint
+
+    untagged = weasyprint.HTML(string="<html lang='en-GB'><body><p>Budget table</p></body></html>").write_pdf()
+    (meeting_dir / "supplied" / "budget.pdf").write_bytes(untagged)
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'appendices = ["supplied/progress-through-partnership-strands.pdf"]',
+        'appendices = ["supplied/progress-through-partnership-strands.pdf", "supplied/budget.pdf"]'), encoding="utf-8")
+    result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Item 5, appendix 2: budget: is a PDF without tags" in result.stdout
+    assert "ask its author for the Word file or a tagged PDF" in result.stdout
+    assert "Budget table" in _pdftotext(tmp_path / "out" / PACK)
+
+
+def test_a_damaged_supplied_pdf_is_named_and_the_pack_built(meeting_dir, tmp_path):
+    (meeting_dir / "supplied" / "progress-through-partnership-strands.pdf").write_bytes(b"%PDF-1.7 damaged")
+    result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert "progress-through-partnership-strands.pdf: is not a readable PDF" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert (tmp_path / "out" / PACK).is_file()
+    # Built again with nothing changed, the pack is current; the damaged file is still named.
+    again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    assert again.returncode == 1 and "progress-through-partnership-strands.pdf: is not a readable PDF" in again.stdout
+
+
+def _subsets(path) -> dict[str, set[bytes]]:
+    """Each embedded font subset's name, and the font programs that go by it."""
+    import hashlib
+
+    import pikepdf
+
+    names: dict[str, set[bytes]] = {}
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj:
+                names.setdefault(str(obj.FontName), set()).add(hashlib.sha256(obj.FontFile2.read_raw_bytes()).digest())
+    return names
+
+
+def test_each_font_subset_has_a_name_of_its_own(built):
+    # Each part of a paper, and each paper of the pack, embeds its own subsets of the same
+    # fonts; ISO 32000-1 (9.6.4) wants different subsets in one file named differently.
+    # A paper's parts' subsets are merged: one subset a font (regular, bold, italic, both).
+    paper = _subsets(built / "2011-03-17-partnership-update-report.pdf")
+    assert sorted(name.split("+")[1] for name in paper) == [
+        "Paper-Sans", "Paper-Sans-Bold", "Paper-Sans-Bold-Italic", "Paper-Sans-Italic"]
+    # A pack keeps each paper's (and LibreOffice's) subsets, each under a name of its own.
+    pack = _subsets(built / PACK)
+    assert len(pack) > 4
+    for subsets in (paper, pack):
+        assert all(len(programs) == 1 for programs in subsets.values()), subsets

@@ -1,0 +1,64 @@
+"""A paper's PDF in parts (pipeline/parts.py): a changed return lays out its own part alone; kept parts
+are checked before use; the parts' grouping, not the cores, decides the bytes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from pipeline.build import build_papers
+
+STEM = "2011-03-17-partnership-update-report"
+SUFFIXES = (".docx", ".pdf", ".html", "-check.txt")
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {s: (folder / f"{STEM}{s}").read_bytes() for s in SUFFIXES}
+
+
+def _parts(output: Path) -> set[str]:
+    return {p.name for p in (output / ".cache" / "parts").glob("*.pdf")}
+
+
+def test_one_changed_return_lays_out_only_its_own_part(round_dir, tmp_path):
+    # The PDF is laid out in parts (the report, then a few returns at a time); a correction
+    # to one return lays out the part it is in, and nothing else.
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    before = _parts(output)
+    assert len(before) >= 4  # the report, the returns in parts, the page furniture
+    path = round_dir / "Vale Partnership.xlsx"
+    book = load_workbook(path, rich_text=True)
+    book["Return"]["B10"] = "Cllr Jane Newchair"
+    book.save(path)
+    build_papers(round_dir, output)
+    after = _parts(output)
+    assert len(after - before) == 1 and len(before - after) == 1  # the old part is pruned
+
+
+def test_the_papers_are_the_same_on_one_core(round_dir, tmp_path):
+    # On two cores the parts are laid out side by side; on one, one after another.
+    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("needs a second core to compare against (and Linux's sched_setaffinity)")
+    command = [sys.executable, "-m", "pipeline", "papers", "--inputs", str(round_dir), "--output"]
+    both, one = tmp_path / "both", tmp_path / "one"
+    subprocess.run([*command, str(both)], capture_output=True, check=False)
+    subprocess.run([*command, str(one)], capture_output=True, check=False,
+                   preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+    assert outputs(both) == outputs(one)
+
+
+def test_a_damaged_kept_part_is_laid_out_again(round_dir, tmp_path):
+    output = tmp_path / "out"
+    build_papers(round_dir, output)
+    clean = outputs(output)
+    for part in (output / ".cache" / "parts").glob("*.pdf"):
+        part.write_bytes(part.read_bytes()[:100])  # cut short, as by a full disk
+    (output / ".cache" / f"manifest-{STEM}.json").unlink()
+    assert build_papers(round_dir, output).rebuilt
+    assert outputs(output) == clean
