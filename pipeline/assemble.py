@@ -7,16 +7,18 @@ is in kinds.py; a paper's own flow in build.py; the packs and the page in packs.
 from __future__ import annotations
 
 import datetime as dt
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import parts
 from pipeline.build import Build, build_rounds, clear_temporaries, document_date
 from pipeline.cache import Cache
-from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES
+from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, shown, slug
 from pipeline.kinds import Reading, kind_of
-from pipeline.model import Item, Meeting, Problem, Round
+from pipeline.model import Item, Meeting, Problem, Round, Severity, Source
 from pipeline.packs import ItemPdfs, item_pdfs, write_packs
+from pipeline.render.view import paper_stem
 from pipeline.workers import Progress, Workers
 
 
@@ -46,7 +48,7 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
         rounds = _read_papers(meeting, reading, output, problems)
         builds = dict(zip(rounds, build_rounds(list(rounds.values()), cache, templates, progress, workers,
                                                keep_workers=True)))
-        pdfs = _collect_pdfs(meeting, builds, supplied, cache, problems)
+        pdfs = _collect_pdfs(meeting, builds, supplied, cache, output, problems)
         packs, assembled = write_packs(meeting, _papers(meeting, builds), pdfs, output, cache, templates, workers,
                                        when, progress)
     cache.prune()  # forget what this build did not use: returns and files no longer in the inputs
@@ -75,25 +77,37 @@ def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict
 def _read_papers(meeting: Meeting, reading: Reading, output: Path, problems: list[Problem]) -> dict[str, tuple[Round, Path]]:
     """Each item's paper that papers builds, read as a Round, with the folder it goes to (an
     exempt item's, the private folder), by item number; what cannot be read, in ``problems``."""
-    rounds = {}
+    rounds, written_to = {}, {}  # each paper, and which item's paper each file name was given to
     for item in meeting.items:
         if item.kind is None or item.kind.built is None:
             continue
-        round_, found = item.kind.built(item.paper, reading)
+        folder = output / PRIVATE if item.exempt else output
+        round_, found = item.kind.built(item.paper, reading, folder)
         problems.extend(found)
-        if round_ is not None:
-            rounds[item.number] = (round_, output / PRIVATE if item.exempt else output)
+        if round_ is None:
+            continue
+        stem = paper_stem(round_.paper)
+        if (folder, stem) in written_to:  # the same title and date as another item's paper: both are kept
+            named = f"{stem}-item-{slug(item.number)}"
+            round_ = dataclasses.replace(round_, paper=dataclasses.replace(round_.paper, file_name=named))
+            problems.append(Problem(
+                Severity.WARNING, Source(shown(item.paper.name)),
+                f"has the same title and date as item {written_to[folder, stem]}'s paper, so its files are named {named}",
+                "give the papers titles of their own, if they are different papers"))
+        written_to.setdefault((folder, stem), item.number)
+        rounds[item.number] = (round_, folder)
     return rounds
 
 
-def _collect_pdfs(meeting: Meeting, builds: dict[str, Build], supplied: dict, cache: Cache,
+def _collect_pdfs(meeting: Meeting, builds: dict[str, Build], supplied: dict, cache: Cache, output: Path,
                   problems: list[Problem]) -> ItemPdfs:
     """Every item's PDFs, read and checked whether or not the packs need assembling (their
     problems belong in every run's report)."""
     pdfs = {}
     for item in meeting.items:
         built = next((p for p in builds[item.number].written if p.suffix == ".pdf"), None) if item.number in builds else None
-        pdfs[item.number] = item_pdfs(item, built, supplied, cache, problems)
+        folder = output / PRIVATE if item.exempt else output
+        pdfs[item.number] = item_pdfs(item, built, supplied, cache, folder, problems)
     return pdfs
 
 

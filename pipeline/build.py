@@ -111,7 +111,7 @@ def clear_temporaries(output: Path) -> None:
     # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
     # replacing are whole, old or new, and each paper's manifest says which set is current.
     for base in (output, output / PRIVATE):
-        for folder in (base, base / CACHE_DIR, base / CACHE_DIR / "intake", base / CACHE_DIR / "parts"):
+        for folder in (base, base / CACHE_DIR, *(base / CACHE_DIR / kept for kept in ("intake", "parts", "prepared", "converted"))):
             remove_temporaries(folder)
 
 
@@ -160,4 +160,4 @@ def _write(p: Plan, cache: Cache, templates: Path, docx: bytes, pdf: bytes, part
     }
     for name, data in files.items():
         write_atomic(p.folder / name, data)
-    cache.record(p.key, files, stem, part_keys)
+    cache.record(p.key, p.folder, files, stem, part_keys)

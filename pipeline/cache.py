@@ -16,8 +16,8 @@ from importlib import metadata
 from pathlib import Path
 
 from pipeline import lazy, records
-from pipeline.filenames import CACHE_DIR, write_atomic
-from pipeline.model import Problem, Return
+from pipeline.filenames import CACHE_DIR, PRIVATE, write_atomic
+from pipeline.model import Problem, Return, SuppliedPdf
 
 PACKAGE = Path(__file__).resolve().parent
 _LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py")
@@ -50,6 +50,13 @@ class Cache:
         _hash_files(digest, templates)
         self.templates_and_code = digest.hexdigest()
         self.used: set[str] = set()
+        self.intake = self.root / "intake"
+        """Where returns' intake results are kept: beside the paper they go into (see keep_intake_in)."""
+
+    def keep_intake_in(self, folder: Path) -> None:
+        """Keep the returns' intake results in ``folder``'s cache: the private folder's, when
+        the round's paper is exempt, since they hold every return's text."""
+        self.intake = folder / CACHE_DIR / "intake"
 
     # --- intake ------------------------------------------------------------------------
 
@@ -66,17 +73,18 @@ class Cache:
         key = self._intake_key(path, questions)
         self.used.add(key)
         try:
-            return key, records.loads((self.root / "intake" / f"{key}.json").read_bytes())
+            return key, records.loads((self.intake / f"{key}.json").read_bytes())
         except (OSError, ValueError):
             return key, None  # no entry, or one damaged or tampered with: read the workbook again
 
     def keep_return(self, key: str, result: tuple[Return | None, list[Problem]]) -> None:
-        write_atomic(self.root / "intake" / f"{key}.json", records.dumps(result))
+        write_atomic(self.intake / f"{key}.json", records.dumps(result))
 
     def prune(self) -> None:
         """Forget intake results and inspections this build did not use (files no longer in
         the inputs folder)."""
-        for folder in (self.root / "intake", self.root / "inspected"):
+        private = self.root.parent / PRIVATE / CACHE_DIR
+        for folder in (self.root / "intake", self.root / "prepared", private / "intake", private / "prepared"):
             if folder.is_dir():
                 for entry in folder.iterdir():
                     if entry.stem not in self.used or entry.suffix != ".json":
@@ -84,22 +92,29 @@ class Cache:
 
     # --- supplied PDFs -----------------------------------------------------------------
 
-    def inspection(self, data: bytes) -> tuple[str, bool]:
-        """Why the supplied PDF ``data`` cannot go into a pack ("" if it can), and whether it
-        is tagged (pdf.inspect): kept by the file's digest, so that a meeting whose files did
-        not change does not load the PDF library to read them again."""
+    def prepared(self, data: bytes, folder: Path) -> SuppliedPdf:
+        """The supplied PDF ``data`` as a pack takes it (pdf.prepare: active content stripped,
+        or why it cannot go in), kept by the file's digest beside the paper it belongs to
+        (``folder``: an exempt item's in the private folder), so that a meeting whose files
+        did not change does not load the PDF library to read them again."""
         key = hashlib.sha256(self.code.encode() + b"\0" + data).hexdigest()
         self.used.add(key)
-        path = self.root / "inspected" / f"{key}.json"
+        kept = folder / CACHE_DIR / "prepared"
         try:
-            why, tagged = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(why, str) and isinstance(tagged, bool):
-                return why, tagged
+            why, advice, tagged, removed, mended, changed = json.loads((kept / f"{key}.json").read_text(encoding="utf-8"))
+            if isinstance(why, str) and isinstance(advice, str) and isinstance(tagged, bool) and isinstance(changed, bool) \
+                    and all(isinstance(r, str) for found in (removed, mended) if isinstance(found, list) for r in found) \
+                    and isinstance(removed, list) and isinstance(mended, list):
+                cleaned = (kept / f"{key}.pdf").read_bytes() if changed else (b"" if why else data)
+                return SuppliedPdf(cleaned, why, advice, tagged, tuple(removed), tuple(mended))
         except (OSError, ValueError, TypeError):
             pass  # no entry, or one damaged or tampered with: read the file again
-        why, tagged = lazy.pdf().inspect(data)
-        write_atomic(path, json.dumps([why, tagged]).encode("utf-8"))
-        return why, tagged
+        found = lazy.pdf().prepare(data)
+        changed = not found.why and found.data != data
+        if changed:
+            write_atomic(kept / f"{key}.pdf", found.data)
+        write_atomic(kept / f"{key}.json", json.dumps([found.why, found.advice, found.tagged, list(found.removed), list(found.mended), changed]).encode())
+        return found
 
     # --- outputs -----------------------------------------------------------------------
 
@@ -112,13 +127,15 @@ class Cache:
             digest.update(repr(part).encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
-    def _manifest(self, stem: str) -> Path:
-        """The record of one paper's last build: each paper in the folder has its own."""
-        return self.root / f"manifest-{stem}.json"
+    @staticmethod
+    def _manifest(folder: Path, stem: str) -> Path:
+        """The record of one paper's last build, in the cache of the folder it was written to
+        (an exempt paper's in the private folder, so that not even its name is published)."""
+        return folder / CACHE_DIR / f"manifest-{stem}.json"
 
     def outputs_current(self, key: str, files: list[Path], stem: str) -> bool:
-        """Whether ``files`` are exactly what the build with ``key`` wrote."""
-        manifest = self._manifest(stem)
+        """Whether ``files`` (all in one folder) are exactly what the build with ``key`` wrote."""
+        manifest = self._manifest(files[0].parent, stem)
         try:
             recorded = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -133,11 +150,11 @@ class Cache:
                 return False
         return True
 
-    def record(self, key: str, files: dict[str, bytes], stem: str, parts: tuple[str, ...] = ()) -> None:
-        """Note what the build with ``key`` wrote, and the laid-out parts it was made of."""
+    def record(self, key: str, folder: Path, files: dict[str, bytes], stem: str, parts: tuple[str, ...] = ()) -> None:
+        """Note what the build with ``key`` wrote into ``folder``, and the laid-out parts it was made of."""
         manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
                     "parts": list(parts)}
-        write_atomic(self._manifest(stem), json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+        write_atomic(self._manifest(folder, stem), json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
 
     # --- laid-out parts of PDFs ------------------------------------------------------------
     # Kept beside the paper they belong to (``folder``, the paper's output folder), not with
@@ -163,7 +180,7 @@ class Cache:
         if not parts.is_dir():
             return
         used: set[str] = set()
-        for manifest in self.root.glob("manifest-*.json"):
+        for manifest in (folder / CACHE_DIR).glob("manifest-*.json"):
             try:
                 used.update(str(k) for k in json.loads(manifest.read_text(encoding="utf-8")).get("parts", []))
             except (OSError, ValueError, AttributeError, TypeError):

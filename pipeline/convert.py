@@ -1,19 +1,29 @@
-"""Supplied Word papers as tagged PDF, through LibreOffice's own PDF/UA export.
+"""Supplied Word papers as tagged PDF, through LibreOffice's own PDF/UA export, as untrusted data.
 
 LibreOffice is a real component, not a Python package: where it is missing, the problem
-names its install line and the rest of the meeting is built.
+names its install line and the rest of the meeting is built. The file is checked first
+(docx_safety.py: a real .docx, of a paper's size, with its links outside taken out), then
+converted in a process group of its own, with no network where the system can give it
+none (Linux's ``unshare``), its memory and time bounded; a limit hit is named, and the
+whole group ended, so nothing is left running.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import os
+import resource
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from pipeline import lazy
+from pipeline.docx_safety import check_docx
 from pipeline.filenames import shown, write_atomic
 from pipeline.model import Problem, Severity, Source
 
@@ -22,7 +32,12 @@ EXPORT = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true
           '"PDFUACompliance":{"type":"boolean","value":"true"},'
           '"ExportBookmarks":{"type":"boolean","value":"true"}}')
 INSTALL = "sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
-TIMEOUT = 300
+TIMEOUT = 60
+"""Seconds a conversion may take: a paper takes two or three."""
+MEMORY = 700 * 1024 * 1024
+"""Bytes of memory LibreOffice may use for one conversion (it needs about 220 MB for a paper)."""
+MAX_FILE = 100 * 1024 * 1024
+"""The largest .docx papers reads at all."""
 
 
 def soffice() -> str | None:
@@ -37,53 +52,113 @@ def word_to_pdf(path: Path, cache: Path, when: dt.datetime) -> bytes | Problem:
 
 class Conversion:
     """A Word file being converted to tagged PDF by LibreOffice, in its own process: started
-    when made, so that the build goes on meanwhile; :meth:`result` waits for it."""
+    when made, so that the build goes on meanwhile; :meth:`result` waits for it.
+    ``problems`` holds what was taken out of the file (a linked picture, say)."""
 
     def __init__(self, path: Path, cache: Path, when: dt.datetime) -> None:
         self.name, self.when = shown(path.name), when
         self.done: bytes | Problem | None = None
         self.process: subprocess.Popen | None = None
+        self.problems: list[Problem] = []
         try:
+            if path.stat().st_size > MAX_FILE:
+                self.done = self._problem(f"is larger than a paper can be ({path.stat().st_size // 1_048_576} MB)",
+                                          "ask its author for the paper again, with its pictures made smaller")
+                return
             data = path.read_bytes()
         except OSError as error:
-            self.done = Problem(Severity.ERROR, Source(self.name), f"could not be read ({error.strerror or error})",
-                                "check that the file is there and yours to read")
+            self.done = self._problem(f"could not be read ({error.strerror or error})",
+                                      "check that the file is there and yours to read")
             return
-        self.kept = cache / f"{hashlib.sha256(data + when.isoformat().encode()).hexdigest()}.pdf"
+        checked = check_docx(data)
+        if checked.refused:
+            self.done = self._problem(checked.refused, checked.advice)
+            return
+        self.problems = [
+            Problem(Severity.WARNING, Source(self.name), f"has {what}, which papers does not fetch: it is left out",
+                    "embed it in the document instead (in Word: Insert > Pictures > This Device, not "
+                    "'Link to File'), and send the paper again")
+            for what in checked.removed
+        ]
+        # Kept by the bytes converted (the checked ones) and the date: a file converted
+        # before its links were taken out is never served again.
+        self.kept = cache / f"{hashlib.sha256(checked.data + when.isoformat().encode()).hexdigest()}.pdf"
         if self.kept.is_file():
             self.done = self.kept.read_bytes()
             return
         program = soffice()
         if program is None:
-            self.done = Problem(Severity.ERROR, Source(self.name), "cannot be converted: LibreOffice is not installed",
-                                f"install it ({INSTALL}), or supply the paper as a tagged PDF")
+            self.done = self._problem("cannot be converted: LibreOffice is not installed",
+                                      f"install it ({INSTALL}), or supply the paper as a tagged PDF")
             return
         self.work = tempfile.TemporaryDirectory()
         source = Path(self.work.name) / "paper.docx"
-        source.write_bytes(data)
+        source.write_bytes(checked.data)
         profile = Path(self.work.name) / "profile"
+        command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                   "--convert-to", EXPORT, "--outdir", self.work.name, str(source)]
+        self.started = time.monotonic()
         self.process = subprocess.Popen(
-            [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-             "--convert-to", EXPORT, "--outdir", self.work.name, str(source)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [*_offline(), *command], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True, preexec_fn=_bounded,
         )
+
+    def _problem(self, message: str, advice: str) -> Problem:
+        return Problem(Severity.ERROR, Source(self.name), message, advice)
 
     def result(self) -> bytes | Problem:
         """The PDF, or the problem that kept it from being made."""
         if self.done is not None:
             return self.done
         try:
-            status = self.process.wait(timeout=TIMEOUT)
+            status = self.process.wait(timeout=max(0.0, TIMEOUT - (time.monotonic() - self.started)))
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
             status = None
+        _end_group(self.process)
         converted = Path(self.work.name) / "paper.pdf"
-        if status != 0 or not converted.is_file():
-            self.done = Problem(Severity.ERROR, Source(self.name), "LibreOffice could not convert it to PDF",
-                                "open it in Word and save it again as .docx, or supply it as a tagged PDF")
+        if status is None:
+            self.done = self._problem(f"took longer than {TIMEOUT} s to convert: LibreOffice was stopped",
+                                      "open it in Word and save it again (a damaged part or a huge picture can "
+                                      "make it slow), or supply it as a tagged PDF")
+        elif status != 0 or not converted.is_file():
+            hit = status in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, 134, 139)
+            self.done = self._problem(
+                f"needed more memory than a paper may ({MEMORY // 1_048_576} MB): LibreOffice was stopped" if hit
+                else "LibreOffice could not convert it to PDF",
+                "open it in Word and save it again as .docx, or supply it as a tagged PDF")
         else:
             self.done = lazy.pdf().steady(converted.read_bytes(), self.when)
             write_atomic(self.kept, self.done)
         self.work.cleanup()
         return self.done
+
+
+def _bounded() -> None:
+    """In LibreOffice's process, before it starts: its memory bounded (and its children's)."""
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+@functools.lru_cache(maxsize=1)
+def _offline() -> tuple[str, ...]:
+    """The command that runs a program with no network (a network namespace of its own, no
+    privilege needed), where this system offers one: else nothing, and the checked file's
+    lack of outside links is what keeps LibreOffice from fetching."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return ()
+    try:
+        works = subprocess.run([unshare, "-rn", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        works = False
+    return (unshare, "-rn") if works else ()
+
+
+def _end_group(process: subprocess.Popen) -> None:
+    """End LibreOffice's whole process group (soffice starts soffice.bin, which outlives a
+    killed wrapper), and wait for the process papers started."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass  # the group is gone already
+    process.wait()

@@ -37,18 +37,22 @@ class Reading:
     partnership_round: Round | None = None
     """The partnership round, once an item has read it."""
 
-    def round(self) -> Round:
-        """The partnership round in the inputs folder, read once however many items report on it."""
+    def round(self, folder: Path) -> Round:
+        """The partnership round in the inputs folder, read once however many items report on
+        it; what its returns gave kept in the cache of ``folder``, the folder its paper goes to."""
         if self.partnership_round is None:
+            self.cache.keep_intake_in(folder)
             self.partnership_round = read_round(self.inputs, self.cache, self.progress, self.workers)
         return self.partnership_round
 
 
 class Supplied:
-    """A supplied file as a PDF: its bytes, or the problem that keeps it out of the pack."""
+    """A supplied PDF: its bytes, or the problem that keeps it out of the pack (as a
+    convert.Conversion is, for a Word file)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.problems: list[Problem] = []
 
     def result(self) -> bytes | Problem:
         try:
@@ -58,11 +62,11 @@ class Supplied:
                            "check that the file is there and yours to read")
 
 
-def _round(path: Path, reading: Reading) -> tuple[Round | None, list[Problem]]:
-    return reading.round(), []
+def _round(path: Path, reading: Reading, folder: Path) -> tuple[Round | None, list[Problem]]:
+    return reading.round(folder), []
 
 
-def _short(path: Path, reading: Reading) -> tuple[Round | None, list[Problem]]:
+def _short(path: Path, reading: Reading, folder: Path) -> tuple[Round | None, list[Problem]]:
     try:
         paper, found = read_short_paper(path, reading.committee, reading.date)
     except ConfigError as error:

@@ -9,9 +9,11 @@ Government Act 1972. A problem with one item is named, with advice; the others a
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from pipeline.config import check_keys, confined, fail, is_plausible_date, load_toml
+from pipeline.filenames import shown
 from pipeline.kinds import APPENDIX_KINDS, kind_of, known
 from pipeline.model import Item, Meeting, Problem, Severity, Source
 from pipeline.text import clean
@@ -20,6 +22,11 @@ MEETING_FILE = "meeting.toml"
 MEETING_KEYS = ("committee", "date", "time", "venue", "item")
 ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt")
 PURPOSES = ("decision", "information", "")
+MAX_ITEMS = 200
+"""More items than any committee's agenda has: the rest are refused, so that a runaway file
+cannot cost minutes."""
+MAX_NUMBER, MAX_TITLE = 20, 300
+"""The longest item number and title an agenda shows, in characters."""
 
 
 def load_meeting(inputs: Path) -> Meeting | None:
@@ -55,16 +62,30 @@ def load_meeting(inputs: Path) -> Meeting | None:
             problem(f"has unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
                     f"the known settings are: {', '.join(ITEM_KEYS)}; the item is left out until then")
             continue
-        number = clean(str(entry.get("number", "")))[0].strip()
-        title = clean(str(entry.get("title", "")))[0].strip()
-        where = f"item {number or index}"
+        raw_number, raw_title = entry.get("number", ""), entry.get("title", "")
+        if isinstance(raw_number, bool) or not isinstance(raw_number, (str, int)) or not isinstance(raw_title, str):
+            problem("has a number or title that is not text (a list or a table, say)",
+                    'write them as number = "4" and title = "…"; the item is left out until then')
+            continue
+        number = clean(str(raw_number))[0].strip()
+        title = clean(raw_title)[0].strip()
+        where = f"item {shown(number[:20]) or index}"
         if not number or not title:
             problem("has no number or no title", 'give it number = "…" and title = "…"; it is left out until then')
             continue
-        if number in numbers:
+        if len(number) > MAX_NUMBER or len(title) > MAX_TITLE:
+            problem(f"has a number or title longer than an agenda can show ({MAX_NUMBER} and {MAX_TITLE} characters)",
+                    "shorten it; the item is left out until then")
+            continue
+        if number.casefold() in numbers:
+            # Compared without case: 9a and 9A would share a file name, and a reader's eye.
             problem(f"has the number {number}, which another item has", "give each item its own number; the second is left out")
             continue
-        numbers.add(number)
+        if len(items) == MAX_ITEMS:
+            problem(f"is more than the {MAX_ITEMS} items an agenda can have",
+                    "split the meeting's business into a supplementary agenda; the items from here on are left out")
+            break
+        numbers.add(number.casefold())
         purpose = str(entry.get("purpose", "")).strip().lower()
         if purpose not in PURPOSES:
             problem(f"purpose '{purpose}' is not known", 'use purpose = "decision" or purpose = "information"')
@@ -79,11 +100,11 @@ def load_meeting(inputs: Path) -> Meeting | None:
             paper = confined(inputs, str(entry["paper"]))
             kind = kind_of(paper) if paper else None
             if paper is None or kind is None:
-                problem(f"its paper '{entry['paper']}' is not {known()} in the inputs folder",
+                problem(f"its paper '{shown(str(entry['paper']))}' is not {known()} in the inputs folder",
                         "name a file in the inputs folder; the item is listed without a paper")
                 paper = kind = None
             elif not paper.is_file():
-                problem(f"its paper '{entry['paper']}' is not there", "put the file in the inputs folder, or correct the name; "
+                problem(f"its paper '{shown(str(entry['paper']))}' is not there", "put the file in the inputs folder, or correct the name; "
                         "the item is listed without a paper until then")
                 paper = kind = None
         appendices: list[Path] = []
@@ -91,11 +112,12 @@ def load_meeting(inputs: Path) -> Meeting | None:
         for appendix in raw_appendices if isinstance(raw_appendices, list) else [raw_appendices]:
             found = confined(inputs, str(appendix))
             if found is None or found.suffix.lower() not in APPENDIX_KINDS or not found.is_file():
-                problem(f"its appendix '{appendix}' is not a .pdf or .docx file in the inputs folder",
+                problem(f"its appendix '{shown(str(appendix))}' is not a .pdf or .docx file in the inputs folder",
                         "put the file in the inputs folder, or correct the name; the rest of the item is built")
                 continue
             appendices.append(found)
         items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt))
+    items = _published_apart(items, problems)
     return Meeting(
         committee=clean(committee)[0].strip(),
         date=date,
@@ -104,3 +126,25 @@ def load_meeting(inputs: Path) -> Meeting | None:
         items=tuple(items),
         problems=tuple(problems),
     )
+
+
+def _published_apart(items: list[Item], problems: list[Problem]) -> list[Item]:
+    """``items``, with any file that an exempt item also lists taken from the public items that
+    list it (and each named): an exempt item's file is never published with a public one."""
+    private = {path for item in items if item.exempt for path in (item.paper, *item.appendices) if path is not None}
+    kept = []
+    for item in items:
+        shared = [path for path in (item.paper, *item.appendices) if path in private] if not item.exempt else []
+        for path in shared:
+            problems.append(Problem(
+                Severity.ERROR, Source(MEETING_FILE, None, f"item {item.number}"),
+                f"lists {shown(path.name)}, which an exempt item lists too: it is left out of this public item",
+                "an exempt item's papers are not published; if this file is public, give the exempt item a copy "
+                "of its own (or list it only here)"))
+        if shared:
+            item = dataclasses.replace(
+                item, paper=None if item.paper in private else item.paper,
+                kind=None if item.paper in private else item.kind,
+                appendices=tuple(a for a in item.appendices if a not in private))
+        kept.append(item)
+    return kept

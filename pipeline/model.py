@@ -287,6 +287,9 @@ class Paper:
     """When returns are due back."""
     return_to: str = ""
     """Where partnerships send their returns: an email address, usually."""
+    file_name: str = ""
+    """The papers' file name without its suffix, where it is not the meeting date and title
+    (two papers of one meeting that would share one are told apart by their items)."""
     numbered: bool = True
     """Whether the report's paragraphs are numbered (1, 2, 3 … through the paper)."""
     with_returns: bool = True
@@ -382,6 +385,23 @@ class Round:
 
 
 @dataclass(frozen=True)
+class SuppliedPdf:
+    """A supplied PDF as a pack takes it (pdf.prepare): its bytes with any active content
+    stripped, or why it cannot go in."""
+
+    data: bytes
+    why: str = ""
+    """Why it cannot go into a pack ("" if it can)."""
+    advice: str = ""
+    """What the officer can do about it, when it cannot."""
+    tagged: bool = False
+    removed: tuple[str, ...] = ()
+    """The active content taken out of it, as an officer reads it: "JavaScript", "embedded files" …"""
+    mended: tuple[str, ...] = ()
+    """The damage mended so that the pack can take it: "damaged annotations" …"""
+
+
+@dataclass(frozen=True)
 class AgendaRow:
     """One item as an agenda lists it, on the pack's front sheet and on the meeting's web page."""
 
@@ -407,8 +427,9 @@ class PaperKind:
     # Not in the repr: a meeting's repr is part of its pack's cache key, and a function's
     # repr holds its address, which changes from run to run.
     built: Callable | None = field(default=None, repr=False)
-    """Papers builds it: called with the file and a kinds.Reading, it gives the paper read as
-    a Round (None if it cannot be) and the problems found reading it."""
+    """Papers builds it: called with the file, a kinds.Reading and the folder the paper goes
+    to, it gives the paper read as a Round (None if it cannot be) and the problems found
+    reading it."""
     supplied: Callable | None = field(default=None, repr=False)
     """Someone supplied it: called with the file, the folder to keep conversions in and the
     date to stamp, it gives the file on its way to being a PDF (``result()`` waits for it)."""

@@ -36,10 +36,12 @@ def row(item: Item, href: str = "", link_text: str = "") -> AgendaRow:
     return AgendaRow(item.number, item.title, item.purpose, item.exempt, href, link_text)
 
 
-def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, problems: list[Problem]) -> list[tuple[str, bytes]]:
+def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, folder: Path,
+              problems: list[Problem]) -> list[tuple[str, bytes]]:
     """The item's paper (the PDF papers ``built``, or the file supplied) and its appendices,
-    as PDFs, each with its bookmark title; a supplied one that cannot go in is named in
-    ``problems`` and left out, and one without tags named."""
+    as PDFs, each with its bookmark title. A supplied one is made safe for the pack (kept
+    in ``folder``'s cache): what was stripped from it is named in ``problems``, and one that
+    cannot go in is named and left out, and one without tags named."""
     out = []
     if built is not None:  # papers made it, and its manifest vouches for the bytes
         out.append((heading(item), built.read_bytes()))
@@ -47,22 +49,33 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, prob
     files += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
     for title, path in files:
         data = supplied[path].result()
+        problems.extend(supplied[path].problems)  # what was taken out of it on the way
         if isinstance(data, Problem):
             problems.append(data)
             continue
-        why, tagged = cache.inspection(data)
-        if why:
-            problems.append(Problem(Severity.ERROR, Source(shown(path.name)), f"{why}, so it is left out of the pack",
-                                    "ask its author to save it again as PDF (or send the Word file)"))
+        found = cache.prepared(data, folder)
+        if found.why:
+            problems.append(Problem(Severity.ERROR, Source(shown(path.name)), f"{found.why}, so it is left out of the pack",
+                                    found.advice))
             continue
-        if not tagged:
+        if found.removed:
+            problems.append(Problem(
+                Severity.WARNING, Source(shown(path.name)),
+                f"held content that could act when the pack is opened, which was taken out: {', '.join(found.removed)}",
+                "nothing to do for the pack; if the paper needs it, ask its author for a version without it"))
+        if found.mended:
+            problems.append(Problem(
+                Severity.WARNING, Source(shown(path.name)), f"was damaged, and was mended for the pack: {', '.join(found.mended)}",
+                "check its pages in the pack; if they are wrong, ask its author to save it again as PDF"))
+        if not found.tagged:
             problems.append(Problem(
                 Severity.WARNING, Source(title), "is a PDF without tags: the pack includes it, but a screen "
                 "reader cannot follow it, so the pack is not accessible",
                 "ask its author for the Word file or a tagged PDF (in Word: Save As PDF, Options, "
                 "'Document structure tags for accessibility')"))
-        out.append((title, data))
+        out.append((title, found.data))
     return out
+
 
 
 def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, cache: Cache,
@@ -78,7 +91,9 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     page = output / f"{stem}-agenda.html"
     targets = [pack, page] + ([private] if exempt else [])
     key = cache.render_key(meeting, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found] for n, found in pdfs.items()})
-    if cache.outputs_current(key, targets, f"{stem}-meeting"):
+    # The private pack's record is kept in the private folder, the public ones' in the public.
+    if cache.outputs_current(key, [pack, page], f"{stem}-meeting") and \
+            (not exempt or cache.outputs_current(key, [private], f"{stem}-private")):
         return targets, False
     if progress:
         progress("Assembling the agenda pack")
@@ -95,7 +110,9 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
                                workers)
     for path, data in files.items():
         write_atomic(path, data)
-    cache.record(key, {path.name: data for path, data in files.items()}, f"{stem}-meeting")
+    cache.record(key, output, {path.name: files[path] for path in (pack, page)}, f"{stem}-meeting")
+    if exempt:
+        cache.record(key, private.parent, {private.name: files[private]}, f"{stem}-private")
     return targets, True
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import io
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pikepdf
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
@@ -251,6 +253,37 @@ def answer_items(ret) -> list[str]:
         for index in sorted(ret.answers)
         for line in ret.answers[index]
     ]
+
+
+ACTIVE = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/EmbeddedFiles", "/AcroForm",
+                    "/AA", "/FileAttachment"})
+"""The keys and names of active content in a PDF (what a public pack must not carry)."""
+
+
+def active_content(data: bytes) -> set[str]:
+    """Each kind of active content (ACTIVE) anywhere in the PDF ``data``: every key or name
+    of an object reachable from its catalog."""
+    found: set[str] = set()
+    seen: set = set()
+
+    def walk(obj) -> None:
+        if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+            if obj.objgen in seen:
+                return
+            seen.add(obj.objgen)
+        if isinstance(obj, (pikepdf.Dictionary, pikepdf.Stream)):
+            for key in obj.keys():
+                found.update({key} & ACTIVE)
+                walk(obj[key])
+        elif isinstance(obj, pikepdf.Array):
+            for item in obj:
+                walk(item)
+        elif isinstance(obj, pikepdf.Name) and str(obj) in ACTIVE:
+            found.add(str(obj))
+
+    with pikepdf.open(io.BytesIO(data)) as document:
+        walk(document.Root)
+    return found
 
 
 class Mailbox:

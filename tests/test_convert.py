@@ -1,13 +1,23 @@
-"""Supplied Word papers converted to tagged PDF by LibreOffice (pipeline/convert.py)."""
+"""Supplied Word papers converted to tagged PDF by LibreOffice (pipeline/convert.py), as untrusted files."""
 
 from __future__ import annotations
 
 import datetime as dt
+import http.server
+import io
+import re
+import threading
+import time
+import zipfile
+from pathlib import Path
 
+import pikepdf
+import pytest
 from docx import Document
-from support import needs_libreoffice
+from PIL import Image
+from support import libreoffice_convert, needs_libreoffice
 
-from pipeline import pdf
+from pipeline import convert, pdf
 from pipeline.convert import INSTALL, Conversion, word_to_pdf
 from pipeline.model import Problem
 
@@ -45,3 +55,141 @@ def test_without_libreoffice_the_problem_names_its_install_line(tmp_path, monkey
 def test_a_file_that_cannot_be_read_is_named(tmp_path):
     found = Conversion(tmp_path / "gone.docx", tmp_path / "kept", WHEN).result()
     assert isinstance(found, Problem) and found.source.file == "gone.docx" and "could not be read" in found.message
+
+
+# --- a supplied Word file is untrusted -----------------------------------------------
+
+
+class _Counting(http.server.BaseHTTPRequestHandler):
+    requests: list[str] = []
+
+    def do_GET(self):  # noqa: N802
+        _Counting.requests.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "image/png")
+        self.end_headers()
+        self.wfile.write(_PNG)
+
+    def log_message(self, *args):
+        pass
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, "PNG")
+    return out.getvalue()
+
+
+_PNG = _png()
+
+
+def _linked_picture(path, target: str):
+    """A Word file whose picture is linked, not embedded (Word's "Link to File"): made by
+    python-docx with the picture embedded, then its relationship pointed outside."""
+    picture = path.parent / "logo.png"
+    picture.write_bytes(_PNG)
+    document = Document()
+    document.add_paragraph("Our logo:")
+    document.add_picture(str(picture))
+    document.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {info.filename: source.read(info) for info in source.infolist()}
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    rid = re.search(r'Id="(rId\d+)"[^>]*Target="media/', rels) or re.search(r'Target="media/[^"]+"[^>]*Id="(rId\d+)"', rels)
+    rels = re.sub(r'Target="media/[^"]+"', f'Target="{target}" TargetMode="External"', rels)
+    parts["word/_rels/document.xml.rels"] = rels.encode()
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        f'r:embed="{rid.group(1)}"'.encode(), f'r:link="{rid.group(1)}"'.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+@pytest.fixture
+def server():
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Counting)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    _Counting.requests.clear()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@needs_libreoffice
+def test_a_linked_picture_is_not_fetched_and_is_named(tmp_path, server):
+    source = _linked_picture(tmp_path / "linked.docx", f"{server}/logo.png")
+    # The control: LibreOffice on its own fetches the picture from the server.
+    libreoffice_convert([source], "pdf", tmp_path / "control", tmp_path / "profile")
+    assert _Counting.requests == ["/logo.png"]
+    _Counting.requests.clear()
+    conversion = Conversion(source, tmp_path / "kept", WHEN)
+    found = conversion.result()
+    assert isinstance(found, bytes) and pdf.page_count(found) == 1
+    assert _Counting.requests == []
+    (problem,) = conversion.problems
+    assert problem.source.file == "linked.docx" and f"a linked picture ({server}/logo.png)" in problem.message
+    assert "Link to File" in problem.advice
+
+
+@needs_libreoffice
+def test_a_picture_linked_from_a_file_outside_is_not_embedded(tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(_PNG)
+    source = _linked_picture(tmp_path / "linked.docx", secret.as_uri())
+    found = Conversion(source, tmp_path / "kept", WHEN).result()
+    with pikepdf.open(io.BytesIO(found)) as converted:
+        images = [k for page in converted.pages for k in page.get_images()]
+    assert images == []
+
+
+@pytest.mark.parametrize("content, refused", [
+    (b"<html><body><img src='http://127.0.0.1:9/x.png'></body></html>", "is not a Word document (.docx)"),
+    (bytes(range(256)) * 256, "is not a Word document (.docx)"),
+])
+def test_a_file_that_is_not_a_word_document_is_refused(tmp_path, content, refused):
+    path = tmp_path / "paper.docx"
+    path.write_bytes(content)
+    found = Conversion(path, tmp_path / "kept", WHEN).result()
+    assert isinstance(found, Problem) and found.message.startswith(refused) and found.advice
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("[Content_Types].xml", "<Types/>")
+        with bomb.open("word/document.xml", "w", force_zip64=True) as document:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(1024):  # 1 GB unpacked, about 1 MB packed
+                document.write(chunk)
+    assert path.stat().st_size < 5_000_000
+    found = Conversion(path, tmp_path / "kept", WHEN).result()
+    assert isinstance(found, Problem) and "possibly a zip bomb" in found.message
+
+
+@needs_libreoffice
+def test_a_conversion_over_its_time_is_stopped_whole_and_named(tmp_path, monkeypatch):
+    monkeypatch.setattr(convert, "TIMEOUT", 0.5)  # a paper takes seconds: half of one is too short
+    conversion = Conversion(_word(tmp_path / "slow.docx"), tmp_path / "kept", WHEN)
+    group = conversion.process.pid
+    found = conversion.result()
+    assert isinstance(found, Problem) and found.message == "took longer than 0.5 s to convert: LibreOffice was stopped"
+    assert _running_in(group) == [], "nothing of LibreOffice's is left running"
+
+
+def _running_in(group: int) -> list[int]:
+    """The processes of ``group`` still running (a killed one may linger a moment as a zombie)."""
+    for _ in range(100):
+        running = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                running.append(int(stat.parent.name))
+        if not running:
+            return []
+        time.sleep(0.05)
+    return running

@@ -41,6 +41,8 @@ def inspect(data: bytes) -> tuple[str, bool]:
                 return "is encrypted", False
             marked = pdf.Root.get("/MarkInfo", Dictionary()).get("/Marked", False)
             return "", "/StructTreeRoot" in pdf.Root and bool(marked)
+    except pikepdf.PasswordError:
+        return "needs a password to open", False
     except (pikepdf.PdfError, ValueError, OSError) as error:
         return f"is not a readable PDF ({type(error).__name__})", False
 
@@ -50,5 +52,5 @@ def page_count(data: bytes) -> int:
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             return len(pdf.pages)
-    except (pikepdf.PdfError, ValueError, OSError):
+    except (pikepdf.PdfError, pikepdf.PasswordError, ValueError, OSError):
         return 0

@@ -78,8 +78,9 @@ def partnership_list(round_: Round) -> tuple[Block, ...]:
 
 
 def paper_stem(paper) -> str:
-    """The papers' file name without its suffix: the meeting date and the title."""
-    return f"{paper.meeting_date.isoformat()}-{slug(paper.title)}"
+    """The papers' file name without its suffix: the meeting date and the title (unless the
+    paper is given a name of its own)."""
+    return paper.file_name or f"{paper.meeting_date.isoformat()}-{slug(paper.title)}"
 
 
 def build_view(round_: Round) -> PaperView:

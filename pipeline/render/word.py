@@ -171,6 +171,10 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     """The paper as .docx bytes; ``when`` dates the document (the meeting date)."""
     template = DocxTemplate(templates / TEMPLATE)
+    # The title property is set below, cut to what a property holds: docxtpl would render
+    # the template's own ({{ title }}) whole first, and python-docx refuse a long one.
+    template.init_docx()
+    template.docx.core_properties.title = ""
     rich = _Rich(template)
     # Autoescape on: docxtpl's default is off, and an '&' or '<' in a return would
     # otherwise corrupt the XML silently.
@@ -178,8 +182,10 @@ def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     document = template.docx
     _restart_numbering(document, rich.numbered)
     core = document.core_properties
-    core.title = view.title
-    core.subject = f"{view.committee}, {view.meeting_date}"
+    # A document property holds at most 255 characters (python-docx refuses more, as Word's
+    # own file format does): a longer title is cut there, with an ellipsis.
+    core.title = _property(view.title)
+    core.subject = _property(f"{view.committee}, {view.meeting_date}")
     core.author = "papers"
     core.last_modified_by = "papers"
     core.language = "en-GB"
@@ -188,3 +194,8 @@ def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return _fixed_zip(buffer.getvalue(), when)
+
+
+def _property(text: str, limit: int = 255) -> str:
+    """``text`` as a document property can hold it: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"

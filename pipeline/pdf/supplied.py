@@ -1,0 +1,183 @@
+"""A supplied PDF made fit for a public pack: read as untrusted data, its active content stripped, what the pack relies on checked.
+
+Someone else made the file, and anyone may open the pack: so nothing in it may act when it
+is opened, clicked or filled in. What goes, named in the check report:
+
+- JavaScript (the document's, a page's, a link's, a bookmark's, a form field's), and every
+  other action that runs something, opens another file or sends data (Launch, GoToR,
+  GoToE, SubmitForm, ResetForm, ImportData, Rendition, Movie, Sound, Hide …): only going
+  to a page (GoTo), opening a web address (URI) and the viewer's own page turning (Named)
+  stay, so links within the paper, to the web, and bookmarks still work;
+- additional actions (/AA: on open, close, print, page view, mouse over …) and the open
+  action, unless it only goes to a page;
+- embedded files (the document's attachments, file-attachment annotations), rich media;
+- the interactive form (/AcroForm, with any XFA): its fields are drawn onto the page as
+  they look, and are no longer fields.
+
+And what the pack's merge relies on is made true (the damage named as mended) or the file
+refused: a file that needs a
+password, is damaged or has no pages is refused with the reason; a structure tree with no
+parent tree is dropped (the file goes in untagged, and is named as such); annotations that
+are not annotations (a ``null`` in ``/Annots``) are dropped; a damaged outline or name tree
+is dropped.
+"""
+
+from __future__ import annotations
+
+import io
+
+from pipeline.model import SuppliedPdf
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, pikepdf, to_bytes
+
+SAFE_ACTIONS = frozenset({Name.GoTo, Name.URI, Name.Named})
+"""The actions a public pack keeps: to a page, to a web address, the viewer's page turning."""
+ACTIVE_ANNOTATIONS = frozenset({Name.FileAttachment, Name.RichMedia, Name.Screen, Name.Movie, Name.Sound,
+                                Name("/3D")})
+MAX_PAGES = 2000
+"""More pages than a committee paper's appendix can sensibly have: refused before anything else is read."""
+
+
+def prepare(data: bytes) -> SuppliedPdf:
+    """``data`` (a supplied PDF) with its active content stripped and what the pack relies on
+    made sound; or why it cannot go in."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            if pdf.is_encrypted:
+                return SuppliedPdf(b"", "is protected against changes or copying",
+                                   "ask its author to send it again without that protection")
+            pages = len(pdf.pages)
+            if pages == 0:
+                return SuppliedPdf(b"", "has no pages", "ask its author for the paper again")
+            if pages > MAX_PAGES:
+                return SuppliedPdf(b"", f"has {pages:,} pages, more than an appendix can have ({MAX_PAGES:,})",
+                                   "ask for the pages the committee needs, or link to the whole document instead")
+            removed: list[str] = []
+            mended: list[str] = []
+            _strip(pdf, removed, mended)
+            tagged = _sound_tree(pdf, mended)
+            return SuppliedPdf(to_bytes(pdf) if removed or mended else data, tagged=tagged,
+                               removed=tuple(dict.fromkeys(removed)), mended=tuple(dict.fromkeys(mended)))
+    except pikepdf.PasswordError:
+        return SuppliedPdf(b"", "needs a password to open",
+                           "ask its author to send it again without a password (papers never asks for one)")
+    except (pikepdf.PdfError, pikepdf.ForeignObjectError, ValueError, TypeError, KeyError, AttributeError,
+            RecursionError, OSError) as error:
+        return SuppliedPdf(b"", f"is not a readable PDF ({type(error).__name__})",
+                           "ask its author to save it again as PDF (or send the Word file)")
+
+
+def _strip(pdf: pikepdf.Pdf, removed: list[str], mended: list[str]) -> None:
+    root = pdf.Root
+    if "/OpenAction" in root:
+        action = root.OpenAction
+        if not (isinstance(action, Array) or (isinstance(action, Dictionary) and _safe(action))):
+            del root["/OpenAction"]
+            removed.append("an action run on opening")
+    if "/AA" in root:
+        del root["/AA"]
+        removed.append("actions run on opening, closing, saving or printing")
+    names = root.get("/Names")
+    if isinstance(names, Dictionary):
+        for key, what in (("/JavaScript", "JavaScript"), ("/EmbeddedFiles", "embedded files")):
+            if key in names:
+                del names[key]
+                removed.append(what)
+    if "/AcroForm" in root:
+        # Its fields drawn onto their pages as they look now (qpdf's flattening, which
+        # removes the form and its widgets, and leaves links alone), so no value is lost.
+        pdf.flatten_annotations(mode="all")
+        if "/AcroForm" in root:
+            del root["/AcroForm"]
+        removed.append("a form that can be filled in or submitted")
+    if "/Outlines" in root:
+        _strip_outline(root.Outlines, removed, set())
+    for page in pdf.pages:
+        if "/AA" in page.obj:
+            del page.obj["/AA"]
+            removed.append("actions run when a page is shown")
+        annotations = page.obj.get("/Annots")
+        if annotations is None:
+            continue
+        kept = Array()
+        for annotation in (annotations if isinstance(annotations, Array) else []):
+            if not isinstance(annotation, Dictionary):
+                mended.append("damaged annotations")
+                continue
+            if annotation.get("/Subtype") == Name.Widget and "/AcroForm" not in root:
+                continue  # a field of the form taken out, with nothing to draw (it had no appearance)
+            if annotation.get("/Subtype") in ACTIVE_ANNOTATIONS:
+                removed.append("an embedded file" if annotation.get("/Subtype") == Name.FileAttachment
+                               else "embedded media")
+                continue
+            if "/AA" in annotation:
+                del annotation["/AA"]
+                removed.append("actions run by a link or field")
+            if "/A" in annotation and not _safe_chain(annotation, removed):
+                del annotation["/A"]
+            kept.append(annotation)
+        if not isinstance(annotations, Array) or len(kept) != len(annotations):
+            page.obj.Annots = kept
+
+
+def _strip_outline(item: Dictionary, removed: list[str], seen: set) -> None:
+    """The bookmarks' own actions made safe, however deep (a loop in them is not followed)."""
+    while isinstance(item, Dictionary) and item.objgen not in seen:
+        seen.add(item.objgen)
+        if "/A" in item and not _safe_chain(item, removed):
+            del item["/A"]
+        if "/First" in item:
+            _strip_outline(item.First, removed, seen)
+        item = item.get("/Next")
+
+
+def _safe(action: Dictionary) -> bool:
+    return action.get("/S") in SAFE_ACTIONS and "/Next" not in action
+
+
+def _safe_chain(holder: Dictionary, removed: list[str]) -> bool:
+    """Whether ``holder``'s action (/A) is safe, following its /Next chain; each unsafe one is named."""
+    action, seen = holder.A, set()
+    while isinstance(action, Dictionary):
+        if action.is_indirect:
+            if action.objgen in seen:
+                break
+            seen.add(action.objgen)
+        kind = action.get("/S")
+        if kind not in SAFE_ACTIONS:
+            removed.append({Name.JavaScript: "JavaScript", Name.Launch: "an action that starts a program",
+                            Name.SubmitForm: "an action that sends a form's data away",
+                            Name.ImportData: "an action that reads another file",
+                            Name.GoToR: "a link that opens another file",
+                            Name.GoToE: "a link into an embedded file"}.get(kind, f"an action ({str(kind)[1:]})"))
+            return False
+        action = action.get("/Next")
+    return True
+
+
+def _sound_tree(pdf: pikepdf.Pdf, mended: list[str]) -> bool:
+    """Whether the file is tagged, with a structure tree the pack can take; a tree it cannot
+    take (no parent tree) is dropped, and a damaged outline or list of destinations too."""
+    root = pdf.Root
+    tree = root.get("/StructTreeRoot")
+    marked = root.get("/MarkInfo", Dictionary()).get("/Marked", False) if isinstance(root.get("/MarkInfo"), Dictionary) \
+        else False
+    if tree is not None and not (isinstance(tree, Dictionary) and isinstance(tree.get("/ParentTree"), Dictionary)):
+        del root["/StructTreeRoot"]
+        mended.append("a damaged structure tree (the file goes in without tags)")
+        tree = None
+    if "/Outlines" in root:
+        try:
+            with pdf.open_outline() as outline:
+                list(outline.root)
+        except Exception:  # noqa: BLE001 - pikepdf's outline errors have no common base: any is a damaged outline
+            del root["/Outlines"]
+            mended.append("damaged bookmarks")
+    names = root.get("/Names")
+    dests = names.get("/Dests") if isinstance(names, Dictionary) else None
+    if dests is not None:
+        try:
+            list(NameTree(dests).items())
+        except Exception:  # noqa: BLE001 - likewise, for a damaged name tree
+            del names["/Dests"]
+            mended.append("damaged named destinations")
+    return tree is not None and bool(marked)

@@ -1,0 +1,137 @@
+"""A supplied PDF made fit for a public pack (pipeline/pdf/supplied.py): active content of every kind
+stripped and named, links and tags kept, what cannot go in refused with its reason."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pytest
+from pikepdf import Array, Dictionary, Name, String
+
+from support import active_content
+
+from pipeline import pdf
+
+def _base() -> pikepdf.Pdf:
+    document = pikepdf.new()
+    document.add_blank_page()
+    document.add_blank_page()
+    return document
+
+
+def _saved(document: pikepdf.Pdf, **options) -> bytes:
+    out = io.BytesIO()
+    document.save(out, **options)
+    return out.getvalue()
+
+
+def _javascript(code: str = "app.alert('hi')") -> Dictionary:
+    return Dictionary(S=Name.JavaScript, JS=String(code))
+
+
+def _link(action: Dictionary) -> Dictionary:
+    return Dictionary(Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 100, 20], A=action)
+
+
+def _hostile(kind: str) -> bytes:
+    document = _base()
+    page = document.pages[0].obj
+    if kind == "open action":
+        document.Root.OpenAction = document.make_indirect(_javascript())
+    elif kind == "document actions":
+        document.Root.AA = Dictionary(WC=_javascript())
+    elif kind == "page actions":
+        page.AA = Dictionary(O=_javascript())
+    elif kind == "named javascript":
+        tree = pikepdf.NameTree.new(document)
+        tree["run"] = document.make_indirect(_javascript())
+        document.Root.Names = Dictionary(JavaScript=tree.obj)
+    elif kind == "launch":
+        page.Annots = Array([_link(Dictionary(S=Name.Launch, F=String("C:\\Windows\\System32\\calc.exe")))])
+    elif kind == "chained":
+        safe = Dictionary(S=Name.URI, URI=String("https://example.org/"), Next=_javascript())
+        page.Annots = Array([_link(safe)])
+    elif kind == "submit form":
+        field = document.make_indirect(Dictionary(
+            Type=Name.Annot, Subtype=Name.Widget, FT=Name.Btn, T=String("send"), Rect=[0, 0, 50, 20],
+            A=Dictionary(S=Name.SubmitForm, F=Dictionary(FS=Name.URL, F=String("http://127.0.0.1:9/collect")))))
+        page.Annots = Array([field])
+        document.Root.AcroForm = Dictionary(Fields=Array([field]))
+    elif kind == "embedded file":
+        spec = document.make_indirect(Dictionary(
+            Type=Name.Filespec, F=String("setup.exe"),
+            EF=Dictionary(F=document.make_stream(b"MZ\x90\x00 not really a program", Type=Name.EmbeddedFile))))
+        tree = pikepdf.NameTree.new(document)
+        tree["setup.exe"] = spec
+        document.Root.Names = Dictionary(EmbeddedFiles=tree.obj)
+        page.Annots = Array([Dictionary(Type=Name.Annot, Subtype=Name.FileAttachment, Rect=[0, 0, 20, 20], FS=spec)])
+    return _saved(document)
+
+
+@pytest.mark.parametrize("kind, named", [
+    ("open action", "an action run on opening"),
+    ("document actions", "actions run on opening, closing, saving or printing"),
+    ("page actions", "actions run when a page is shown"),
+    ("named javascript", "JavaScript"),
+    ("launch", "an action that starts a program"),
+    ("chained", "JavaScript"),
+    ("submit form", "a form that can be filled in or submitted"),
+    ("embedded file", "embedded files"),
+])
+def test_active_content_is_stripped_and_named(kind, named):
+    data = _hostile(kind)
+    assert active_content(data), "the control: the file does carry it"
+    found = pdf.prepare(data)
+    assert found.why == "" and named in found.removed, found.removed
+    assert active_content(found.data) == set()
+    assert pdf.page_count(found.data) == 2
+
+
+def test_a_submit_action_on_a_link_and_an_attachment_on_a_page_are_named():
+    document = _base()
+    document.pages[0].obj.Annots = Array([_link(Dictionary(S=Name.SubmitForm, F=String("http://127.0.0.1:9/")))])
+    assert "an action that sends a form's data away" in pdf.prepare(_saved(document)).removed
+    assert "an embedded file" in pdf.prepare(_hostile("embedded file")).removed
+
+
+def test_links_within_the_paper_and_to_the_web_stay():
+    document = _base()
+    target = document.pages[1].obj
+    document.pages[0].obj.Annots = Array([
+        _link(Dictionary(S=Name.GoTo, D=Array([target, Name.Fit]))),
+        _link(Dictionary(S=Name.URI, URI=String("https://www.oxfordshire.gov.uk/"))),
+    ])
+    data = _saved(document)
+    found = pdf.prepare(data)
+    assert found.removed == () and found.data == data  # nothing to strip: the file as it came
+
+
+@pytest.mark.parametrize("make, why", [
+    (lambda: _saved(_base(), encryption=pikepdf.Encryption(owner="o", user="secret", R=6)), "needs a password to open"),
+    (lambda: _saved(_base(), encryption=pikepdf.Encryption(owner="o", user="", R=6)),
+     "is protected against changes or copying"),
+    (lambda: _saved(pikepdf.new()), "has no pages"),
+    (lambda: b"%PDF-1.7\n" + bytes(range(256)) * 40, "is not a readable PDF"),
+])
+def test_what_cannot_go_in_is_refused_with_advice(make, why):
+    found = pdf.prepare(make())
+    assert found.why.startswith(why) and found.advice and found.data == b""
+
+
+def test_a_structure_tree_without_a_parent_tree_goes_in_untagged():
+    document = _base()
+    document.Root.StructTreeRoot = document.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=Array()))
+    document.Root.MarkInfo = Dictionary(Marked=True)
+    found = pdf.prepare(_saved(document))
+    assert found.why == "" and not found.tagged
+    assert "a damaged structure tree (the file goes in without tags)" in found.mended
+
+
+def test_a_null_among_the_annotations_is_dropped():
+    document = _base()
+    document.pages[0].obj.Annots = Array([None, _link(Dictionary(S=Name.URI, URI=String("https://example.org/")))])
+    found = pdf.prepare(_saved(document))
+    with pikepdf.open(io.BytesIO(found.data)) as cleaned:
+        assert len(cleaned.pages[0].obj.Annots) == 1
+    assert "damaged annotations" in found.mended
