@@ -85,16 +85,13 @@ def load_toml(path: Path) -> dict[str, Any]:
     """A TOML file of settings; raises ConfigError, naming the file, if it cannot be read."""
     if not path.is_file():
         raise fail(path.name, "not found", f"create {path.name} in the inputs folder (see README.md)")
+    text = read_text(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise fail(path.name, "is not UTF-8 text", "save it again as UTF-8 in your text editor") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise fail(path.name, f"is not valid TOML ({error})", "fix the line it names") from None
     except RecursionError:
         raise fail(path.name, "nests tables or lists too deeply to read", "a setting is nested far deeper than any papers uses: remove it") from None
-    except OSError as error:
-        raise fail(path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
 
 
 def check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> None:
@@ -132,9 +129,17 @@ def confined(inputs: Path, value: str) -> Path | None:
     return path if value and path.is_relative_to(root) and path != root else None
 
 
+MAX_TEXT = 2 * 1024 * 1024
+"""The largest settings or Markdown file papers reads: a long paper is a hundred kilobytes."""
+
+
 def read_text(path: Path) -> str:
     """A text file the officer wrote; raises ConfigError, naming it, if it cannot be read."""
     try:
+        size = path.stat().st_size
+        if size > MAX_TEXT:
+            raise fail(path.name, f"is {size // 1_048_576} MB, far larger than a paper or its settings can be",
+                       "check that it is the right file; a paper's text is a few hundred kilobytes at most")
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise fail(path.name, "is not UTF-8 text", "save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)") from None

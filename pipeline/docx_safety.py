@@ -8,8 +8,8 @@ A .docx is a zip of XML parts. Someone else made it, so before it is converted:
 - its parts must be of a paper's size when unpacked: a zip bomb is refused before it is read;
 - nothing in it may reach outside the file: a picture, object, template or frame *linked*
   (not embedded) — ``TargetMode="External"`` in a part's relationships, to ``http://`` or
-  ``file://`` alike — is taken out, and so are fields that fetch (INCLUDEPICTURE,
-  INCLUDETEXT, LINK): each is named, with the advice to embed it. Hyperlinks stay: a reader
+  ``file://`` alike — is taken out, and so are fields that fetch or run (INCLUDEPICTURE,
+  INCLUDETEXT, LINK, IMPORT, DDE, DDEAUTO): each is named, with the advice to embed it. Hyperlinks stay: a reader
   follows them, LibreOffice does not.
 
 What comes out is the file to convert (the same bytes when nothing was taken out).
@@ -30,7 +30,8 @@ MAX_PART = 64 * 1024 * 1024
 MAX_TOTAL = 256 * 1024 * 1024
 """All its parts together, unpacked."""
 _RELATIONSHIPS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_FETCHING_FIELD = re.compile(rb"(<w:instrText\b[^>]*>\s*|\bw:instr=\"\s*)(INCLUDEPICTURE|INCLUDETEXT|LINK)\b", re.I)
+_FETCHING_FIELD = re.compile(
+    rb"(<w:instrText\b[^>]*>\s*|\bw:instr=\"\s*)(INCLUDEPICTURE|INCLUDETEXT|LINK|IMPORT|DDEAUTO|DDE)\b", re.I)
 
 
 @dataclass
@@ -95,8 +96,8 @@ def _internal_only(rels: bytes, removed: list[str]) -> bytes:
 
 
 def _no_fetching_fields(part: bytes, removed: list[str]) -> bytes:
-    """A document part whose fields fetch nothing: INCLUDEPICTURE, INCLUDETEXT and LINK become
-    QUOTE, which shows the text the field last showed and fetches nothing."""
+    """A document part whose fields fetch and run nothing: INCLUDEPICTURE, INCLUDETEXT, LINK,
+    IMPORT, DDE and DDEAUTO become QUOTE, which shows its text and fetches nothing."""
     def neutral(match: re.Match) -> bytes:
         removed.append(f"a field that fetches a file ({match.group(2).decode().upper()})")
         return match.group(1) + b"QUOTE"

@@ -118,11 +118,19 @@ def load_meeting(inputs: Path) -> Meeting | None:
             appendices.append(found)
         items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt))
     items = _published_apart(items, problems)
+    facts = {}
+    for key in ("time", "venue"):
+        value = settings.get(key, "")
+        if not isinstance(value, str) or len(value) > MAX_TITLE:
+            problems.append(Problem(Severity.ERROR, Source(MEETING_FILE), f"'{key}' is not a line of text",
+                                    f'write it as {key} = "…"; the agenda is printed without it until then'))
+            value = ""
+        facts[key] = clean(value)[0].strip()
     return Meeting(
         committee=clean(committee)[0].strip(),
         date=date,
-        time=clean(str(settings.get("time", "")))[0].strip(),
-        venue=clean(str(settings.get("venue", "")))[0].strip(),
+        time=facts["time"],
+        venue=facts["venue"],
         items=tuple(items),
         problems=tuple(problems),
     )

@@ -27,7 +27,7 @@ from pipeline.intake.answers import parse_text
 from pipeline.model import (
     Answer, Block, BlockKind, Entry, Kind, Paper, Partnership, Return, Round, Run, Section, Source, Status, Value,
 )
-from pipeline.parts import Part, furniture, lay_out
+from pipeline.parts import Part, furniture, lay_out, warm_up
 from pipeline.workers import Workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -226,17 +226,17 @@ PACK = "2011-03-17-strategy-and-partnerships-scrutiny-committee-pack.pdf"
 
 def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str, when: dt.datetime,
                with_furniture=None) -> bytes:
-    """The HTML ``parts`` laid out one after another in this process and put together, with
+    """The HTML ``parts`` laid out one after another and put together, with
     ``with_furniture`` (an html.Furniture) laid out for their pages and drawn over them: the
-    same steps, through the same functions, as a build (build.py), without its workers and
+    same steps, through the same functions and workers, as a build (build.py), without its
     cache. (tests/test_build.py holds the two to the same bytes.)"""
-    here = Workers(usable=False)
     html = [parts] if isinstance(parts, str) else parts
-    laid, _ = lay_out([Part(h, title, subject, when) for h in html], templates, here)
-    margins = []
-    if with_furniture is not None:
-        stamps = furniture(with_furniture, sum(done.pages for done in laid), templates, when)
-        margins = [done.data for done in lay_out(stamps, templates, here)[0]]
+    with Workers(warm_up=warm_up) as workers:
+        laid, _ = lay_out([Part(h, title, subject, when) for h in html], templates, workers)
+        margins = []
+        if with_furniture is not None:
+            stamps = furniture(with_furniture, sum(done.pages for done in laid), templates, when)
+            margins = [done.data for done in lay_out(stamps, templates, workers)[0]]
     return pdf.join([done.data for done in laid], margins)
 
 

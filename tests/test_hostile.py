@@ -287,12 +287,18 @@ def test_a_200000_letter_word_wraps_in_the_pdf_and_is_kept_whole():
     from pipeline.render.view import build_view
     from support import WHEN, make_round, render_pdf
 
+    import page
+
     word = "x" * 200_000
     html = render_html(build_view(make_round([word, "b", "c", "d"], name="N")), TEMPLATES, stylesheets=PDF_STYLESHEETS)
-    reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN)))
+    data = render_pdf(html, TEMPLATES, "t", "s", WHEN)
+    reader = PdfReader(io.BytesIO(data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert text.count("x") == 200_000  # every letter is on a page, none run off it
     assert max(len(line) for line in text.replace("\u200b", "\n").splitlines()) < 120
+    # Laid out in pieces (render.layout.breakable), and still one paragraph to a screen reader.
+    report = page.validate_pdf_bytes(data, profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
 
 
 def test_a_build_stopped_between_renames_is_never_sent(round_dir, tmp_path):

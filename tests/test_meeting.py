@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from support import PAPERS, run_cli
 
 from pipeline.kinds import KINDS
@@ -41,3 +42,21 @@ def test_a_round_folder_without_a_meeting_still_builds_its_one_paper(round_dir, 
         "2011-03-17-partnership-update-report-check.txt", "2011-03-17-partnership-update-report.docx",
         "2011-03-17-partnership-update-report.html", "2011-03-17-partnership-update-report.pdf",
     ]
+
+
+def test_a_time_or_venue_that_is_not_text_is_named_and_the_agenda_read(meeting_dir):
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('time = "10:00"', "time = [10, 0]"), encoding="utf-8")
+    meeting = load_meeting(meeting_dir)
+    assert meeting.time == "" and len(meeting.items) == 8
+    assert [p.message for p in meeting.problems] == ["'time' is not a line of text"]
+
+
+def test_a_meeting_file_far_too_large_is_refused_unread(meeting_dir):
+    from pipeline.config import MAX_TEXT, ConfigError
+
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8") + "#" * MAX_TEXT, encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_meeting(meeting_dir)
+    assert "far larger than a paper or its settings can be" in raised.value.problem.message

@@ -10,6 +10,9 @@ from pipeline.model import Run
 MAX_ROWS = 1_000
 MAX_COLS = 40
 
+MAX_TEXT = 32_767
+"""The most characters Excel lets a cell hold: more can only come from a file made otherwise."""
+
 ERROR_VALUES = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
@@ -35,6 +38,8 @@ class CellText:
     """How many unprintable characters were removed from the text."""
     unusable: str = ""
     """Why the cell has a value papers cannot show: a formula never calculated, an error."""
+    cut: int = 0
+    """How many characters past Excel's limit for a cell (MAX_TEXT) were left out."""
 
     @property
     def ref(self) -> str:
@@ -43,6 +48,23 @@ class CellText:
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.segments)
+
+
+def within_limit(segments: tuple[Run, ...]) -> tuple[tuple[Run, ...], int]:
+    """``segments`` cut to the MAX_TEXT characters a cell can hold, and how many were cut:
+    a longer text can only come from a file made by hand, and would cost the layout time
+    out of all proportion to any answer."""
+    total = sum(len(s.text) for s in segments)
+    if total <= MAX_TEXT:
+        return segments, 0
+    kept, room = [], MAX_TEXT
+    for segment in segments:
+        if room <= 0:
+            break
+        kept.append(Run(segment.text[:room], segment.bold, segment.italic, segment.underline)
+                    if len(segment.text) > room else segment)
+        room -= len(segment.text)
+    return tuple(kept), total - MAX_TEXT
 
 
 def unusable_cell(row: int, col: int, message: str) -> CellText:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import python_calamine
 
-from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell
+from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell, within_limit
 from pipeline.model import Run
 from pipeline.text import clean
 from pipeline.vocabulary import MARKER_KEYS, MARKER_SHEET
@@ -70,7 +70,8 @@ def _grid(rows, start: tuple[int, int]) -> list[list[CellText]]:
             if not text.strip():
                 continue
             raw = value.date() if isinstance(value, dt.datetime) and value.time() == dt.time(0) else value
-            cells.append(CellText(r, c, (Run(text),), raw, 0, dropped))
+            kept, cut = within_limit((Run(text),))
+            cells.append(CellText(r, c, kept, raw, 0, dropped, cut=cut))
         if cells:
             grid.append(cells)
     return grid

@@ -78,6 +78,15 @@ def read_return(path: Path, questions: tuple[str, ...]) -> tuple[Return | None, 
                         f"ask {who} to type the value in {cell.ref} instead, or open the file in Excel and save it again",
                     )
                 )
+            if cell.cut:
+                problems.append(
+                    Problem(
+                        Severity.WARNING,
+                        source(cell),
+                        f"holds {cell.cut:,} characters more than a cell can (Excel's limit is 32,767): they are left out",
+                        f"ask {who} to shorten the answer, or to send the rest as an appendix",
+                    )
+                )
             if cell.dropped:
                 problems.append(
                     Problem(

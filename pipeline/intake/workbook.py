@@ -15,7 +15,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell, unusable_cell
+from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell, unusable_cell, within_limit
 from pipeline.intake.plain import ERRORS as PLAIN_ERRORS
 from pipeline.intake.plain import PlainBook, open_plain
 from pipeline.model import WHO, Run
@@ -80,7 +80,8 @@ def _cell_text(cell, formula: str | None) -> CellText | None:
     if not "".join(s.text for s in segments).strip():
         return None
     indent = _indent(cell)
-    return CellText(cell.row, cell.column, tuple(segments), value, indent, dropped)
+    kept, cut = within_limit(tuple(segments))
+    return CellText(cell.row, cell.column, kept, value, indent, dropped, cut=cut)
 
 
 def _indent(cell) -> int:

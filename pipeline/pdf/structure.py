@@ -57,25 +57,35 @@ class _Tree:
             return
         seen: set[tuple[int, str]] = set()
         kept: list = []
+        # Each kept element's children, gathered here and written once: an element in
+        # thousands of fragments (a paragraph over a hundred pages) would otherwise have
+        # its growing list of children rewritten for each one.
+        gathered: dict[tuple[int, int], list] = {}
         for kid in kids:
             key = _key(kid)
             if key is not None and kid.S in _REPEATED and key in seen and not (kept and _key(kept[-1]) == key):
                 self._to_artifact(kid)  # a copy of the table's head on a later page
                 continue
             if key is not None and kept and _key(kept[-1]) == key:
-                self._absorb(kept[-1], kid)
+                self._absorb(kept[-1], kid, gathered)
                 continue
             if key is not None:
                 seen.add(key)
             kept.append(kid)
+        for element_kept in kept:
+            if isinstance(element_kept, Dictionary) and element_kept.objgen in gathered:
+                element_kept.K = Array(gathered[element_kept.objgen])
         element.K = Array(kept)
         for kid in kept:
             if isinstance(kid, Dictionary) and "/S" in kid:
                 self.join(kid)
 
-    def _absorb(self, kept: Dictionary, fragment: Dictionary) -> None:
-        """Move ``fragment``'s children into ``kept``, its earlier fragment."""
-        children = list(kept.K) if isinstance(kept.get("/K"), Array) else ([kept.K] if "/K" in kept else [])
+    def _absorb(self, kept: Dictionary, fragment: Dictionary, gathered: dict) -> None:
+        """Move ``fragment``'s children to ``kept``'s (in ``gathered``), its earlier fragment."""
+        if kept.objgen not in gathered:
+            gathered[kept.objgen] = list(kept.K) if isinstance(kept.get("/K"), Array) else (
+                [kept.K] if "/K" in kept else [])
+        children = gathered[kept.objgen]
         fragment_kids = fragment.get("/K")
         fragment_kids = list(fragment_kids) if isinstance(fragment_kids, Array) else [fragment_kids]
         same_page = fragment.get("/Pg") is not None and kept.get("/Pg") is not None and fragment.Pg.objgen == kept.Pg.objgen
@@ -86,7 +96,6 @@ class _Tree:
             elif isinstance(kid, Dictionary) and "/S" in kid:
                 kid.P = kept
             children.append(kid)
-        kept.K = Array(children)
         self.replaced[fragment.objgen] = kept
 
     def _to_artifact(self, element: Dictionary) -> None:

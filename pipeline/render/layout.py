@@ -126,15 +126,40 @@ _LONG_RUN = re.compile(r"((?:&[#\w]+;|[^\s&<]){40})(?=[^\s<])")
 
 
 def breakable(html: str) -> str:
-    """``html`` with a zero-width space after every 40 characters of an unbroken word.
+    """``html`` with a zero-width space after every 40 characters of an unbroken word, and
+    a text of more than LONG_TEXT characters in pieces of its own.
 
     WeasyPrint wraps a word longer than its line (overflow-wrap), but the time it takes
     grows with the square of the word's length: a pasted 200,000-letter string took over
-    four minutes. Words of ordinary length are untouched.
+    four minutes. And it encodes the rest of a text afresh for every line it breaks, so a
+    text's time grows with the square of its length too (a line of 400,000 letters took
+    20 s, of a million two minutes): a text that long is laid out as spans of PIECE
+    characters, each encoded on its own. Words and paragraphs of ordinary length are
+    untouched.
     """
     head, body = html.split("<body", 1) if "<body" in html else ("", html)
-    body = _TEXT.sub(lambda m: ">" + _LONG_RUN.sub("\\1\u200b", m.group(1)) + "<", body)
+    body = _TEXT.sub(lambda m: ">" + _pieces(_LONG_RUN.sub("\\1\u200b", m.group(1))) + "<", body)
     return head + ("<body" if head else "") + body
+
+
+LONG_TEXT, PIECE = 20_000, 10_000
+"""A text longer than LONG_TEXT characters (papers' own longest is under 8,000) is laid out
+in spans of about PIECE."""
+
+
+def _pieces(text: str) -> str:
+    if len(text) <= LONG_TEXT:
+        return text
+    pieces, start = [], 0
+    while len(text) - start > PIECE:
+        # Cut after a space or a zero-width space, never inside an entity (&amp;).
+        cut = max(text.rfind(" ", start, start + PIECE), text.rfind("\u200b", start, start + PIECE))
+        if cut <= start:
+            break
+        pieces.append(text[start:cut + 1])
+        start = cut + 1
+    pieces.append(text[start:])
+    return pieces[0] + "".join(f"<span>{piece}</span>" for piece in pieces[1:])
 
 
 FONTS = "fonts.css"

@@ -118,3 +118,15 @@ def test_cells_far_out_are_ignored_not_read_forever(tmp_path):
             lambda xml: xml.replace("</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'))
     ret, problems = read_return(path, QUESTIONS)
     assert problems == [] and ret.answers[3].blocks[0].text == "Answer 4"
+
+
+def test_a_cell_longer_than_excel_allows_is_cut_there_and_named(tmp_path):
+    # Excel holds at most 32,767 characters in a cell; a file made by hand can hold more,
+    # which would cost the layout time out of all proportion. Made by openpyxl, then its
+    # text lengthened, as only a hand-made file could.
+    path = rewrite(full_return(tmp_path / "Vale.xlsx", answers={0: "PLACEHOLDER"}), "xl/worksheets/sheet1.xml",
+                   lambda text: text.replace("PLACEHOLDER", "x" * 100_000))
+    ret, problems = read_return(path, QUESTIONS)
+    assert sum(len(b.text) for b in ret.answers[0].blocks) == 32_767
+    (cut,) = [p for p in problems if "more than a cell can" in p.message]
+    assert cut.source.cell == "A9" and "67,233 characters" in cut.message

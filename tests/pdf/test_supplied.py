@@ -12,6 +12,7 @@ from pikepdf import Array, Dictionary, Name, String
 from support import active_content
 
 from pipeline import pdf
+from pipeline.pdf import supplied as pdf_supplied
 
 def _base() -> pikepdf.Pdf:
     document = pikepdf.new()
@@ -135,3 +136,12 @@ def test_a_null_among_the_annotations_is_dropped():
     with pikepdf.open(io.BytesIO(found.data)) as cleaned:
         assert len(cleaned.pages[0].obj.Annots) == 1
     assert "damaged annotations" in found.mended
+
+
+def test_an_appendix_of_thousands_of_pages_is_refused_unread():
+    document = _base()
+    for _ in range(pdf_supplied.MAX_PAGES):
+        document.pages.append(document.pages[0])
+    found = pdf.prepare(_saved(document))
+    assert found.why == f"has {pdf_supplied.MAX_PAGES + 2:,} pages, more than an appendix can have (2,000)"
+    assert "pages the committee needs" in found.advice

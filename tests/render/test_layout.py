@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import io
+import re
 import threading
 
 import weasyprint
@@ -103,3 +104,15 @@ def test_no_request_leaves_for_the_network():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_very_long_text_is_laid_out_in_pieces_and_ordinary_text_is_untouched():
+    from pipeline.render.layout import LONG_TEXT, PIECE, breakable
+
+    ordinary = "<html><body><p>" + "A sentence of a long paragraph. " * 600 + "</p></body></html>"
+    assert len(ordinary) > 15_000 and breakable(ordinary) == ordinary
+    long = "<html><body><p>" + "Cost &amp; benefit; " * 5_000 + "</p></body></html>"
+    pieces = re.findall(r"<span>([^<]*)</span>", breakable(long))
+    assert len(pieces) > 5 and all(len(p) <= PIECE for p in pieces)
+    assert all(re.fullmatch(r"(?:[^&]|&amp;)*", p) for p in pieces), "never cut inside an entity"
+    assert re.sub(r"</?span>", "", breakable(long)) == long and len(long) > LONG_TEXT
