@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import io
-import re
 import threading
 import time
 import zipfile
@@ -83,26 +82,26 @@ def _png() -> bytes:
 _PNG = _png()
 
 
+_LINKED = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+ xmlns:xlink="http://www.w3.org/1999/xlink" xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"
+ office:version="1.3" office:mimetype="application/vnd.oasis.opendocument.text"><office:body><office:text>
+<text:p>Our logo: <draw:frame draw:name="logo" svg:width="1cm" svg:height="1cm" text:anchor-type="as-char">
+<draw:image xlink:href="{target}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></text:p>
+</office:text></office:body></office:document>"""
+
+
 def _linked_picture(path, target: str):
-    """A Word file whose picture is linked, not embedded (Word's "Link to File"): made by
-    python-docx with the picture embedded, then its relationship pointed outside."""
-    picture = path.parent / "logo.png"
-    picture.write_bytes(_PNG)
-    document = Document()
-    document.add_paragraph("Our logo:")
-    document.add_picture(str(picture))
-    document.save(path)
-    with zipfile.ZipFile(path) as source:
-        parts = {info.filename: source.read(info) for info in source.infolist()}
-    rels = parts["word/_rels/document.xml.rels"].decode()
-    rid = re.search(r'Id="(rId\d+)"[^>]*Target="media/', rels) or re.search(r'Target="media/[^"]+"[^>]*Id="(rId\d+)"', rels)
-    rels = re.sub(r'Target="media/[^"]+"', f'Target="{target}" TargetMode="External"', rels)
-    parts["word/_rels/document.xml.rels"] = rels.encode()
-    parts["word/document.xml"] = parts["word/document.xml"].replace(
-        f'r:embed="{rid.group(1)}"'.encode(), f'r:link="{rid.group(1)}"'.encode())
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, data in parts.items():
-            out.writestr(name, data)
+    """A Word file whose picture is linked, not embedded, made by LibreOffice itself: a
+    document linking the picture, saved as .docx (LibreOffice writes the link as Word's
+    "Link to File" does, an external relationship)."""
+    source = path.with_suffix(".fodt")
+    source.write_text(_LINKED.format(target=target), encoding="utf-8")
+    (made,) = libreoffice_convert([source], "docx", path.parent / "made", path.parent / "profile-made")
+    made.replace(path)
+    with zipfile.ZipFile(path) as archive:
+        assert b'TargetMode="External"' in archive.read("word/_rels/document.xml.rels")
     return path
 
 
@@ -120,6 +119,7 @@ def server():
 @needs_libreoffice
 def test_a_linked_picture_is_not_fetched_and_is_named(tmp_path, server):
     source = _linked_picture(tmp_path / "linked.docx", f"{server}/logo.png")
+    _Counting.requests.clear()  # making it may have fetched it too
     # The control: LibreOffice on its own fetches the picture from the server.
     libreoffice_convert([source], "pdf", tmp_path / "control", tmp_path / "profile")
     assert _Counting.requests == ["/logo.png"]
