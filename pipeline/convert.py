@@ -121,11 +121,16 @@ class Conversion:
                                       "open it in Word and save it again (a damaged part or a huge picture can "
                                       "make it slow), or supply it as a tagged PDF")
         elif status != 0 or not converted.is_file():
-            hit = status in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, 134, 139)
+            # Out of memory, LibreOffice either aborts or says only that it could not load
+            # the file (and exits 0): the second cannot be told from a damaged file, so both
+            # are named.
+            limit = f"more memory than a paper may ({MEMORY // 1_048_576} MB)"
+            aborted = status in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, 134, 139)
             self.done = self._problem(
-                f"needed more memory than a paper may ({MEMORY // 1_048_576} MB): LibreOffice was stopped" if hit
-                else "LibreOffice could not convert it to PDF",
-                "open it in Word and save it again as .docx, or supply it as a tagged PDF")
+                f"needed {limit}: LibreOffice was stopped" if aborted
+                else f"LibreOffice could not convert it to PDF: it is damaged, or needed {limit}",
+                "open it in Word and save it again as .docx (with its pictures made smaller, if large), "
+                "or supply it as a tagged PDF")
         else:
             self.done = lazy.pdf().steady(converted.read_bytes(), self.when)
             write_atomic(self.kept, self.done)

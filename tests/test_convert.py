@@ -198,10 +198,11 @@ def _running_in(group: int) -> list[int]:
 @needs_libreoffice
 def test_a_conversion_over_its_memory_is_stopped_and_named(tmp_path, monkeypatch):
     # A paper needs about 220 MB of LibreOffice's; bounded at 200 MB, it runs out, as a
-    # hostile file would at the real bound.
+    # hostile file would at the real bound. (LibreOffice then aborts, or says only that it
+    # could not load the file: the message names the limit either way.)
     monkeypatch.setattr(convert, "MEMORY", 200 * 1024 * 1024)
     conversion = Conversion(_word(tmp_path / "large.docx"), tmp_path / "kept", WHEN)
     group = conversion.process.pid
     found = conversion.result()
-    assert isinstance(found, Problem) and found.message == "needed more memory than a paper may (200 MB): LibreOffice was stopped"
+    assert isinstance(found, Problem) and "needed more memory than a paper may (200 MB)" in found.message
     assert _running_in(group) == []
