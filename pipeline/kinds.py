@@ -4,7 +4,8 @@ As Pelican maps a file's extension to the reader for it, :data:`KINDS` maps an i
 paper to its kind, and each kind to its handler: a paper papers *builds* is read into a
 Round and laid out with the meeting's other papers; a paper someone *supplied* is made a
 PDF (a Word file converted by LibreOffice, started at once so that it runs while the
-rest is built; a PDF taken as it is). A new kind is one entry and one handler.
+rest is built; a PDF read as it is; both are then made fit for the pack, in packs.py). A new
+kind is one entry and one handler.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ class Reading:
         return self.partnership_round
 
 
+MAX_PDF = 200 * 1024 * 1024
+"""The largest supplied PDF papers reads at all: a scanned appendix of hundreds of pages."""
+
+
 class Supplied:
     """A supplied PDF: its bytes, or the problem that keeps it out of the pack (as a
     convert.Conversion is, for a Word file)."""
@@ -56,6 +61,11 @@ class Supplied:
 
     def result(self) -> bytes | Problem:
         try:
+            size = self.path.stat().st_size
+            if size > MAX_PDF:
+                return Problem(Severity.ERROR, Source(shown(self.path.name)),
+                               f"is larger than a paper can be ({size // 1_048_576} MB)",
+                               "ask its author for the pages the committee needs, or link to the whole document")
             return self.path.read_bytes()
         except OSError as error:
             return Problem(Severity.ERROR, Source(shown(self.path.name)), f"could not be read ({error.strerror or error})",
@@ -78,7 +88,7 @@ KINDS: dict[str, PaperKind] = {
     "paper.toml": PaperKind("round", built=_round),  # the partnership update report: paper.toml and the returns
     ".md": PaperKind("short", built=_short),  # a house-style paper, in Markdown
     ".docx": PaperKind("word", supplied=Conversion),  # a Word paper: converted by LibreOffice
-    ".pdf": PaperKind("pdf", supplied=lambda path, kept, when: Supplied(path)),  # a PDF: included as it is
+    ".pdf": PaperKind("pdf", supplied=lambda path, kept, when: Supplied(path)),  # a PDF: made fit for the pack
 }
 """Each kind, by its file's name (``paper.toml``) or its ending (``.md``)."""
 

@@ -1,12 +1,13 @@
-"""A meeting's packs and page: each item's PDFs collected and checked, the agenda pack, the private pack, the web page.
+"""A meeting's packs and page: each item's PDFs collected and made fit, the agenda pack, the private pack, the web page.
 
-The agenda pack is the front sheet (the agenda, each item's pack page printed beside it)
+Each supplied PDF is made fit for a public pack (pdf.prepare: its active content taken
+out, its damage mended, or refused), each step named in the check. The agenda pack is the front sheet (the agenda, each item's pack page printed beside it)
 then every public item's PDFs in agenda order; the private pack, the same for the exempt
 items, only in the private folder. The front sheet is laid out last, once the papers'
 page counts give the pack page numbers it prints (and again if the numbers change its own
 length), beside its own page furniture and the pack's page numbers. The packs and the
-page share one manifest: when neither the agenda nor any item's PDF changed, they are
-current and are not made again.
+page are made together, and recorded (the private pack's record in the private folder):
+when neither the agenda nor any item's PDF changed, they are current and not made again.
 """
 
 from __future__ import annotations

@@ -40,3 +40,13 @@ def test_a_supplied_pdf_is_its_bytes_and_a_missing_one_a_problem(tmp_path):
     assert KINDS[".pdf"].supplied(tmp_path / "a.pdf", tmp_path, when).result() == b"%PDF-1.7 bytes"
     gone = Supplied(tmp_path / "gone.pdf").result()
     assert isinstance(gone, Problem) and gone.source.file == "gone.pdf" and "could not be read" in gone.message
+
+
+def test_a_supplied_pdf_larger_than_a_paper_is_refused_unread(tmp_path):
+    from pipeline.kinds import MAX_PDF
+
+    path = tmp_path / "huge.pdf"
+    with path.open("wb") as sparse:  # a sparse file: no disk is used for it
+        sparse.truncate(MAX_PDF + 1)
+    found = Supplied(path).result()
+    assert isinstance(found, Problem) and found.message == "is larger than a paper can be (200 MB)"
