@@ -27,7 +27,7 @@ from __future__ import annotations
 import io
 
 from pipeline.model import SuppliedPdf
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, pikepdf, to_bytes
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, pikepdf, to_bytes
 
 SAFE_ACTIONS = frozenset({Name.GoTo, Name.URI, Name.Named})
 """The actions a public pack keeps: to a page, to a web address, the viewer's page turning."""
@@ -154,6 +154,24 @@ def _safe_chain(holder: Dictionary, removed: list[str]) -> bool:
     return True
 
 
+def _sound_root(tree, mended: list[str]) -> bool:
+    """Whether the structure tree's root is one the pack can take: a parent tree it can read,
+    and elements at its top (anything else there is dropped, and named)."""
+    if not isinstance(tree, Dictionary) or not isinstance(tree.get("/ParentTree"), Dictionary):
+        return False
+    try:
+        list(NumberTree(tree.ParentTree).items())
+    except Exception:  # noqa: BLE001 - pikepdf's errors for a damaged number tree have no common base
+        return False
+    top = tree.get("/K")
+    items = list(top) if isinstance(top, Array) else [top] if top is not None else []
+    elements = [item for item in items if isinstance(item, Dictionary) and "/S" in item]
+    if len(elements) != len(items):
+        tree.K = Array(elements)
+        mended.append("a damaged structure tree (what was not an element at its top left out)")
+    return True
+
+
 def _sound_tree(pdf: pikepdf.Pdf, mended: list[str]) -> bool:
     """Whether the file is tagged, with a structure tree the pack can take; a tree it cannot
     take (no parent tree) is dropped, and a damaged outline or list of destinations too."""
@@ -161,10 +179,18 @@ def _sound_tree(pdf: pikepdf.Pdf, mended: list[str]) -> bool:
     tree = root.get("/StructTreeRoot")
     marked = root.get("/MarkInfo", Dictionary()).get("/Marked", False) if isinstance(root.get("/MarkInfo"), Dictionary) \
         else False
-    if tree is not None and not (isinstance(tree, Dictionary) and isinstance(tree.get("/ParentTree"), Dictionary)):
+    if tree is not None and not _sound_root(tree, mended):
         del root["/StructTreeRoot"]
         mended.append("a damaged structure tree (the file goes in without tags)")
         tree = None
+    for page in pdf.pages:
+        # What ties a page, and each of its annotations, to the tree must be a number.
+        holders = [page.obj] + [a for a in page.obj.get("/Annots", Array()) if isinstance(a, Dictionary)]
+        for holder, key in ((h, k) for h in holders for k in ("/StructParents", "/StructParent")):
+            if key in holder and (tree is None or not isinstance(holder[key], int)):
+                if tree is not None:
+                    mended.append("damaged links from its pages to its structure tree")
+                del holder[key]
     if "/Outlines" in root:
         try:
             with pdf.open_outline() as outline:

@@ -145,3 +145,35 @@ def test_an_appendix_of_thousands_of_pages_is_refused_unread():
     found = pdf.prepare(_saved(document))
     assert found.why == f"has {pdf_supplied.MAX_PAGES + 2:,} pages, more than an appendix can have (2,000)"
     assert "pages the committee needs" in found.advice
+
+
+def _tagged(mutate) -> bytes:
+    """A one-page tagged PDF (a paragraph in a document), changed by ``mutate``."""
+    document = _base()
+    page = document.pages[0].obj
+    paragraph = document.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P, K=0, Pg=page))
+    top = document.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, K=Array([paragraph])))
+    parents = document.make_indirect(Dictionary(Nums=Array([0, Array([paragraph])])))
+    root = document.make_indirect(Dictionary(Type=Name.StructTreeRoot, K=top, ParentTree=parents))
+    paragraph.P, top.P = top, root
+    document.Root.StructTreeRoot, document.Root.MarkInfo = root, Dictionary(Marked=True)
+    page.StructParents = 0
+    mutate(document)
+    return _saved(document)
+
+
+@pytest.mark.parametrize("mutate, mended", [
+    (lambda d: setattr(d.Root.StructTreeRoot, "K", Array([5, String("x"), None])),
+     "a damaged structure tree (what was not an element at its top left out)"),
+    (lambda d: setattr(d.pages[0].obj, "StructParents", String("a")), "damaged links from its pages to its structure tree"),
+    (lambda d: setattr(d.pages[0].obj, "Annots", Array([Dictionary(
+        Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 1, 1], StructParent=String("x"))])),
+     "damaged links from its pages to its structure tree"),
+    (lambda d: setattr(d.Root, "StructTreeRoot", 5), "a damaged structure tree (the file goes in without tags)"),
+])
+def test_a_damaged_tree_is_mended_and_the_pack_still_made(mutate, mended):
+    found = pdf.prepare(_tagged(mutate))
+    assert found.why == "" and mended in found.mended
+    front, stamps = _saved(_base()), _saved(_base())
+    pack = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(found.data, "Item 1")], [stamps], title="t")
+    assert pdf.page_count(pack) == 4
