@@ -1,7 +1,8 @@
 """A meeting built: its supplied files converted, its papers built side by side, each item's PDFs collected, the packs and the page.
 
 ``build_meeting`` is the whole flow. What each kind of paper is and how it becomes a PDF
-is in kinds.py; a paper's own flow in build.py; the packs and the page in packs.py.
+is in kinds.py; a paper's own flow in build.py; the packs and the page in packs.py; the
+folder a clerk publishes in publication.py.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, shown, slug
 from pipeline.kinds import Reading, kind_of
 from pipeline.model import Item, Meeting, Problem, Round, Severity, Source
 from pipeline.packs import ItemPdfs, item_pdfs, write_packs
+from pipeline.publication import Publication, public, stage
 from pipeline.render.view import paper_stem
 from pipeline.workers import Progress, Workers
 
@@ -33,6 +35,8 @@ class MeetingBuild:
     written: list[Path] = field(default_factory=list)
     fresh: set[Path] = field(default_factory=set)
     """Those of ``written`` made by this run (the rest were up to date)."""
+    publication: Publication | None = None
+    """The publication folder, made to hold exactly the public ones of ``written``."""
 
 
 def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path = TEMPLATES,
@@ -58,6 +62,7 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
         result.fresh.update(build.written if build.rebuilt else [])
     result.written += packs
     result.fresh.update(packs if assembled else [])
+    result.publication = stage(output, public(output, result.written))
     return result
 
 

@@ -19,6 +19,7 @@ from pipeline.cache import Cache
 from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, remove_temporaries, write_atomic
 from pipeline.model import Round
 from pipeline.parts import LaidOut, Part
+from pipeline.publication import Publication, public, stage
 from pipeline.render.summary import summary_text
 from pipeline.render.view import PaperView, build_view
 from pipeline.rounds import read_round
@@ -32,6 +33,8 @@ class Build:
     round: Round
     written: list[Path] = field(default_factory=list)
     rebuilt: bool = True
+    publication: Publication | None = None
+    """The publication folder, when the build was a round's own (a meeting's has its own)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,6 +58,7 @@ def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progre
         round_ = read_round(inputs, cache, progress, workers)
         cache.prune()
         (build,) = build_rounds([(round_, output)], cache, templates, progress, workers)
+    build.publication = stage(output, public(output, build.written))
     return build
 
 

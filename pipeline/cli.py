@@ -170,6 +170,7 @@ def papers(inputs: Path, output: Path, strict: bool) -> int:
     click.echo("")
     for path in build.written:
         click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
+    _say_publication(build.publication)
     return _status(build.round, strict)
 
 
@@ -190,7 +191,18 @@ def _papers_of_meeting(inputs: Path, output: Path, meeting: Meeting, strict: boo
         click.echo(line)
     for path in built.written:
         click.echo(f"{'Wrote' if path in built.fresh else 'Up to date:'} {path}")
+    _say_publication(built.publication)
     return _status(built.round, strict, built.problems)
+
+
+def _say_publication(publication) -> None:
+    """What the publication folder holds now, and what was moved out of it."""
+    if publication is None:
+        return
+    for path in publication.retired:
+        click.echo(f"Moved out of {publication.folder}: {shown(path.name)} (now in {path.parent})")
+    click.echo(f"To publish: {publication.folder} — {len(publication.files)} files, the public papers and "
+               "nothing else (never the private folder)")
 
 
 @cli.command(short_help="Say what is received, missing or wrong, and how long is left.", epilog="""\b

@@ -81,19 +81,21 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
 
 def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, cache: Cache,
                 templates: Path, workers: Workers, when, progress: Progress | None = None) -> tuple[list[Path], bool]:
-    """The agenda pack, the private pack (if any item is exempt) and the meeting's web page,
-    written unless current: the files, and whether they were written now. ``papers`` is
-    each item with the files papers built for it."""
+    """The agenda pack, the private pack (if any item is exempt), the meeting's web page and
+    the supplied papers it links to, written unless current: the files, and whether they
+    were written now. ``papers`` is each item with the files papers built for it."""
     stem = f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
     public = [item for item, _ in papers if not item.exempt]
     exempt = [item for item, _ in papers if item.exempt]
     pack = output / f"{stem}-pack.pdf"
     private = output / PRIVATE / f"{stem}-private-pack.pdf"
     page = output / f"{stem}-agenda.html"
-    targets = [pack, page] + ([private] if exempt else [])
+    links, copies = _linked(papers, pdfs, stem)
+    shown_beside = [pack, page, *(output / name for name in copies)]
+    targets = shown_beside + ([private] if exempt else [])
     key = cache.render_key(meeting, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found] for n, found in pdfs.items()})
     # The private pack's record is kept in the private folder, the public ones' in the public.
-    if cache.outputs_current(key, [pack, page], f"{stem}-meeting") and \
+    if cache.outputs_current(key, shown_beside, f"{stem}-meeting") and \
             (not exempt or cache.outputs_current(key, [private], f"{stem}-private")):
         return targets, False
     if progress:
@@ -102,8 +104,8 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     files = {
         pack: _pack(meeting, listed, public, pdfs, templates, when,
                     f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}", workers),
-        page: _agenda_page(meeting, listed, _publish_supplied(papers, pdfs, output, stem),
-                           pack.name, templates).encode("utf-8"),
+        page: _agenda_page(meeting, listed, links, pack.name, templates).encode("utf-8"),
+        **{output / name: data for name, data in copies.items()},
     }
     if exempt:
         files[private] = _pack(meeting, exempt, exempt, pdfs, templates, when,
@@ -111,16 +113,18 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
                                workers)
     for path, data in files.items():
         write_atomic(path, data)
-    cache.record(key, output, {path.name: files[path] for path in (pack, page)}, f"{stem}-meeting")
+    cache.record(key, output, {path.name: files[path] for path in shown_beside}, f"{stem}-meeting")
     if exempt:
         cache.record(key, private.parent, {private.name: files[private]}, f"{stem}-private")
     return targets, True
 
 
-def _publish_supplied(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, stem: str) -> dict[str, str]:
-    """Each public item's page to link to: its web page where papers built it, else its PDF
-    (a supplied PDF, or a Word paper's conversion), copied beside the papers."""
+def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> tuple[dict[str, str], dict[str, bytes]]:
+    """Each public item's page to link to, by item number: its web page where papers built
+    it, else its PDF (a supplied PDF, or a Word paper's conversion), to be copied beside the
+    papers; and those copies, by name."""
     links: dict[str, str] = {}
+    copies: dict[str, bytes] = {}
     for item, built in papers:
         if item.exempt:
             continue
@@ -128,9 +132,9 @@ def _publish_supplied(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, out
             links[item.number] = next(p.name for p in built if p.suffix == ".html")
         elif item.paper is not None and pdfs[item.number] and pdfs[item.number][0][0] == heading(item):
             name = f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf"
-            write_atomic(output / name, pdfs[item.number][0][1])
+            copies[name] = pdfs[item.number][0][1]
             links[item.number] = name
-    return links
+    return links, copies
 
 
 def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: ItemPdfs, templates: Path, when,

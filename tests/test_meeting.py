@@ -40,7 +40,11 @@ def test_a_round_folder_without_a_meeting_still_builds_its_one_paper(round_dir, 
     assert result.returncode == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")) == [
         "2011-03-17-partnership-update-report-check.txt", "2011-03-17-partnership-update-report.docx",
-        "2011-03-17-partnership-update-report.html", "2011-03-17-partnership-update-report.pdf",
+        "2011-03-17-partnership-update-report.html", "2011-03-17-partnership-update-report.pdf", "publish",
+    ]
+    assert sorted(p.name for p in (tmp_path / "out" / "publish").iterdir()) == [
+        "2011-03-17-partnership-update-report.docx", "2011-03-17-partnership-update-report.html",
+        "2011-03-17-partnership-update-report.pdf",
     ]
 
 

@@ -1,0 +1,95 @@
+"""The folder a clerk publishes, ``output/publish/``: exactly the current public papers, packs and page, and nothing else.
+
+Everything else papers writes stays outside it: the check reports, the cache, the
+outbox, the private folder. After every build the folder is made to hold exactly the
+build's public files (each paper's Word, PDF and web page, the agenda pack, the meeting's
+page and the supplied papers it links to), each a copy of the build's own: a paper
+corrected is replaced; a file that is not one of them — last build's paper of an item now
+exempt, a paper no longer on the agenda, another meeting's files, anything dropped in by
+hand — is moved out, to ``output/retired/<when>/``, where the clerk can find it; nothing
+is deleted unseen. What goes out goes first, so that a build stopped half way leaves the
+folder short of a file, never holding one it should not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.filenames import write_atomic
+
+PUBLISH = "publish"
+RETIRED = "retired"
+PUBLIC_SUFFIXES = (".pdf", ".docx", ".html")
+"""What of a build is public: its papers, packs and pages (its check reports are not)."""
+
+
+@dataclass
+class Publication:
+    """The publication folder after a build: what it holds, and what was moved out of it."""
+
+    folder: Path
+    files: list[Path] = field(default_factory=list)
+    retired: list[Path] = field(default_factory=list)
+    """Where each file moved out now is (in the retired folder)."""
+
+
+def public(output: Path, written: list[Path]) -> list[Path]:
+    """Those of a build's ``written`` files that may be published: its papers, packs and
+    pages in ``output`` itself (not the private folder), never a check report."""
+    return [path for path in written
+            if path.parent == output and path.suffix in PUBLIC_SUFFIXES and not path.name.endswith("-check.txt")]
+
+
+def stage(output: Path, files: list[Path], now: dt.datetime | None = None) -> Publication:
+    """Make ``output/publish/`` hold exactly ``files`` (copies of them, by name): anything
+    else there moved to ``output/retired/<now>/``."""
+    folder = output / PUBLISH
+    wanted = {path.name: path for path in files}
+    stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d-%H%M%S")
+    publication = Publication(folder)
+    if folder.is_dir():
+        for found in sorted(folder.iterdir()):
+            if found.name in wanted and found.is_file() and not found.is_symlink() \
+                    and _same(found, wanted[found.name]):
+                continue
+            if found.name.startswith(".") and found.name.endswith(".part"):
+                found.unlink(missing_ok=True)  # a copy a stopped build left half-written
+                continue
+            if found.name in wanted and found.is_file() and not found.is_symlink():
+                continue  # an older copy of a paper corrected since: replaced below
+            publication.retired.append(_retire(found, output / RETIRED / stamp))
+    elif folder.exists() or folder.is_symlink():
+        publication.retired.append(_retire(folder, output / RETIRED / stamp))
+    for name, source in wanted.items():
+        target = folder / name
+        if not (target.is_file() and _same(target, source)):
+            write_atomic(target, source.read_bytes())
+        publication.files.append(target)
+    return publication
+
+
+def _same(copy: Path, source: Path) -> bool:
+    if copy.stat().st_size != source.stat().st_size:
+        return False
+    return hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
+
+
+def _retire(found: Path, retired: Path) -> Path:
+    """``found`` moved into ``retired`` (made if need be), under a name not already taken."""
+    retired.mkdir(parents=True, exist_ok=True)
+    target = retired / found.name
+    number = 2
+    while target.exists() or target.is_symlink():
+        target = retired / f"{found.stem}-{number}{found.suffix}"
+        number += 1
+    if found.is_dir() and not found.is_symlink():
+        shutil.move(str(found), str(target))
+    else:
+        os.replace(found, target)
+    return target
+
