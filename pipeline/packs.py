@@ -5,7 +5,7 @@ out, its damage mended, or refused), each step named in the check. The agenda pa
 then every public item's PDFs in agenda order; the private pack, the same for the exempt
 items, only in the private folder. The front sheet is laid out last, once the papers'
 page counts give the pack page numbers it prints (and again if the numbers change its own
-length), beside its own page furniture and the pack's page numbers. The packs and the
+length), beside the pack's page numbers (it has no furniture of its own). The packs and the
 page are made together, and recorded (the private pack's record in the private folder):
 when neither the agenda nor any item's PDF changed, they are current and not made again.
 """
@@ -153,19 +153,18 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
             number += count
         rows = [row(item, f"https://pack.invalid/#pack-page-{first_pages[item.number]}" if item.number in first_pages
                     else "", f"page {first_pages.get(item.number, '')}") for item, _ in contents]
-        # The front sheet, its own page furniture and the pack's page numbers, side by side.
+        # The front sheet and the pack's page numbers, side by side. The front sheet has no
+        # furniture of its own: its title block names the meeting, and its only page number
+        # is the pack's, so that no "Page 1 of 1" sits beside "Pack page 1".
         front = [Part(agenda.agenda_html(meeting, rows, templates, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
-        margins = parts.furniture(html.Furniture("paper", meeting.committee, long_date(meeting.date)), front_pages,
-                                  templates, when)
         stamps = parts.furniture(html.Furniture("pack"), number - 1, templates, when)
-        laid, _ = parts.lay_out(front + margins + stamps, templates, workers)
+        laid, _ = parts.lay_out(front + stamps, templates, workers)
         if laid[0].pages == front_pages:
             break
         front_pages = laid[0].pages
-    sheet = pdf.join([laid[0].data], [done.data for done in laid[1:len(margins) + 1]])
+    sheet = pdf.join([laid[0].data], [])
     sources = [pdf.TitledPdf(data, name) for _, found in contents for name, data in found]
-    return pdf.assemble(pdf.TitledPdf(sheet, "Agenda"), sources, [done.data for done in laid[len(margins) + 1:]],
-                        title=title)
+    return pdf.assemble(pdf.TitledPdf(sheet, "Agenda"), sources, [done.data for done in laid[1:]], title=title)
 
 
 def _agenda_page(meeting: Meeting, listed: list[Item], links: dict[str, str], pack_name: str, templates: Path) -> str:

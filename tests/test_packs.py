@@ -134,3 +134,8 @@ def test_each_font_subset_has_a_name_of_its_own(built):
     assert len(pack) > 4
     for subsets in (paper, pack):
         assert all(len(programs) == 1 for programs in subsets.values()), subsets
+
+
+def test_the_front_sheet_shows_only_its_pack_page_number(built):
+    front = _pdftotext(built / PACK, 1, 1)
+    assert "Pack page 1" in front and "Page 1 of" not in front
