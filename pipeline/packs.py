@@ -110,7 +110,7 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     if exempt:
         files[private] = _pack(meeting, exempt, exempt, pdfs, templates, when,
                                f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}",
-                               workers)
+                               workers, restricted=True)
     for path, data in files.items():
         write_atomic(path, data)
     cache.record(key, output, {path.name: files[path] for path in shown_beside}, f"{stem}-meeting")
@@ -138,8 +138,10 @@ def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) ->
 
 
 def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: ItemPdfs, templates: Path, when,
-          title: str, workers: Workers) -> bytes:
-    """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs."""
+          title: str, workers: Workers, restricted: bool = False) -> bytes:
+    """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs; with
+    ``restricted`` (the private pack), every page marked as not for publication, with the
+    paragraph of Schedule 12A its item is exempt under."""
     pdf, html, agenda = lazy.pdf(), lazy.html(), lazy.agenda()
     inside = {item.number for item in included}
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
@@ -157,7 +159,8 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
         # furniture of its own: its title block names the meeting, and its only page number
         # is the pack's, so that no "Page 1 of 1" sits beside "Pack page 1".
         front = [Part(agenda.agenda_html(meeting, rows, templates, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
-        stamps = parts.furniture(html.Furniture("pack"), number - 1, templates, when)
+        notes = _not_for_publication(front_pages, contents, counts) if restricted else ()
+        stamps = parts.furniture(html.Furniture("pack", notes=notes), number - 1, templates, when)
         laid, _ = parts.lay_out(front + stamps, templates, workers)
         if laid[0].pages == front_pages:
             break
@@ -165,6 +168,19 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
     sheet = pdf.join([laid[0].data], [])
     sources = [pdf.TitledPdf(data, name) for _, found in contents for name, data in found]
     return pdf.assemble(pdf.TitledPdf(sheet, "Agenda"), sources, [done.data for done in laid[1:]], title=title)
+
+
+def _not_for_publication(front_pages: int, contents: list[tuple[Item, list]], counts: list[int]) -> tuple[str, ...]:
+    """Each page's note in the private pack: the front sheet's names every item's paragraph,
+    each paper's page its own item's."""
+    def note(paragraphs: list[int]) -> str:
+        listed = ", ".join(str(p) for p in sorted(set(paragraphs)))
+        return f"NOT FOR PUBLICATION (Sch 12A para{'s' if len(set(paragraphs)) > 1 else ''} {listed})"
+
+    notes = [note([item.exempt for item, _ in contents])] * front_pages
+    for (item, _), count in zip(contents, counts):
+        notes += [note([item.exempt])] * count
+    return tuple(notes)
 
 
 def _agenda_page(meeting: Meeting, listed: list[Item], links: dict[str, str], pack_name: str, templates: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import page as validator
 import pytest
 from support import PACK, PAPERS, SEEDS, normalise, run_cli, seed_text, seed_words
 
@@ -139,3 +140,21 @@ def test_each_font_subset_has_a_name_of_its_own(built):
 def test_the_front_sheet_shows_only_its_pack_page_number(built):
     front = _pdftotext(built / PACK, 1, 1)
     assert "Pack page 1" in front and "Page 1 of" not in front
+
+
+def test_every_page_of_the_private_pack_is_marked_with_its_paragraph(meeting_dir, tmp_path):
+    text = (meeting_dir / "meeting.toml").read_text(encoding="utf-8")
+    for paper, paragraph in (("papers/south-east-employers-funding-for-lsp-capacity-building.md", 3),
+                             ("supplied/comprehensive-area-assessment.docx", 1)):
+        text = text.replace(f'paper = "{paper}"', f'paper = "{paper}"\nexempt = {paragraph}')
+    (meeting_dir / "meeting.toml").write_text(text, encoding="utf-8")
+    output = tmp_path / "out"
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(output)).returncode == 0
+    private = output / "private" / PACK.replace("pack.pdf", "private-pack.pdf")
+    pages = [_pdftotext(private, n, n) for n in range(1, 5)]
+    assert "NOT FOR PUBLICATION (Sch 12A paras 1, 3)" in pages[0]  # the front sheet: both items'
+    assert all("NOT FOR PUBLICATION (Sch 12A para 3)" in page for page in pages[1:3])
+    assert "NOT FOR PUBLICATION (Sch 12A para 1)" in pages[3]
+    assert "NOT FOR PUBLICATION" not in _pdftotext(output / PACK)
+    report = validator.validate_pdf_bytes(private.read_bytes(), profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
