@@ -101,19 +101,21 @@ class Cache:
         self.used.add(key)
         kept = folder / CACHE_DIR / "prepared"
         try:
-            why, advice, tagged, removed, mended, changed = json.loads((kept / f"{key}.json").read_text(encoding="utf-8"))
+            why, advice, tagged, removed, mended, fitted, changed = json.loads(
+                (kept / f"{key}.json").read_text(encoding="utf-8"))
+            lists = (removed, mended, fitted)
             if isinstance(why, str) and isinstance(advice, str) and isinstance(tagged, bool) and isinstance(changed, bool) \
-                    and all(isinstance(r, str) for found in (removed, mended) if isinstance(found, list) for r in found) \
-                    and isinstance(removed, list) and isinstance(mended, list):
+                    and all(isinstance(found, list) and all(isinstance(r, str) for r in found) for found in lists):
                 cleaned = (kept / f"{key}.pdf").read_bytes() if changed else (b"" if why else data)
-                return SuppliedPdf(cleaned, why, advice, tagged, tuple(removed), tuple(mended))
+                return SuppliedPdf(cleaned, why, advice, tagged, tuple(removed), tuple(mended), tuple(fitted))
         except (OSError, ValueError, TypeError):
             pass  # no entry, or one damaged or tampered with: read the file again
         found = lazy.pdf().prepare(data)
         changed = not found.why and found.data != data
         if changed:
             write_atomic(kept / f"{key}.pdf", found.data)
-        write_atomic(kept / f"{key}.json", json.dumps([found.why, found.advice, found.tagged, list(found.removed), list(found.mended), changed]).encode())
+        record = [found.why, found.advice, found.tagged, list(found.removed), list(found.mended), list(found.fitted), changed]
+        write_atomic(kept / f"{key}.json", json.dumps(record).encode())
         return found
 
     # --- outputs -----------------------------------------------------------------------

@@ -399,6 +399,8 @@ class SuppliedPdf:
     """The active content taken out of it, as an officer reads it: "JavaScript", "embedded files" …"""
     mended: tuple[str, ...] = ()
     """The damage mended so that the pack can take it: "damaged annotations" …"""
+    fitted: tuple[str, ...] = ()
+    """The sizes of its pages that were not A4, each fitted to A4: "2 pages of 216 × 279 mm"."""
 
 
 @dataclass(frozen=True)

@@ -68,6 +68,11 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
             problems.append(Problem(
                 Severity.WARNING, Source(shown(path.name)), f"was damaged, and was mended for the pack: {', '.join(found.mended)}",
                 "check its pages in the pack; if they are wrong, ask its author to save it again as PDF"))
+        if found.fitted:
+            problems.append(Problem(
+                Severity.WARNING, Source(shown(path.name)),
+                f"has pages of another size than A4 ({', '.join(found.fitted)}): fitted to A4 in the pack",
+                "nothing to do; for full-size pages, ask its author to set the paper size to A4"))
         if not found.tagged:
             problems.append(Problem(
                 Severity.WARNING, Source(title), "is a PDF without tags: the pack includes it, but a screen "
@@ -145,7 +150,9 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
     pdf, html, agenda = lazy.pdf(), lazy.html(), lazy.agenda()
     inside = {item.number for item in included}
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
-    counts = [sum(pdf.page_count(data) for _, data in found) for _, found in contents]
+    pages = [[pdf.page_count(data) for _, data in found] for _, found in contents]
+    counts = [sum(each) for each in pages]
+    head = f"{meeting.committee} – {long_date(meeting.date)}"
     front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
         first_pages, number = {}, front_pages + 1
@@ -160,7 +167,8 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
         # is the pack's, so that no "Page 1 of 1" sits beside "Pack page 1".
         front = [Part(agenda.agenda_html(meeting, rows, templates, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
         notes = _not_for_publication(front_pages, contents, counts) if restricted else ()
-        stamps = parts.furniture(html.Furniture("pack", notes=notes), number - 1, templates, when)
+        heads = _running_heads(head, front_pages, contents, pages)
+        stamps = parts.furniture(html.Furniture("pack", notes=notes, heads=heads), number - 1, templates, when)
         laid, _ = parts.lay_out(front + stamps, templates, workers)
         if laid[0].pages == front_pages:
             break
@@ -168,6 +176,19 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
     sheet = pdf.join([laid[0].data], [])
     sources = [pdf.TitledPdf(data, name) for _, found in contents for name, data in found]
     return pdf.assemble(pdf.TitledPdf(sheet, "Agenda"), sources, [done.data for done in laid[1:]], title=title)
+
+
+def _running_heads(head: str, front_pages: int, contents: list[tuple[Item, list]],
+                   pages: list[list[int]]) -> tuple[str, ...]:
+    """Each page's running head in the pack: the meeting's on a supplied paper's pages, which
+    have none of their own; none on the front sheet, and none on a paper papers built (it
+    has its own)."""
+    heads = [""] * front_pages
+    for (item, found), counts in zip(contents, pages):
+        for index, ((title, _), count) in enumerate(zip(found, counts)):
+            built = index == 0 and item.kind is not None and item.kind.built is not None and title == heading(item)
+            heads += ["" if built else head] * count
+    return tuple(heads)
 
 
 def _not_for_publication(front_pages: int, contents: list[tuple[Item, list]], counts: list[int]) -> tuple[str, ...]:

@@ -158,3 +158,11 @@ def test_every_page_of_the_private_pack_is_marked_with_its_paragraph(meeting_dir
     assert "NOT FOR PUBLICATION" not in _pdftotext(output / PACK)
     report = validator.validate_pdf_bytes(private.read_bytes(), profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+
+
+def test_every_page_is_a4_and_a_supplied_paper_carries_the_meetings_running_head(built, pack_pdf):
+    sizes = {tuple(round(float(v)) for v in page.mediabox) for page in pack_pdf.pages}
+    assert sizes == {(0, 0, 595, 842)}  # the supplied Word paper and appendix were US Letter
+    last = _pdftotext(built / PACK, len(pack_pdf.pages), len(pack_pdf.pages))
+    assert "Comprehensive Area Assessment" in last
+    assert "Strategy and Partnerships Scrutiny Committee – 17 March 2011" in last

@@ -14,8 +14,9 @@ is opened, clicked or filled in. What goes, named in the check report:
 - the interactive form (/AcroForm, with any XFA): its fields are drawn onto the page as
   they look, and are no longer fields.
 
-And what the pack's merge relies on is made true (the damage named as mended) or the file
-refused: a file that needs a
+A page of another size than A4 (US Letter, say) is scaled to fit A4 and centred, its links
+moved with it, and the sizes named. And what the pack's merge relies on is made true (the
+damage named as mended) or the file refused: a file that needs a
 password, is damaged or has no pages is refused with the reason; a structure tree with no
 parent tree is dropped (the file goes in untagged, and is named as such); annotations that
 are not annotations (a ``null`` in ``/Annots``) are dropped; a damaged outline or name tree
@@ -55,8 +56,10 @@ def prepare(data: bytes) -> SuppliedPdf:
             mended: list[str] = []
             _strip(pdf, removed, mended)
             tagged = _sound_tree(pdf, mended)
-            return SuppliedPdf(to_bytes(pdf) if removed or mended else data, tagged=tagged,
-                               removed=tuple(dict.fromkeys(removed)), mended=tuple(dict.fromkeys(mended)))
+            fitted = _fit_to_a4(pdf)
+            return SuppliedPdf(to_bytes(pdf) if removed or mended or fitted else data, tagged=tagged,
+                               removed=tuple(dict.fromkeys(removed)), mended=tuple(dict.fromkeys(mended)),
+                               fitted=fitted)
     except pikepdf.PasswordError:
         return SuppliedPdf(b"", "needs a password to open",
                            "ask its author to send it again without a password (papers never asks for one)")
@@ -64,6 +67,45 @@ def prepare(data: bytes) -> SuppliedPdf:
             RecursionError, OSError) as error:
         return SuppliedPdf(b"", f"is not a readable PDF ({type(error).__name__})",
                            "ask its author to save it again as PDF (or send the Word file)")
+
+
+A4 = (595.275591, 841.889764)
+"""A4's width and height, in points: the pack's page size."""
+
+
+def _fit_to_a4(pdf: pikepdf.Pdf) -> tuple[str, ...]:
+    """Each page of another size than A4 (either way round) scaled to fit A4, centred, its
+    links moved with it: the sizes fitted, as "2 pages of 216 × 279 mm"."""
+    sizes: dict[str, int] = {}
+    for page in pdf.pages:
+        x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+        width, height = abs(x1 - x0), abs(y1 - y0)
+        if _a4(width, height) or _a4(height, width) or not width or not height:
+            continue
+        # The box is fitted as it is stored; a rotated page's box is A4 rotated the same way.
+        landscape = width > height
+        target = (A4[1], A4[0]) if landscape else A4
+        scale = min(target[0] / width, target[1] / height)
+        dx = (target[0] - width * scale) / 2 - min(x0, x1) * scale
+        dy = (target[1] - height * scale) / 2 - min(y0, y1) * scale
+        page.contents_add(pdf.make_stream(f"q {scale:.6f} 0 0 {scale:.6f} {dx:.4f} {dy:.4f} cm\n".encode()), prepend=True)
+        page.contents_add(pdf.make_stream(b"\nQ\n"), prepend=False)
+        page.obj.MediaBox = Array([0, 0, target[0], target[1]])
+        for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
+            if box in page.obj:
+                del page.obj[box]
+        for annotation in page.obj.get("/Annots", Array()):
+            if isinstance(annotation, Dictionary) and isinstance(annotation.get("/Rect"), Array):
+                ax0, ay0, ax1, ay1 = (float(v) for v in annotation.Rect)
+                annotation.Rect = Array([round(ax0 * scale + dx, 4), round(ay0 * scale + dy, 4),
+                                         round(ax1 * scale + dx, 4), round(ay1 * scale + dy, 4)])
+        size = f"{width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
+        sizes[size] = sizes.get(size, 0) + 1
+    return tuple(f"{count} page{'s' if count > 1 else ''} of {size}" for size, count in sizes.items())
+
+
+def _a4(width: float, height: float) -> bool:
+    return abs(width - A4[0]) < 3 and abs(height - A4[1]) < 3
 
 
 def _strip(pdf: pikepdf.Pdf, removed: list[str], mended: list[str]) -> None:

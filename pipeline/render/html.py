@@ -120,6 +120,8 @@ class Furniture:
     date: str = ""
     notes: tuple[str, ...] = ()
     """A note for the foot of each page, in turn (the private pack's "not for publication")."""
+    heads: tuple[str, ...] = ()
+    """A running head for each page, in turn (a pack's, on the pages of supplied papers)."""
 
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
@@ -127,7 +129,7 @@ class Furniture:
         template = environment(templates).get_template(FURNITURE)
         return [
             template.render(kind=self.kind, committee=self.committee, date=self.date, total=total,
-                            numbers=range(first, min(first + FURNITURE_PAGES, total + 1)), notes=self.notes,
+                            numbers=range(first, min(first + FURNITURE_PAGES, total + 1)), notes=self.notes, heads=self.heads,
                             stylesheet_hrefs=PDF_STYLESHEETS)
             for first in range(1, total + 1, FURNITURE_PAGES)
         ]

@@ -15,9 +15,10 @@ from pipeline import pdf
 from pipeline.pdf import supplied as pdf_supplied
 
 def _base() -> pikepdf.Pdf:
+    """Two blank A4 pages."""
     document = pikepdf.new()
-    document.add_blank_page()
-    document.add_blank_page()
+    document.add_blank_page(page_size=(595.275591, 841.889764))
+    document.add_blank_page(page_size=(595.275591, 841.889764))
     return document
 
 
@@ -177,3 +178,18 @@ def test_a_damaged_tree_is_mended_and_the_pack_still_made(mutate, mended):
     front, stamps = _saved(_base()), _saved(_base())
     pack = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(found.data, "Item 1")], [stamps], title="t")
     assert pdf.page_count(pack) == 4
+
+
+def test_a_page_of_another_size_is_fitted_to_a4_with_its_links():
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(612, 792))  # US Letter
+    document.add_blank_page(page_size=(841.889764, 595.275591))  # A4, landscape: left as it is
+    document.pages[0].obj.Annots = Array([_link(Dictionary(S=Name.URI, URI=String("https://example.org/")))])
+    found = pdf.prepare(_saved(document))
+    assert found.fitted == ("1 page of 216 × 279 mm",)
+    with pikepdf.open(io.BytesIO(found.data)) as fitted:
+        assert [round(float(v)) for v in fitted.pages[0].mediabox] == [0, 0, 595, 842]
+        assert [round(float(v)) for v in fitted.pages[1].mediabox] == [0, 0, 842, 595]
+        x0, y0, x1, y1 = (float(v) for v in fitted.pages[0].obj.Annots[0].Rect)
+        scale = 595.275591 / 612
+        assert abs((x1 - x0) - 100 * scale) < 0.01 and 0 <= x0 and y1 <= 842  # moved and scaled with the page
