@@ -87,7 +87,8 @@ class Cache:
         for folder in (self.root / "intake", self.root / "prepared", private / "intake", private / "prepared"):
             if folder.is_dir():
                 for entry in folder.iterdir():
-                    if entry.stem not in self.used or entry.suffix != ".json":
+                    # An entry is its record (.json) and, for a PDF changed to fit a pack, the PDF.
+                    if entry.stem not in self.used or entry.suffix not in (".json", ".pdf"):
                         entry.unlink(missing_ok=True)
 
     # --- supplied PDFs -----------------------------------------------------------------
