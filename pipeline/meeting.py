@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from pipeline.config import check_keys, confined, fail, is_plausible_date, load_toml
+from pipeline.config import CONTACT_KEYS, check_keys, confined, fail, is_plausible_date, load_toml
 from pipeline.filenames import shown
 from pipeline.kinds import APPENDIX_KINDS, kind_of, known
-from pipeline.model import Item, Meeting, Problem, Severity, Source
+from pipeline.model import Item, Meeting, Officer, Problem, Severity, Source
 from pipeline.text import clean
 
 MEETING_FILE = "meeting.toml"
-MEETING_KEYS = ("committee", "date", "time", "venue", "item")
+MEETING_KEYS = ("council", "committee", "date", "time", "venue", "clerk", "item")
 ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt")
 PURPOSES = ("decision", "information", "")
 MAX_ITEMS = 200
@@ -119,7 +119,7 @@ def load_meeting(inputs: Path) -> Meeting | None:
         items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt))
     items = _published_apart(items, problems)
     facts = {}
-    for key in ("time", "venue"):
+    for key in ("time", "venue", "council"):
         value = settings.get(key, "")
         if not isinstance(value, str) or len(value) > MAX_TITLE:
             problems.append(Problem(Severity.ERROR, Source(MEETING_FILE), f"'{key}' is not a line of text",
@@ -131,6 +131,8 @@ def load_meeting(inputs: Path) -> Meeting | None:
         date=date,
         time=facts["time"],
         venue=facts["venue"],
+        council=facts["council"],
+        clerk=_clerk(settings.get("clerk"), problems),
         items=tuple(items),
         problems=tuple(problems),
     )
@@ -156,3 +158,20 @@ def _published_apart(items: list[Item], problems: list[Problem]) -> list[Item]:
                 appendices=tuple(a for a in item.appendices if a not in private))
         kept.append(item)
     return kept
+
+
+def _clerk(table, problems: list[Problem]) -> Officer | None:
+    """The clerk's contact ([clerk]: name, role, email, phone), or None where there is none."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        problems.append(Problem(Severity.ERROR, Source(MEETING_FILE), "'clerk' is not a [clerk] section",
+                                'write it as [clerk] with name = "…" and email = "…"; the agenda is printed without it'))
+        return None
+    check_keys(MEETING_FILE, table, CONTACT_KEYS, " in [clerk]")
+    values = {key: table[key] for key in CONTACT_KEYS if key in table}
+    if not values.get("name") or not all(isinstance(v, str) and len(v) <= MAX_TITLE for v in values.values()):
+        problems.append(Problem(Severity.ERROR, Source(MEETING_FILE), "[clerk] has no name, or a value that is not a line of text",
+                                'write it as name = "…", role = "…", email = "…", phone = "…"; the agenda is printed without it'))
+        return None
+    return Officer(**{k: clean(v)[0].strip() for k, v in values.items()}, order=tuple(values))

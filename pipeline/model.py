@@ -461,3 +461,7 @@ class Meeting:
     venue: str = ""
     items: tuple[Item, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    council: str = ""
+    """The council whose committee it is, as the front sheet names it."""
+    clerk: Officer | None = None
+    """Who to ask about the agenda: the front sheet and the meeting's page give the contact."""

@@ -64,3 +64,18 @@ def test_a_meeting_file_far_too_large_is_refused_unread(meeting_dir):
     with pytest.raises(ConfigError) as raised:
         load_meeting(meeting_dir)
     assert "far larger than a paper or its settings can be" in raised.value.problem.message
+
+
+def test_the_council_and_the_clerk_are_read_and_an_unknown_clerk_setting_refused(meeting_dir):
+    meeting = load_meeting(meeting_dir)
+    assert meeting.council == "Oxfordshire County Council"
+    assert meeting.clerk.lines == ("Committee clerk", "Democratic Services", "committee-clerk@example.org")
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace('role = "Democratic Services"', 'title = "Clerk"'),
+                    encoding="utf-8")
+    from pipeline.config import ConfigError
+
+    with pytest.raises(ConfigError) as raised:
+        load_meeting(meeting_dir)
+    assert "unknown setting title in [clerk]" in raised.value.problem.message
+    assert "name, role, email, phone" in raised.value.problem.advice

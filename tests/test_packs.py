@@ -166,3 +166,11 @@ def test_every_page_is_a4_and_a_supplied_paper_carries_the_meetings_running_head
     last = _pdftotext(built / PACK, len(pack_pdf.pages), len(pack_pdf.pages))
     assert "Comprehensive Area Assessment" in last
     assert "Strategy and Partnerships Scrutiny Committee – 17 March 2011" in last
+
+
+def test_the_front_sheet_names_the_council_and_the_clerk_to_contact(built):
+    front = " ".join(_pdftotext(built / PACK, 1, 1).split())
+    assert front.startswith("Oxfordshire County Council Strategy and Partnerships Scrutiny Committee")
+    assert "Contact: Committee clerk, Democratic Services, committee-clerk@example.org" in front
+    page = (built / "2011-03-17-strategy-and-partnerships-scrutiny-committee-agenda.html").read_text(encoding="utf-8")
+    assert '<a href="mailto:committee-clerk@example.org">committee-clerk@example.org</a>' in page

@@ -17,6 +17,8 @@ def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, sty
                 page_heading: str = "Page", pack_href: str = "") -> str:
     """The agenda page: the meeting's facts, then a row for each item."""
     context = {
+        "council": meeting.council,
+        "clerk": ", ".join(meeting.clerk.lines) if meeting.clerk else "",
         "committee": meeting.committee,
         "date": long_date(meeting.date),
         "time": meeting.time,
