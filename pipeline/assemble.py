@@ -52,9 +52,9 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
         rounds = _read_papers(meeting, reading, output, problems)
         builds = dict(zip(rounds, build_rounds(list(rounds.values()), cache, templates, progress, workers,
                                                keep_workers=True)))
-        pdfs = _collect_pdfs(meeting, builds, supplied, cache, output, problems)
-        packs, assembled = write_packs(meeting, _papers(meeting, builds), pdfs, output, cache, templates, workers,
-                                       when, progress)
+        papers = _papers(meeting, builds)
+        pdfs = _collect_pdfs(papers, supplied, cache, output, problems)
+        packs, assembled = write_packs(meeting, papers, pdfs, output, cache, templates, workers, when, progress)
     cache.prune()  # forget what this build did not use: returns and files no longer in the inputs
     result = MeetingBuild(reading.partnership_round, [(i, builds.get(i.number)) for i in meeting.items], problems)
     for build in builds.values():
@@ -72,7 +72,7 @@ def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict
     supplied = {}
     for item in meeting.items:
         files = ([item.paper] if item.kind and item.kind.supplied else []) + list(item.appendices)
-        kept = (output / PRIVATE if item.exempt else output) / CACHE_DIR / "converted"
+        kept = _folder(output, item) / CACHE_DIR / "converted"
         for path in files:
             if path not in supplied:
                 supplied[path] = kind_of(path).supplied(path, kept, when)
@@ -86,7 +86,7 @@ def _read_papers(meeting: Meeting, reading: Reading, output: Path, problems: lis
     for item in meeting.items:
         if item.kind is None or item.kind.built is None:
             continue
-        folder = output / PRIVATE if item.exempt else output
+        folder = _folder(output, item)
         round_, found = item.kind.built(item.paper, reading, folder)
         problems.extend(found)
         if round_ is None:
@@ -104,18 +104,20 @@ def _read_papers(meeting: Meeting, reading: Reading, output: Path, problems: lis
     return rounds
 
 
-def _collect_pdfs(meeting: Meeting, builds: dict[str, Build], supplied: dict, cache: Cache, output: Path,
+def _collect_pdfs(papers: list[tuple[Item, list[Path]]], supplied: dict, cache: Cache, output: Path,
                   problems: list[Problem]) -> ItemPdfs:
     """Every item's PDFs, read and checked whether or not the packs need assembling (their
     problems belong in every run's report)."""
-    pdfs = {}
-    for item in meeting.items:
-        built = next((p for p in builds[item.number].written if p.suffix == ".pdf"), None) if item.number in builds else None
-        folder = output / PRIVATE if item.exempt else output
-        pdfs[item.number] = item_pdfs(item, built, supplied, cache, folder, problems)
-    return pdfs
+    return {item.number: item_pdfs(item, next((p for p in files if p.suffix == ".pdf"), None), supplied, cache,
+                                   _folder(output, item), problems)
+            for item, files in papers}
 
 
 def _papers(meeting: Meeting, builds: dict[str, Build]) -> list[tuple[Item, list[Path]]]:
     """Each item, with the files papers built for it (none for a supplied paper, or none)."""
     return [(item, builds[item.number].written if item.number in builds else []) for item in meeting.items]
+
+
+def _folder(output: Path, item: Item) -> Path:
+    """The folder an item's papers and their cache go to: an exempt item's, the private folder."""
+    return output / PRIVATE if item.exempt else output

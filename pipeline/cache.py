@@ -8,6 +8,7 @@ so nothing stale can be served.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -38,6 +39,14 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
             digest.update(f"{name}=?".encode())
     _hash_files(digest, package)
     return digest.hexdigest()
+
+
+_PREPARED = {f.name for f in dataclasses.fields(SuppliedPdf)} - {"data"}
+
+
+def _plain(value) -> bool:
+    """Whether a field read back from a record is what a SuppliedPdf holds: text, a flag, a list of text."""
+    return isinstance(value, (str, bool)) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
 
 
 class Cache:
@@ -101,22 +110,22 @@ class Cache:
         key = hashlib.sha256(self.code.encode() + b"\0" + data).hexdigest()
         self.used.add(key)
         kept = folder / CACHE_DIR / "prepared"
+        record, changed = kept / f"{key}.json", kept / f"{key}.pdf"
         try:
-            why, advice, tagged, removed, mended, fitted, changed = json.loads(
-                (kept / f"{key}.json").read_text(encoding="utf-8"))
-            lists = (removed, mended, fitted)
-            if isinstance(why, str) and isinstance(advice, str) and isinstance(tagged, bool) and isinstance(changed, bool) \
-                    and all(isinstance(found, list) and all(isinstance(r, str) for r in found) for found in lists):
-                cleaned = (kept / f"{key}.pdf").read_bytes() if changed else (b"" if why else data)
-                return SuppliedPdf(cleaned, why, advice, tagged, tuple(removed), tuple(mended), tuple(fitted))
-        except (OSError, ValueError, TypeError):
+            # Every field but the bytes, by name: the bytes are the file's own, or the changed
+            # PDF kept beside the record when preparing it changed them.
+            fields = json.loads(record.read_text(encoding="utf-8"))
+            if set(fields) == _PREPARED and all(_plain(value) for value in fields.values()):
+                found = SuppliedPdf(b"", **{k: tuple(v) if isinstance(v, list) else v for k, v in fields.items()})
+                return dataclasses.replace(found, data=b"" if found.why else (
+                    changed.read_bytes() if changed.is_file() else data))
+        except (OSError, ValueError, TypeError, AttributeError):
             pass  # no entry, or one damaged or tampered with: read the file again
         found = lazy.pdf().prepare(data)
-        changed = not found.why and found.data != data
-        if changed:
-            write_atomic(kept / f"{key}.pdf", found.data)
-        record = [found.why, found.advice, found.tagged, list(found.removed), list(found.mended), list(found.fitted), changed]
-        write_atomic(kept / f"{key}.json", json.dumps(record).encode())
+        if found.data not in (data, b""):
+            write_atomic(changed, found.data)
+        fields = {f.name: getattr(found, f.name) for f in dataclasses.fields(found) if f.name != "data"}
+        write_atomic(record, json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}).encode())
         return found
 
     # --- outputs -----------------------------------------------------------------------

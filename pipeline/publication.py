@@ -14,7 +14,7 @@ folder short of a file, never holding one it should not.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import filecmp
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -54,29 +54,20 @@ def stage(output: Path, files: list[Path], now: dt.datetime | None = None) -> Pu
     publication = Publication(folder)
     if folder.is_dir():
         for found in sorted(folder.iterdir()):
-            if found.name in wanted and found.is_file() and not found.is_symlink() \
-                    and _same(found, wanted[found.name]):
-                continue
+            if found.name in wanted and found.is_file() and not found.is_symlink():
+                continue  # a copy of a paper published now: put right below, if it differs
             if found.name.startswith(".") and found.name.endswith(".part"):
                 found.unlink(missing_ok=True)  # a copy a stopped build left half-written
                 continue
-            if found.name in wanted and found.is_file() and not found.is_symlink():
-                continue  # an older copy of a paper corrected since: replaced below
             publication.retired.append(_retire(found, output / RETIRED / stamp))
     elif folder.exists() or folder.is_symlink():
         publication.retired.append(_retire(folder, output / RETIRED / stamp))
     for name, source in wanted.items():
         target = folder / name
-        if not (target.is_file() and _same(target, source)):
+        if not (target.is_file() and filecmp.cmp(target, source, shallow=False)):
             write_atomic(target, source.read_bytes())
         publication.files.append(target)
     return publication
-
-
-def _same(copy: Path, source: Path) -> bool:
-    if copy.stat().st_size != source.stat().st_size:
-        return False
-    return hashlib.sha256(copy.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
 
 
 def _retire(found: Path, retired: Path) -> Path:
