@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers check forms chase send test bench imports word-template sample-inputs sample-meeting clean
+.PHONY: papers publish check forms chase send test bench imports word-template sample-inputs sample-meeting clean
 
 # papers' hints then name the make commands (make send SEND=--smtp), not its own.
 export PAPERS_VIA_MAKE := 1
@@ -22,6 +22,11 @@ RUN = $(BIN)/python -m pipeline
 papers: $(STAMP)
 	@$(RUN) papers --inputs $(INPUTS) --output $(OUTPUT) $(if $(STRICT),--strict) $(if $(STRICT),,|| test $$? -eq 1)
 
+# Publish the agenda (version 1), or once it is published the supplement a change made:
+# records the version, with every file's digest, in output/versions/. PUBLISH=--today=… names the day.
+publish: $(STAMP)
+	@$(RUN) publish --inputs $(INPUTS) --output $(OUTPUT) $(PUBLISH) $(if $(STRICT),,|| test $$? -eq 1)
+
 check: $(STAMP)
 	@$(RUN) check --inputs $(INPUTS) --output $(OUTPUT) $(if $(STRICT),--strict) $(if $(STRICT),,|| test $$? -eq 1)
 
@@ -33,7 +38,8 @@ forms: $(STAMP)
 chase: $(STAMP)
 	@$(RUN) chase --inputs $(INPUTS) --output $(OUTPUT) $(CHASE) $(if $(STRICT),,|| test $$? -eq 1)
 
-# Drafts in output/outbox/; `make send SEND=--smtp` sends through [mail.smtp].
+# Drafts in output/outbox/; `make send SEND=--smtp` sends through [mail.smtp]. SEND=--pack
+# sends each published version of the agenda to meeting.toml's list instead.
 send: $(STAMP)
 	@$(RUN) send --inputs $(INPUTS) --output $(OUTPUT) $(SEND) $(if $(STRICT),,|| test $$? -eq 1)
 

@@ -18,9 +18,13 @@ from pipeline.cache import Cache
 from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, shown, slug
 from pipeline.kinds import Reading, kind_of
 from pipeline.model import Item, Meeting, Problem, Round, Severity, Source
-from pipeline.packs import ItemPdfs, item_pdfs, write_packs
+from pipeline import supplements
+from pipeline.packs import Edition, ItemPdfs, item_pdfs, write_packs
+from pipeline.supplements import MEETING_FILE, item_digest
+from pipeline.versions import Record, load_record
 from pipeline.publication import Publication, public, stage
 from pipeline.render.view import paper_stem
+from pipeline.vocabulary import long_date
 from pipeline.workers import Progress, Workers
 
 
@@ -36,7 +40,10 @@ class MeetingBuild:
     fresh: set[Path] = field(default_factory=set)
     """Those of ``written`` made by this run (the rest were up to date)."""
     publication: Publication | None = None
-    """The publication folder, made to hold exactly the public ones of ``written``."""
+    """The publication folder, made to hold exactly the public ones of ``written`` (and the
+    packs published before); None when the publication record cannot be used."""
+    edition: Edition | None = None
+    """What the packs are: the agenda, or a supplement to its published versions."""
 
 
 def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path = TEMPLATES,
@@ -47,6 +54,8 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
     when = document_date(meeting.date)
     problems = list(meeting.problems)
     reading = Reading(inputs, meeting.committee, meeting.date, cache, Workers(warm_up=parts.warm_up), progress)
+    record, unusable = load_record(output, meeting)
+    problems += [unusable] if unusable else []
     with reading.workers as workers:
         supplied = _convert_supplied(meeting, output, when)  # LibreOffice works on, in processes of its own
         rounds = _read_papers(meeting, reading, output, problems)
@@ -54,7 +63,8 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
                                                keep_workers=True)))
         papers = _papers(meeting, builds)
         pdfs = _collect_pdfs(papers, supplied, cache, output, problems)
-        packs, assembled = write_packs(meeting, papers, pdfs, output, cache, templates, workers, when, progress)
+        edition = _edition(meeting, pdfs, record, problems)
+        packs, assembled = write_packs(meeting, papers, pdfs, output, cache, templates, workers, when, edition, progress)
     cache.prune()  # forget what this build did not use: returns and files no longer in the inputs
     result = MeetingBuild(reading.partnership_round, [(i, builds.get(i.number)) for i in meeting.items], problems)
     for build in builds.values():
@@ -62,8 +72,40 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
         result.fresh.update(build.written if build.rebuilt else [])
     result.written += packs
     result.fresh.update(packs if assembled else [])
-    result.publication = stage(output, public(output, result.written))
+    result.edition = edition
+    if unusable is None:  # nothing is staged over a record that cannot be read
+        result.publication = stage(output, public(output, result.written) + _still_published(edition))
     return result
+
+
+def _edition(meeting: Meeting, pdfs: ItemPdfs, record: Record, problems: list[Problem]) -> Edition:
+    """What this build's packs are: the agenda, or (once it is published) a supplement with
+    what changed since, each published pack that holds an item now exempt named."""
+    digests = {number: item_digest(found) for number, found in pdfs.items() if found}
+    pending, found = supplements.pending(meeting, digests, record)
+    problems.extend(found)
+    withdrawn = supplements.withdrawn_packs(meeting, record)
+    for name, numbers in withdrawn.items():
+        # An error until a published version has said the item is exempt; a reminder after.
+        told = all(record.items[n].exempt for n in numbers if n in record.items)
+        problems.append(Problem(
+            Severity.WARNING if told else Severity.ERROR, Source(MEETING_FILE), f"item{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} "
+            f"now exempt, but {name} was published with the paper in it: it is taken out of the publication folder",
+            "take it off the website now; the meeting's page lists it as withdrawn, and its pages stay in "
+            "output/versions/ as published"))
+    if not record.versions:
+        published = meeting.published  # None: counted from the meeting's date when the pack is made
+    else:
+        last = dt.date.fromisoformat(record.versions[-1].published)
+        published = meeting.published if meeting.published and meeting.published > last else dt.date.today()
+    return Edition(published, record, pending, withdrawn, digests)
+
+
+def _still_published(edition: Edition) -> list[Path]:
+    """The packs published before, as kept (never rewritten), but any taken out of publication."""
+    record = edition.record
+    return [record.copy(version, file) for version in record.versions for file in version.files
+            if file.name == version.pack and not file.private and version.pack not in edition.withdrawn]
 
 
 def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict[Path, object]:
@@ -71,6 +113,8 @@ def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict
     by its path: each Word file's conversion started (an exempt item's kept privately)."""
     supplied = {}
     for item in meeting.items:
+        if item.withdrawn:
+            continue
         files = ([item.paper] if item.kind and item.kind.supplied else []) + list(item.appendices)
         kept = _folder(output, item) / CACHE_DIR / "converted"
         for path in files:
@@ -84,32 +128,60 @@ def _read_papers(meeting: Meeting, reading: Reading, output: Path, problems: lis
     exempt item's, the private folder), by item number; what cannot be read, in ``problems``."""
     rounds, written_to = {}, {}  # each paper, and which item's paper each file name was given to
     for item in meeting.items:
-        if item.kind is None or item.kind.built is None:
+        if item.kind is None or item.kind.built is None or item.withdrawn:
             continue
         folder = _folder(output, item)
         round_, found = item.kind.built(item.paper, reading, folder)
         problems.extend(found)
         if round_ is None:
             continue
+        round_, differs = of_meeting(round_, item, meeting)
+        problems.extend(differs)
         stem = paper_stem(round_.paper)
-        if (folder, stem) in written_to:  # the same title and date as another item's paper: both are kept
+        if (folder, stem) in written_to:  # the same title as another item's paper: both are kept
             named = f"{stem}-item-{slug(item.number)}"
             round_ = dataclasses.replace(round_, paper=dataclasses.replace(round_.paper, file_name=named))
             problems.append(Problem(
                 Severity.WARNING, Source(shown(item.paper.name)),
-                f"has the same title and date as item {written_to[folder, stem]}'s paper, so its files are named {named}",
+                f"has the same title as item {written_to[folder, stem]}'s paper, so its files are named {named}",
                 "give the papers titles of their own, if they are different papers"))
         written_to.setdefault((folder, stem), item.number)
         rounds[item.number] = (round_, folder)
     return rounds
 
 
+def of_meeting(round_: Round, item: Item, meeting: Meeting) -> tuple[Round, list[Problem]]:
+    """``round_`` as the paper of ``item`` at ``meeting``: its committee, date and agenda item
+    the meeting's (and so its files named by the meeting's date); where the paper said
+    otherwise, a warning naming what it said."""
+    paper = round_.paper
+    said = [f"{what} '{own}'" for what, own, truth in (
+        ("committee", paper.committee, meeting.committee),
+        ("meeting date", long_date(paper.meeting_date), long_date(meeting.date)),
+        ("agenda item", paper.agenda_item or item.number, item.number)) if own.casefold() != truth.casefold()]
+    problems = [Problem(
+        Severity.WARNING, Source(shown(item.paper.name)),
+        f"says {', '.join(said)}, but it is item {item.number} of the {meeting.committee} on {long_date(meeting.date)}: "
+        "it is shown with the meeting's",
+        "take the committee, meeting date and agenda item out of the paper's own settings: a paper of a "
+        "meeting takes them from meeting.toml")] if said else []
+    paper = dataclasses.replace(paper, committee=meeting.committee, meeting_date=meeting.date, agenda_item=item.number)
+    return dataclasses.replace(round_, paper=paper), problems
+
+
+def as_in_meeting(round_: Round, meeting: Meeting | None) -> Round:
+    """The partnership round as the meeting shows it (its committee, date and agenda item),
+    where ``meeting`` lists it; else as it stands."""
+    item = next((i for i in meeting.items if i.paper is not None and i.paper.name == "paper.toml"), None) if meeting else None
+    return of_meeting(round_, item, meeting)[0] if item else round_
+
+
 def _collect_pdfs(papers: list[tuple[Item, list[Path]]], supplied: dict, cache: Cache, output: Path,
                   problems: list[Problem]) -> ItemPdfs:
     """Every item's PDFs, read and checked whether or not the packs need assembling (their
     problems belong in every run's report)."""
-    return {item.number: item_pdfs(item, next((p for p in files if p.suffix == ".pdf"), None), supplied, cache,
-                                   _folder(output, item), problems)
+    return {item.number: [] if item.withdrawn else item_pdfs(item, next((p for p in files if p.suffix == ".pdf"), None),
+                                                             supplied, cache, _folder(output, item), problems)
             for item, files in papers}
 
 

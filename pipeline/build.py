@@ -96,10 +96,12 @@ def plan(round_: Round, folder: Path, cache: Cache, templates: Path = TEMPLATES)
     return Plan(round_, folder, view, summary, when, cache.render_key(view, summary, when), paths)
 
 
-def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES) -> tuple[Round, bool]:
-    """The round, and whether the papers in ``output`` are what building it would write now."""
+def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES,
+                   shown=lambda round_: round_) -> tuple[Round, bool]:
+    """The round (as ``shown``: a meeting's view of it), and whether the papers in ``output``
+    are what building it would write now."""
     cache = Cache(output, templates)
-    p = plan(read_round(inputs, cache), output, cache, templates)
+    p = plan(shown(read_round(inputs, cache)), output, cache, templates)
     return p.round, cache.outputs_current(p.key, p.paths, p.view.file_stem)
 
 

@@ -16,12 +16,15 @@ from pathlib import Path
 import click
 
 from pipeline import lazy
-from pipeline.assemble import build_meeting
+from pipeline.assemble import as_in_meeting, build_meeting
 from pipeline.build import build_papers, papers_current
 from pipeline.config import ConfigError, load_mail
 from pipeline.filenames import TEMPLATES, shown
 from pipeline.lazy import SystemLibraryMissing
 from pipeline.meeting import load_meeting
+from pipeline.versions import load_record
+from pipeline import publish as publisher
+from pipeline.clear_days import latest_publication
 from pipeline.model import Meeting, Round, Severity, Status
 from pipeline.render.summary import problem_lines, summary_lines
 from pipeline.rounds import read_round
@@ -176,6 +179,11 @@ def papers(inputs: Path, output: Path, strict: bool) -> int:
 
 def _papers_of_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool) -> int:
     """Build every paper of the meeting in INPUTS/meeting.toml: the exit status."""
+    return _build_meeting(inputs, output, meeting, strict)[1]
+
+
+def _build_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool):
+    """Build every paper of the meeting, saying what was built: the build, and the exit status."""
     with _progress() as say:
         built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say))
     click.echo(f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items")
@@ -192,7 +200,10 @@ def _papers_of_meeting(inputs: Path, output: Path, meeting: Meeting, strict: boo
     for path in built.written:
         click.echo(f"{'Wrote' if path in built.fresh else 'Up to date:'} {path}")
     _say_publication(built.publication)
-    return _status(built.round, strict, built.problems)
+    if built.edition and built.edition.pending:
+        click.echo(f"{built.edition.pending.name} is ready to publish, with {len(built.edition.pending.changes)} "
+                   f"change(s) to the agenda: run `{_how('publish', 'make publish')}` to publish it.")
+    return built, _status(built.round, strict, built.problems)
 
 
 def _say_publication(publication) -> None:
@@ -203,6 +214,52 @@ def _say_publication(publication) -> None:
         click.echo(f"Moved out of {publication.folder}: {shown(path.name)} (now in {path.parent})")
     click.echo(f"To publish: {publication.folder} — {len(publication.files)} files, the public papers and "
                "nothing else (never the private folder)")
+
+
+@cli.command(short_help="Publish the agenda, or its supplement: record the version and keep its files.", epilog="""\b
+Examples:
+  papers publish                       the agenda (version 1), then each supplement
+  papers publish --today 2011-03-09    say which day it is published (it must be the front sheet's)""")
+@_inputs
+@_output("output", "Folder the papers are built in; the record is kept in OUTPUT/versions/.")
+@_today("The day of publication (YYYY-MM-DD), instead of today.")
+def publish(inputs: Path, output: Path, today: dt.datetime | None) -> int:
+    """Build the meeting, then publish what is new: the agenda (version 1), or, once it is
+    published, the supplement the changes made (version 2, 3 …).
+
+    The record (OUTPUT/versions/<meeting>/record.json) says what was published and when,
+    with every file's SHA-256, and a copy of each file is kept beside it, never rewritten.
+    Upload OUTPUT/publish/ to the website afterwards: it holds exactly what is public.
+    """
+    meeting = _guard(lambda: load_meeting(inputs), "publish the agenda")
+    if meeting is None:
+        _fail(f"Nothing to publish: {inputs} has no meeting.toml (publishing is for a meeting's agenda).")
+    built, status = _build_meeting(inputs, output, meeting, strict=False)
+    if built.publication is None:
+        _fail("Not published: the meeting's publication record cannot be used (see above). Nothing was changed.")
+    now = dt.datetime.combine(today.date(), dt.datetime.now().time()) if today else dt.datetime.now()
+    done = _guard(lambda: publisher.publish(meeting, built, output, now), "publish the agenda")
+    if done.refused:
+        advice = done.advice or f"set published = {now.date().isoformat()} in meeting.toml (the day you publish)"
+        _fail(f"Not published: {done.refused}. Nothing was recorded: {advice}, then run "
+              f"`{_how('publish', 'make publish')}` again.")
+    if done.version is None:
+        click.echo(f"Nothing new to publish: {done.last.name.lower() if done.last.number == 1 else done.last.name} "
+                   f"(version {done.last.number}) was published on {done.last.published_long}, and nothing has changed since.")
+        return status
+    if done.version.number == 1 and done.notice.short:
+        days = ", ".join(f"{d:%a %-d %b}" for d in done.notice.days) or "none"
+        click.secho(f"Warning: published on {long_date(now.date())}, the agenda gives {len(done.notice.days)} clear "
+                    f"day(s) before the meeting on {long_date(meeting.date)} ({days}); the law asks for "
+                    f"{meeting.clear_days}. The last day to publish was "
+                    f"{long_date(latest_publication(meeting.date, meeting.clear_days))}: an item may only be "
+                    "taken if the chair agrees it is urgent.", fg="yellow")
+    version = done.version
+    click.echo(f"Published version {version.number} ({version.name.lower() if version.number == 1 else version.name}), "
+               f"{long_date(now.date())}: {len(version.files)} file(s) recorded, with their digests, in "
+               f"{output / 'versions'}.")
+    click.echo(f"Upload {built.publication.folder} to the website: it holds exactly what is public now.")
+    return status
 
 
 @cli.command(short_help="Say what is received, missing or wrong, and how long is left.", epilog="""\b
@@ -306,7 +363,7 @@ def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool
 def _smtp_login(mail) -> tuple[str, str]:
     """The SMTP user name and password: from the settings or environment, or asked for."""
     if mail.smtp is None:
-        _fail("Cannot send: paper.toml has no [mail.smtp] section with a host. Add one, or send the drafts.")
+        _fail("Cannot send: there is no [mail.smtp] section with a host. Add one, or send the drafts.")
     username = mail.smtp.username or os.environ.get("PAPERS_SMTP_USERNAME", "")
     password = os.environ.get("PAPERS_SMTP_PASSWORD", "")
     if username and not password:
@@ -327,17 +384,23 @@ Examples:
 @click.option("--resend", is_flag=True, help="Send again to people already sent this paper.")
 @click.option("--dry-run", is_flag=True, help="Say what would be sent or written, and do nothing.")
 @click.option("--anyway", is_flag=True, help="Send papers older than their returns or settings (not advised).")
-def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool) -> int:
-    """Email the papers to the distribution list in paper.toml.
+@click.option("--pack", is_flag=True, help="Send the published agenda and supplements to meeting.toml's distribution list.")
+def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool, pack: bool) -> int:
+    """Email the papers to the distribution list in paper.toml; with --pack, each published
+    version of the agenda (the pack, then each supplement) to the list in meeting.toml.
 
     Without --smtp, writes one draft (.eml) per message into OUTPUT/outbox/ to send from
     Outlook or Thunderbird. With --smtp, sends them and records each delivery in
-    OUTPUT/outbox/sent.log, so that nobody is sent the same paper twice. The SMTP password
-    comes from the environment variable PAPERS_SMTP_PASSWORD, or is asked for.
+    OUTPUT/outbox/sent.log, so that nobody is sent the same paper or version twice. The SMTP
+    password comes from the environment variable PAPERS_SMTP_PASSWORD, or is asked for.
 
-    Papers older than their returns or settings are refused: rebuild them first.
+    Papers older than their returns or settings are refused: rebuild them first. With
+    --pack, the private pack goes only to those marked exempt = true.
     """
-    round_, current = _guard(lambda: papers_current(inputs, output), "send")
+    if pack:
+        return _send_agenda(inputs, output, use_smtp, resend, dry_run)
+    meeting = _guard(lambda: load_meeting(inputs), "send")  # its report shows the meeting's date and item
+    round_, current = _guard(lambda: papers_current(inputs, output, shown=lambda r: as_in_meeting(r, meeting)), "send")
     mail = _guard(lambda: load_mail(inputs, round_.paper), "send")
     mailer = lazy.mail()
     sending = _guard(lambda: mailer.plan(round_, current, mail, output, TEMPLATES, anyway), "send")
@@ -379,9 +442,14 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
                    f"or run `{_how('send --smtp', 'make send SEND=--smtp')}`.")
         return incomplete
 
+    return _deliver(mailer, sending.outgoing, mail, log, sending.digest, resend, sending.problems)
+
+
+def _deliver(mailer, outgoing, mail, log, digest: str, resend: bool, problems) -> int:
+    """Send ``outgoing`` through SMTP, saying what happened to each recipient: the exit status."""
     username, password = _smtp_login(mail)
     again = _how("send --smtp --resend", 'make send SEND="--smtp --resend"')
-    outcome = _guard(lambda: mailer.deliver(sending.outgoing, mail.smtp, username, password, log, sending.digest, resend), "send")
+    outcome = _guard(lambda: mailer.deliver(outgoing, mail.smtp, username, password, log, digest, resend), "send")
     for r in outcome.sent:
         click.echo(f"Sent to {r.address}")
     for r in outcome.skipped:
@@ -390,13 +458,59 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
         click.secho(f"May already have been sent to {r.address}: the last send stopped after the server took "
                     f"the message. Check with them; `{again}` sends it again.", fg="yellow")
     not_sent = [(r.address, reason) for r, reason in outcome.failed]
-    not_sent += [(p.message, "") for p in sending.problems]
+    not_sent += [(str(p.source.cell or p.message), p.message if p.source.cell else "") for p in problems]
     if not_sent:
         click.secho(f"Not sent to {len(not_sent)}:", fg="red")
         for who, reason in not_sent:
             click.echo(f"  {who}" + (f": {reason}" if reason else ""))
     click.echo(f"{len(outcome.sent)} sent, {len(outcome.skipped)} already sent, {len(not_sent)} not sent.")
     return EXIT_INCOMPLETE if not_sent else EXIT_OK
+
+
+def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool) -> int:
+    """Send each published version of the agenda to meeting.toml's distribution list: the exit status."""
+    meeting = _guard(lambda: load_meeting(inputs), "send the agenda")
+    if meeting is None:
+        _fail(f"Nothing to send: {inputs} has no meeting.toml (--pack sends a meeting's agenda).")
+    record, unusable = load_record(output, meeting)
+    if unusable is not None:
+        _fail(f"Not sent: {unusable}")
+    if not record.versions:
+        _fail(f"Nothing to send: the agenda is not published yet. Run `{_how('publish', 'make publish')}` first.")
+    mail = meeting.mail
+    if mail is None or not mail.sender:
+        _fail('Nothing to send: meeting.toml gives no sender. Set from = "Name <address>" in its [mail].')
+    for problem in mail.problems:
+        click.secho(f"Not sent: {problem}", fg="red", err=True)
+    if not mail.recipients:
+        _fail("Nothing to send: meeting.toml has no [[recipient]] with a usable address.")
+    mailer, agenda_mail = lazy.mail(), lazy.agenda_mail()
+    sending = _guard(lambda: agenda_mail.plan(meeting, record, TEMPLATES), "send the agenda")
+    for problem in sending.problems:
+        click.secho(f"{'Not sent' if problem.severity is Severity.ERROR else 'Warning'}: {problem}", fg="red", err=True)
+    outbox = output / "outbox"
+    log = mailer.SentLog(outbox / "sent.log")
+    todo = [item for item in sending.outgoing if resend or not all(log.has(r.email, item.key) for r in item.recipients)]
+    incomplete = EXIT_INCOMPLETE if mail.problems or any(p.severity is Severity.ERROR for p in sending.problems) else EXIT_OK
+    if not todo:
+        click.echo(f"Nothing new to send: everyone on the list has had every published version "
+                   f"(the last, version {record.versions[-1].number}, published {record.versions[-1].published_long}).")
+        return incomplete
+    if dry_run:
+        for item in todo:
+            files = [part.get_filename() for part in item.message.iter_attachments()]
+            click.echo(f"{'would send' if use_smtp else 'would write a draft'}: {item.recipients[0].address} — "
+                       f"{item.message['Subject']} ({', '.join(files) or 'a link'})")
+        return incomplete
+    if not use_smtp:
+        for path in _guard(lambda: mailer.write_drafts(todo, outbox / "agenda"), "send the agenda"):
+            click.echo(f"Wrote {path}")
+        smtp = _how("send --pack --smtp", 'make send SEND="--pack --smtp"')
+        click.echo(f"Open each draft in Outlook or Thunderbird and send it, or run `{smtp}`.")
+        return incomplete
+    if mail.smtp is None:
+        _fail("Not sent: meeting.toml has no [mail.smtp] server. Add one, or send the drafts by hand.")
+    return max(incomplete, _deliver(mailer, todo, mail, log, "", resend, []))
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.filenames import slug
+from pipeline.filenames import shown, slug
 from pipeline.text import clean
 from pipeline.model import Kind, Mail, Officer, Paper, Partnership, Problem, Recipient, Severity, Smtp, Source
 from pipeline.prose import read_report
@@ -262,25 +262,32 @@ def is_address(text: str) -> bool:
 
 def load_mail(inputs: Path, paper: Paper) -> Mail:
     """How to send ``paper``, from paper.toml's [mail] and [[recipient]] entries."""
-    settings = load_toml(inputs / PAPER_FILE)
+    sender = Recipient(paper.contact.name, paper.contact.email).address if paper.contact and paper.contact.email else ""
+    return read_mail(load_toml(inputs / PAPER_FILE), PAPER_FILE, sender)
+
+
+def read_mail(settings: dict, file_name: str, default_sender: str, recipient_keys=RECIPIENT_KEYS) -> Mail:
+    """How to send, from the [mail] and [[recipient]] entries of ``settings`` (read from the
+    file named ``file_name``); each recipient's ``exempt`` (entitled to exempt papers) where
+    ``recipient_keys`` allows it."""
     mail = settings.get("mail", {})
     if not isinstance(mail, dict):
-        raise fail(PAPER_FILE, "'mail' must be a table", "write it as a [mail] section")
-    check_keys(PAPER_FILE, mail, MAIL_DEFAULTS, " in [mail]")
+        raise fail(file_name, "'mail' must be a table", "write it as a [mail] section")
+    check_keys(file_name, mail, MAIL_DEFAULTS, " in [mail]")
     mail = {**MAIL_DEFAULTS, **mail}
     smtp_settings = mail["smtp"]
-    check_keys(PAPER_FILE, smtp_settings, SMTP_DEFAULTS, " in [mail.smtp]")
+    check_keys(file_name, smtp_settings, SMTP_DEFAULTS, " in [mail.smtp]")
     smtp_settings = {**SMTP_DEFAULTS, **smtp_settings}
     smtp = None
     if smtp_settings["host"]:
         security = str(smtp_settings["security"]).lower()
         if security not in ("starttls", "ssl", "none"):
-            raise fail(PAPER_FILE, f"security '{security}' in [mail.smtp] is not known", 'use "starttls", "ssl" or "none"')
+            raise fail(file_name, f"security '{security}' in [mail.smtp] is not known", 'use "starttls", "ssl" or "none"')
         if not isinstance(smtp_settings["port"], int) or isinstance(smtp_settings["port"], bool):
-            raise fail(PAPER_FILE, "'port' in [mail.smtp] must be a number", "write it without quotes, as port = 587")
+            raise fail(file_name, "'port' in [mail.smtp] must be a number", "write it without quotes, as port = 587")
         timeout = smtp_settings["timeout"]
         if isinstance(timeout, bool) or not isinstance(timeout, int) or not 1 <= timeout <= 3600:
-            raise fail(PAPER_FILE, "'timeout' in [mail.smtp] must be a number of seconds from 1 to 3600",
+            raise fail(file_name, "'timeout' in [mail.smtp] must be a number of seconds from 1 to 3600",
                         "write it without quotes, as timeout = 120")
         smtp = Smtp(
             host=str(smtp_settings["host"]).strip(),
@@ -293,40 +300,43 @@ def load_mail(inputs: Path, paper: Paper) -> Mail:
 
     entries = settings.get("recipient", [])
     if not isinstance(entries, list):
-        raise fail(PAPER_FILE, "'recipient' must be a list", "write each recipient as a [[recipient]] section")
+        raise fail(file_name, "'recipient' must be a list", "write each recipient as a [[recipient]] section")
     recipients, problems = [], []
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict):
-            problems.append(Problem(Severity.ERROR, Source(PAPER_FILE), f"recipient {number} is not a [[recipient]] section",
+            problems.append(Problem(Severity.ERROR, Source(file_name), f"recipient {number} is not a [[recipient]] section",
                                     "write it as [[recipient]] with name = … and email = …; the others are sent as usual"))
             continue
-        check_keys(PAPER_FILE, entry, RECIPIENT_KEYS, f" in recipient {number}")
+        check_keys(file_name, entry, recipient_keys, f" in recipient {number}")
         raw_name = str(entry.get("name", ""))
         name = clean(raw_name)[0].strip()
         email = str(entry.get("email", "")).strip()
         who = f"recipient {number}" + (f" ({' '.join(name.split())})" if name else "")
         if _LINE_BREAK.search(raw_name) or _LINE_BREAK.search(email):
             # A line break in a header would let the name write headers of its own.
-            problems.append(Problem(Severity.ERROR, Source(PAPER_FILE), f"{who}: the name or address has a line break in it",
+            problems.append(Problem(Severity.ERROR, Source(file_name), f"{who}: the name or address has a line break in it",
                                     "put the name and address each on one line; the others are sent as usual"))
             continue
         if not is_address(email):
             problems.append(
                 Problem(
                     Severity.ERROR,
-                    Source(PAPER_FILE),
+                    Source(file_name),
                     f"{who}: '{email}' is not an email address" if email else f"{who} has no email address",
-                    "correct the address in paper.toml; the others are sent as usual",
+                    f"correct the address in {file_name}; the others are sent as usual",
                 )
             )
             continue
-        recipients.append(Recipient(name, email, clean(str(entry.get("role", "")))[0].strip()))
+        exempt = entry.get("exempt", False)
+        if not isinstance(exempt, bool):
+            problems.append(Problem(Severity.ERROR, Source(file_name), f"{who}: exempt = {shown(repr(exempt))[:40]} is not true or false",
+                                    "write exempt = true for someone entitled to exempt papers; they are not sent anything until then"))
+            continue
+        recipients.append(Recipient(name, email, clean(str(entry.get("role", "")))[0].strip(), exempt))
 
     if _LINE_BREAK.search(str(mail["from"])):
-        raise fail(PAPER_FILE, "'from' in [mail] has a line break in it", 'write it on one line, as from = "Name <address>"')
-    sender = str(mail["from"]).strip() or (
-        Recipient(paper.contact.name, paper.contact.email).address if paper.contact and paper.contact.email else ""
-    )
+        raise fail(file_name, "'from' in [mail] has a line break in it", 'write it on one line, as from = "Name <address>"')
+    sender = str(mail["from"]).strip() or default_sender
     return Mail(
         sender=sender,
         recipients=tuple(recipients),

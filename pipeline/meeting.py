@@ -10,21 +10,30 @@ Government Act 1972. A problem with one item is named, with advice; the others a
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
-from pipeline.config import CONTACT_KEYS, check_keys, confined, fail, is_plausible_date, load_toml
+from pipeline.clear_days import STATUTORY
+from pipeline.config import (CONTACT_KEYS, RECIPIENT_KEYS, ConfigError, check_keys, confined, fail, is_plausible_date,
+                             load_toml, read_mail)
 from pipeline.filenames import shown
 from pipeline.kinds import APPENDIX_KINDS, kind_of, known
 from pipeline.model import Item, Meeting, Officer, Problem, Severity, Source
 from pipeline.text import clean
 
 MEETING_FILE = "meeting.toml"
-MEETING_KEYS = ("council", "committee", "date", "time", "venue", "clerk", "item")
-ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt")
+MEETING_KEYS = ("council", "committee", "date", "time", "venue", "clerk", "published", "clear_days", "web",
+                "attach_up_to_mb", "mail", "recipient", "item")
+ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt", "late", "withdrawn", "correction")
+NOTES = ("late", "withdrawn", "correction")
+"""An item's notes for a supplement: why it is late, why withdrawn, what was corrected."""
+MAX_NOTE = 1000
 PURPOSES = ("decision", "information", "")
 MAX_ITEMS = 200
 """More items than any committee's agenda has: the rest are refused, so that a runaway file
 cannot cost minutes."""
+ATTACH_UP_TO_MB = 10
+"""The largest message papers attaches packs to: many mail servers refuse more."""
 MAX_NUMBER, MAX_TITLE = 20, 300
 """The longest item number and title an agenda shows, in characters."""
 
@@ -116,7 +125,15 @@ def load_meeting(inputs: Path) -> Meeting | None:
                         "put the file in the inputs folder, or correct the name; the rest of the item is built")
                 continue
             appendices.append(found)
-        items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt))
+        notes = {}
+        for key in NOTES:
+            value = entry.get(key, "")
+            if not isinstance(value, str) or len(value) > MAX_NOTE:
+                problem(f"'{key}' is not a line of text (of up to {MAX_NOTE} characters)",
+                        f'write it as {key} = "…"; the item is listed without it until then')
+                value = ""
+            notes[key] = " ".join(clean(value)[0].split())
+        items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt, **notes))
     items = _published_apart(items, problems)
     facts = {}
     for key in ("time", "venue", "council"):
@@ -126,7 +143,9 @@ def load_meeting(inputs: Path) -> Meeting | None:
                                     f'write it as {key} = "…"; the agenda is printed without it until then'))
             value = ""
         facts[key] = clean(value)[0].strip()
+    publishing = _publishing(settings, problems)
     return Meeting(
+        **publishing,
         committee=clean(committee)[0].strip(),
         date=date,
         time=facts["time"],
@@ -158,6 +177,47 @@ def _published_apart(items: list[Item], problems: list[Problem]) -> list[Item]:
                 appendices=tuple(a for a in item.appendices if a not in private))
         kept.append(item)
     return kept
+
+
+def _publishing(settings: dict, problems: list[Problem]) -> dict:
+    """The settings for publishing and sending the agenda: the date of publication, the
+    clear days, the page's web address and the distribution list."""
+    found = {}
+
+    def problem(message: str, advice: str) -> None:
+        problems.append(Problem(Severity.ERROR, Source(MEETING_FILE), message, advice))
+
+    published = settings.get("published")
+    if published is not None and not is_plausible_date(published):
+        problem("'published' is not a date", "write the date of publication without quotes, as published = 2011-03-09; "
+                "until then the front sheet gives the last day that leaves the statutory clear days")
+    elif published is not None:
+        found["published"] = published
+    days = settings.get("clear_days", STATUTORY)
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 30:
+        problem(f"clear_days = {shown(repr(days))[:40]} is not a number of days", "write clear_days = 5 (England) or "
+                "clear_days = 3 (Wales); 5 is used until then")
+    else:
+        found["clear_days"] = days
+    web = settings.get("web", "")
+    if not isinstance(web, str) or (web and not re.fullmatch(r"https?://[^\s<>\"'`]{1,500}", web)):
+        problem("'web' is not a web address", 'write the address of the meeting\'s page, as web = "https://…/"; '
+                "the open data and the links to large packs wait for it")
+    elif web:
+        found["web"] = web if web.endswith("/") else web + "/"
+    limit = settings.get("attach_up_to_mb", ATTACH_UP_TO_MB)
+    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or not 0 <= limit <= 100:
+        problem("'attach_up_to_mb' is not a number of megabytes", f"write attach_up_to_mb = 10, say; {ATTACH_UP_TO_MB} is used until then")
+    else:
+        found["attach_up_to_mb"] = limit
+    try:
+        mail = read_mail(settings, MEETING_FILE, "", RECIPIENT_KEYS + ("exempt",))
+    except ConfigError as error:
+        problems.append(error.problem)
+    else:
+        problems.extend(mail.problems)
+        found["mail"] = mail
+    return found
 
 
 def _clerk(table, problems: list[Problem]) -> Officer | None:

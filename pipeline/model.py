@@ -308,6 +308,8 @@ class Recipient:
     name: str
     email: str
     role: str = ""
+    exempt: bool = False
+    """On a meeting's list: entitled to exempt papers (a member, say), so sent the private pack too."""
 
     @property
     def address(self) -> str:
@@ -415,6 +417,21 @@ class AgendaRow:
     href: str = ""
     """Where the item's link goes: its pack page, or its paper beside the web page; "" for none."""
     link_text: str = ""
+    note: str = ""
+    """What the agenda says under its title: why a late item is urgent, that it was withdrawn …"""
+
+
+@dataclass(frozen=True)
+class PackLink:
+    """A published pack as the meeting's page lists it: the agenda pack or a supplement."""
+
+    name: str
+    href: str
+    published: str
+    """Its date of publication, as the page prints it."""
+    changes: tuple[str, ...] = ()
+    withdrawn: str = ""
+    """Why it was taken out of publication, if it was (it holds an item now exempt)."""
 
 
 # --- a meeting: its agenda, and the kinds of paper on it ---------------------------------
@@ -449,6 +466,12 @@ class Item:
     appendices: tuple[Path, ...] = ()
     exempt: int | None = None
     """The paragraph of Schedule 12A that makes the item exempt; None for a public item."""
+    late: str = ""
+    """Why a late item is urgent, as the supplement that adds it states (s.100B(4)(b))."""
+    withdrawn: str = ""
+    """Why the item was withdrawn after the agenda was published; "" if it was not."""
+    correction: str = ""
+    """What was corrected in a paper replaced after the agenda was published."""
 
 
 @dataclass(frozen=True)
@@ -465,3 +488,15 @@ class Meeting:
     """The council whose committee it is, as the front sheet names it."""
     clerk: Officer | None = None
     """Who to ask about the agenda: the front sheet and the meeting's page give the contact."""
+    published: dt.date | None = None
+    """The date of publication the front sheet of the version being built prints; None: the
+    last day that leaves the statutory clear days (the agenda), or today (a supplement)."""
+    clear_days: int = 5
+    """The clear days the agenda is published before the meeting (3 in Wales)."""
+    web: str = ""
+    """The meeting page's web address: the open data's links, and the link a pack too large to
+    attach is sent as."""
+    attach_up_to_mb: float = 10
+    """The largest message a pack is attached to; a larger pack is sent as a link to ``web``."""
+    mail: Mail | None = None
+    """How the agenda is sent, and to whom (meeting.toml's [mail] and [[recipient]] list)."""

@@ -12,14 +12,21 @@ when neither the agenda nor any item's PDF changed, they are current and not mad
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from pipeline import lazy, parts
 from pipeline.cache import Cache
+from pipeline.clear_days import latest_publication
 from pipeline.filenames import PRIVATE, shown, slug, write_atomic
-from pipeline.model import AgendaRow, Item, Meeting, Problem, Severity, Source
+from pipeline.model import AgendaRow, Item, Meeting, PackLink, Problem, Severity, Source
 from pipeline.parts import Part
+from pipeline.render.opendata import meeting_json
+from pipeline.supplements import Pending, What
+from pipeline.versions import Record
 from pipeline.vocabulary import long_date
 from pipeline.workers import Progress, Workers
 
@@ -32,9 +39,9 @@ def heading(item: Item) -> str:
     return f"Item {item.number}: {item.title}"
 
 
-def row(item: Item, href: str = "", link_text: str = "") -> AgendaRow:
+def row(item: Item, href: str = "", link_text: str = "", note: str = "") -> AgendaRow:
     """``item`` as an agenda lists it, linking to ``href``."""
-    return AgendaRow(item.number, item.title, item.purpose, item.exempt, href, link_text)
+    return AgendaRow(item.number, item.title, item.purpose, item.exempt, href, link_text, note)
 
 
 def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, folder: Path,
@@ -84,44 +91,143 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
 
 
 
+@dataclass(frozen=True)
+class Edition:
+    """What this build's packs are: the agenda (nothing published yet), or a supplement to
+    the versions ``record`` holds (``pending``, None when nothing changed)."""
+
+    published: dt.date | None
+    """The date of publication its front sheet prints; None for the agenda's default, the
+    last day that leaves the statutory clear days (counted only when the pack is made)."""
+    record: Record
+    pending: Pending | None = None
+    withdrawn: dict[str, list[str]] = field(default_factory=dict)
+    """Each published pack taken out of publication, with the items now exempt it holds."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Each item's PDFs' digest (supplements.item_digest), by number."""
+
+    def date(self, meeting: Meeting) -> dt.date:
+        """The date of publication the front sheet prints."""
+        return self.published or latest_publication(meeting.date, meeting.clear_days)
+
+
 def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, cache: Cache,
-                templates: Path, workers: Workers, when, progress: Progress | None = None) -> tuple[list[Path], bool]:
-    """The agenda pack, the private pack (if any item is exempt), the meeting's web page and
-    the supplied papers it links to, written unless current: the files, and whether they
-    were written now. ``papers`` is each item with the files papers built for it."""
-    stem = f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
-    public = [item for item, _ in papers if not item.exempt]
-    exempt = [item for item, _ in papers if item.exempt]
-    pack = output / f"{stem}-pack.pdf"
-    private = output / PRIVATE / f"{stem}-private-pack.pdf"
-    page = output / f"{stem}-agenda.html"
+                templates: Path, workers: Workers, when, edition: Edition,
+                progress: Progress | None = None) -> tuple[list[Path], bool]:
+    """The agenda pack and private pack (or, once the agenda is published, the supplement
+    and its private pack), the meeting's web page and open data, and the supplied papers
+    the page links to, written unless current: the files, and whether they were written
+    now. ``papers`` is each item with the files papers built for it."""
+    stem = meeting_stem(meeting)
+    listed = [item for item, _ in papers]
+    supplement = edition.pending
+    if not edition.record.versions:
+        carried = [item for item in listed if not item.withdrawn]
+        name, label, heading, intro = f"{stem}-pack.pdf", "", "Agenda", ""
+    elif supplement is not None:
+        carried = [item for item in listed if item.number in supplement.carried]
+        number = supplement.version - 1
+        name, label, heading = f"{stem}-supplement-{number}.pdf", f"S{number}-", f"Supplementary agenda {number}"
+        intro = (f"This supplement to the agenda published on {edition.record.versions[0].published_long} "
+                 "adds, replaces or withdraws the items below; the agenda pack's page numbers are unchanged.")
+    else:  # published, and nothing changed since: no pack to make
+        carried, name, label, heading, intro = [], "", "", "", ""
+    public = [item for item in carried if not item.exempt]
+    exempt = [item for item in carried if item.exempt]
+    pack = output / name if name else None
+    private = output / PRIVATE / name.replace(f"{stem}-", f"{stem}-private-", 1) if name and exempt else None
+    page, data = output / f"{stem}-agenda.html", output / f"{stem}-meeting.json"
     links, copies = _linked(papers, pdfs, stem)
-    shown_beside = [pack, page, *(output / name for name in copies)]
-    targets = shown_beside + ([private] if exempt else [])
-    key = cache.render_key(meeting, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found] for n, found in pdfs.items()})
+    shown_beside = [p for p in (pack, page) if p] + [output / n for n in copies] + ([data] if meeting.web else [])
+    targets = shown_beside + ([private] if private else [])
+    key = cache.render_key(meeting, edition, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found] for n, found in pdfs.items()})
     # The private pack's record is kept in the private folder, the public ones' in the public.
     if cache.outputs_current(key, shown_beside, f"{stem}-meeting") and \
-            (not exempt or cache.outputs_current(key, [private], f"{stem}-private")):
+            (not private or cache.outputs_current(key, [private], f"{stem}-private")):
         return targets, False
     if progress:
-        progress("Assembling the agenda pack")
-    listed = [item for item, _ in papers]
-    files = {
-        pack: _pack(meeting, listed, public, pdfs, templates, when,
-                    f"Agenda pack – {meeting.committee}, {long_date(meeting.date)}", workers),
-        page: _agenda_page(meeting, listed, links, pack.name, templates).encode("utf-8"),
-        **{output / name: data for name, data in copies.items()},
-    }
-    if exempt:
-        files[private] = _pack(meeting, exempt, exempt, pdfs, templates, when,
-                               f"Exempt items, not for publication – {meeting.committee}, {long_date(meeting.date)}",
-                               workers, restricted=True)
-    for path, data in files.items():
-        write_atomic(path, data)
+        progress("Assembling the agenda pack" if not edition.record.versions else "Assembling the supplement")
+    rows = _front_rows(listed, edition)
+    shown_rows = [item for item in listed if not edition.record.versions or item.number in rows]
+    title = f"{heading} – {meeting.committee}, {long_date(meeting.date)}" if name else ""
+    head = f"{meeting.committee} – {long_date(meeting.date)}"
+    front = partial(lazy.agenda().agenda_html, meeting, templates=templates, heading=heading if name else "",
+                    intro=intro if name else "", published=long_date(edition.date(meeting)))
+    packs = _pack_links(meeting, edition, name)
+    files = {page: _agenda_page(meeting, listed, links, packs, templates, rows).encode("utf-8"),
+             **{output / n: d for n, d in copies.items()}}
+    if pack:
+        files[pack] = _pack(front, head, shown_rows, public, pdfs, rows, templates, when, title, workers, label)
+    if private:
+        files[private] = _pack(front, head, [i for i in shown_rows if i.exempt], exempt, pdfs, rows, templates, when,
+                               f"Exempt items, not for publication – {title}", workers, label, restricted=True)
+    if meeting.web:
+        def content(name: str) -> bytes | None:
+            found = files.get(output / name)
+            if found is None and (output / name).is_file():
+                found = (output / name).read_bytes()
+            return found if found is not None else _published_copy(edition.record, name)
+
+        live = tuple(link for link in packs if not link.withdrawn)
+        files[data] = meeting_json(meeting, listed, links, live, page.name, data.name, content).encode("utf-8")
+    for path, content in files.items():
+        write_atomic(path, content)
     cache.record(key, output, {path.name: files[path] for path in shown_beside}, f"{stem}-meeting")
-    if exempt:
+    if private:
         cache.record(key, private.parent, {private.name: files[private]}, f"{stem}-private")
     return targets, True
+
+
+def _published_copy(record: Record, name: str) -> bytes | None:
+    """The bytes of ``name`` as a published version kept them, if one did."""
+    for version in reversed(record.versions):
+        for file in version.files:
+            if file.name == name and not file.private:
+                return record.copy(version, file).read_bytes()
+    return None
+
+
+def meeting_stem(meeting: Meeting) -> str:
+    """The start of the meeting's own files' names: its date and committee."""
+    return f"{meeting.date.isoformat()}-{slug(meeting.committee)}"
+
+
+def _front_rows(listed: list[Item], edition: Edition) -> dict[str, str]:
+    """The front sheet's notes, by item number: in a supplement each change's; in the agenda,
+    any item withdrawn before it was published."""
+    changes = edition.pending.changes if edition.pending else ()
+    notes = {} if edition.record.versions else {item.number: f"Withdrawn: {item.withdrawn}" for item in listed if item.withdrawn}
+    for change in changes:
+        said = {What.LATE: "Late item. Reason for urgency: ", What.CORRECTED: "Corrected paper, replacing the one in "
+                f"{_published_in(edition.record, change.number)}" + (": " if change.note else "."), What.WITHDRAWN: "Withdrawn" + (": " if change.note else "."),
+                What.EXEMPT: "Now exempt: its paper is not for publication, and is taken out of the published packs. "}
+        notes[change.number] = said[change.what] + (change.note if change.what is not What.LATE or change.note
+                                                     else "not given")
+    return notes
+
+
+def _published_in(record: Record, number: str) -> str:
+    """The published pack that holds an item's paper as it stands, as a reader names it."""
+    pack = record.items[number].pack if number in record.items else ""
+    version = next((v for v in record.versions if v.pack == pack), None)
+    if version is None:
+        return "the published papers"
+    return f"the agenda pack ({version.published_long})" if version.number == 1 else f"{version.name} ({version.published_long})"
+
+
+def _pack_links(meeting: Meeting, edition: Edition, pending_name: str) -> tuple[PackLink, ...]:
+    """The packs the meeting's page lists: each published version's, then this build's."""
+    links = []
+    for version in edition.record.versions:
+        why = edition.withdrawn.get(version.pack)
+        links.append(PackLink(version.name if version.number > 1 else "Agenda pack", version.pack,
+                              version.published_long, version.changes,
+                              f"item{'s' if len(why) > 1 else ''} {', '.join(why)} now exempt" if why else ""))
+    if pending_name:
+        pending = edition.pending
+        links.append(PackLink(pending.name if pending else "Agenda pack", pending_name, long_date(edition.date(meeting)),
+                              tuple(c.line() for c in pending.changes) if pending else ()))
+    return tuple(links)
 
 
 def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -142,17 +248,18 @@ def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) ->
     return links, copies
 
 
-def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: ItemPdfs, templates: Path, when,
-          title: str, workers: Workers, restricted: bool = False) -> bytes:
-    """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs; with
-    ``restricted`` (the private pack), every page marked as not for publication, with the
-    paragraph of Schedule 12A its item is exempt under."""
-    pdf, html, agenda = lazy.pdf(), lazy.html(), lazy.agenda()
+def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: ItemPdfs, notes: dict[str, str], templates: Path,
+          when, title: str, workers: Workers, label: str = "", restricted: bool = False) -> bytes:
+    """A pack: a front sheet (``front``, given the rows) listing ``listed`` items, then
+    ``included`` items' PDFs, its pages numbered after ``label`` ("S1-": "Supplement 1, page
+    N"); with ``restricted`` (a private pack), every page marked as not for publication, with
+    the paragraph of Schedule 12A its item is exempt under."""
+    pdf, html = lazy.pdf(), lazy.html()
     inside = {item.number for item in included}
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
     pages = [[pdf.page_count(data) for _, data in found] for _, found in contents]
     counts = [sum(each) for each in pages]
-    head = f"{meeting.committee} – {long_date(meeting.date)}"
+    printed = f"Supplement {label[1:-1]}, page " if label else "Pack page "
     front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
         first_pages, number = {}, front_pages + 1
@@ -161,21 +268,23 @@ def _pack(meeting: Meeting, listed: list[Item], included: list[Item], pdfs: Item
                 first_pages[item.number] = number
             number += count
         rows = [row(item, f"https://pack.invalid/#pack-page-{first_pages[item.number]}" if item.number in first_pages
-                    else "", f"page {first_pages.get(item.number, '')}") for item, _ in contents]
+                    else "", f"page {first_pages.get(item.number, '')}", notes.get(item.number, ""))
+                for item, _ in contents]
         # The front sheet and the pack's page numbers, side by side. The front sheet has no
         # furniture of its own: its title block names the meeting, and its only page number
         # is the pack's, so that no "Page 1 of 1" sits beside "Pack page 1".
-        front = [Part(agenda.agenda_html(meeting, rows, templates, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
-        notes = _not_for_publication(front_pages, contents, counts) if restricted else ()
+        front_sheet = [Part(front(rows, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
+        marks = _not_for_publication(front_pages, contents, counts) if restricted else ()
         heads = _running_heads(head, front_pages, contents, pages)
-        stamps = parts.furniture(html.Furniture("pack", notes=notes, heads=heads), number - 1, templates, when)
-        laid, _ = parts.lay_out(front + stamps, templates, workers)
+        stamps = parts.furniture(html.Furniture("pack", notes=marks, heads=heads, label=printed), number - 1, templates, when)
+        laid, _ = parts.lay_out(front_sheet + stamps, templates, workers)
         if laid[0].pages == front_pages:
             break
         front_pages = laid[0].pages
     sheet = pdf.join([laid[0].data], [])
     sources = [pdf.TitledPdf(data, name) for _, found in contents for name, data in found]
-    return pdf.assemble(pdf.TitledPdf(sheet, "Agenda"), sources, [done.data for done in laid[1:]], title=title)
+    return pdf.assemble(pdf.TitledPdf(sheet, "Agenda" if not label else f"Supplementary agenda {label[1:-1]}"),
+                        sources, [done.data for done in laid[1:]], title=title, label=label)
 
 
 def _running_heads(head: str, front_pages: int, contents: list[tuple[Item, list]],
@@ -204,11 +313,14 @@ def _not_for_publication(front_pages: int, contents: list[tuple[Item, list]], co
     return tuple(notes)
 
 
-def _agenda_page(meeting: Meeting, listed: list[Item], links: dict[str, str], pack_name: str, templates: Path) -> str:
-    """The meeting's web page: the agenda, each public item linking to its paper, and the pack."""
+def _agenda_page(meeting: Meeting, listed: list[Item], links: dict[str, str], packs: tuple[PackLink, ...],
+                 templates: Path, notes: dict[str, str]) -> str:
+    """The meeting's web page: the agenda, each public item linking to its paper, and the
+    packs published with what each changed."""
     rows = []
     for item in listed:
-        href = "" if item.exempt else links.get(item.number, "")
+        href = "" if item.exempt or item.withdrawn else links.get(item.number, "")
         kind = "PDF" if href.endswith(".pdf") else "web page"
-        rows.append(row(item, href, f"Item {item.number} paper ({kind})"))
-    return lazy.agenda().agenda_html(meeting, rows, templates, page_heading="Paper", pack_href=pack_name)
+        note = notes.get(item.number) or (f"Withdrawn: {item.withdrawn}" if item.withdrawn else "")
+        rows.append(row(item, href, f"Item {item.number} paper ({kind})", note))
+    return lazy.agenda().agenda_html(meeting, rows, templates, page_heading="Paper", packs=packs)

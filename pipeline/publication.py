@@ -24,8 +24,8 @@ from pipeline.filenames import write_atomic
 
 PUBLISH = "publish"
 RETIRED = "retired"
-PUBLIC_SUFFIXES = (".pdf", ".docx", ".html")
-"""What of a build is public: its papers, packs and pages (its check reports are not)."""
+PUBLIC_SUFFIXES = (".pdf", ".docx", ".html", ".json")
+"""What of a build is public: its papers, packs, pages and open data (its check reports are not)."""
 
 
 @dataclass

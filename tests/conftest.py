@@ -69,3 +69,32 @@ def smtp():
     yield start
     for controller in controllers:
         controller.stop()
+
+
+@pytest.fixture(scope="session")
+def _published_once(tmp_path_factory):
+    """A one-item meeting of the Cabinet on 17 March 2011, built and published as version 1
+    once for the session: its inputs and output folders, to be copied, never changed."""
+    root = tmp_path_factory.mktemp("published")
+    inputs, output = root / "inputs", root / "output"
+    inputs.mkdir()
+    (inputs / "meeting.toml").write_text(
+        'committee = "Cabinet"\ndate = 2011-03-17\npublished = 2011-03-09\nweb = "https://www.example.org/cabinet/"\n'
+        '[mail]\nfrom = "Clerk <clerk@example.org>"\n'
+        '[[recipient]]\nname = "Cllr Ann Able"\nemail = "ann@example.org"\nexempt = true\n'
+        '[[recipient]]\nname = "Press desk"\nemail = "press@example.org"\n'
+        '[[item]]\nnumber = "1"\ntitle = "Apologies"\n', encoding="utf-8")
+    result = run_cli("publish", "--inputs", str(inputs), "--output", str(output), "--today", "2011-03-09")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return inputs, output
+
+
+@pytest.fixture
+def published_meeting(_published_once, tmp_path):
+    """A copy of the published one-item meeting (_published_once), free to change: its
+    inputs and output folders."""
+    copies = []
+    for folder in _published_once:
+        copies.append(tmp_path / folder.name)
+        shutil.copytree(folder, copies[-1], symlinks=True)
+    return tuple(copies)

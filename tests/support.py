@@ -191,18 +191,19 @@ def hostile_round() -> Round:
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 PAPERS = {
-    "000": "2008-11-26-progress-through-partnership-2009-10",
-    "001": "2010-02-24-update-from-the-partnerships-and-communities-team",
-    "002": "2007-10-23-south-east-employers-funding-for-lsp-capacity-building",
-    "004": "2007-05-21-progress-through-partnership-capacity-building",
+    "000": "2011-03-17-progress-through-partnership-2009-10",
+    "001": "2011-03-17-update-from-the-partnerships-and-communities-team",
+    "002": "2011-03-17-south-east-employers-funding-for-lsp-capacity-building",
+    "004": "2011-03-17-progress-through-partnership-capacity-building",
 }
 
 
 def seed_text(number: str) -> str:
-    """The seed's text less its meeting line ("LSP Executive – 21 May 2007"), which the paper
-    carries as its committee and date in the house style's title block."""
+    """The seed's text less its meeting line ("LSP Executive – 21 May 2007") and agenda item
+    ("Agenda item 9"): the paper carries the meeting's, in the house style's title block."""
     (path,) = SEEDS.glob(f"{number}_*.txt")
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not re.fullmatch(r"Agenda item \d+", line.strip())]
     meeting = next(i for i, line in enumerate(lines) if re.search(r"\b20\d\d\b", line))
     return "\n".join(lines[:meeting] + lines[meeting + 1:])
 

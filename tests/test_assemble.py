@@ -39,7 +39,7 @@ def test_seed_004_numbers_its_paragraphs_and_leaves_one_unnumbered(built):
     assert styles == ["Normal"]
     headings = [text for style, text in docx_paragraphs(built / f"{PAPERS['004']}.docx") if style == "Heading1"]
     assert headings == ["Background", "Main issues", "Recommendations"]
-    assert "Agenda item 9" in docx_text(built / f"{PAPERS['004']}.docx")
+    assert "Agenda item 7" in docx_text(built / f"{PAPERS['004']}.docx")
 
 
 def test_seed_002_letters_its_items_a_to_c(built):
@@ -92,6 +92,28 @@ def test_a_meeting_built_twice_is_byte_identical_and_so_is_a_rebuild_after_a_cha
     assert _outputs(first) != _outputs(second)
     # The run says what it wrote anew (the changed paper, the pack) and what was up to date.
     wrote = {line.split()[-1].rsplit("/", 1)[-1] for line in rebuilt.stdout.splitlines() if line.startswith("Wrote ")}
-    assert wrote and all(name.startswith(("2007-05-21-progress", "2011-03-17-strategy")) for name in wrote), wrote
+    assert wrote and all(name.startswith(("2011-03-17-progress-through-partnership-capacity", "2011-03-17-strategy")) for name in wrote), wrote
     again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first)).stdout
     assert "Wrote " not in again and "Up to date:" in again
+
+
+def test_a_paper_shows_its_meetings_committee_date_and_item_and_one_that_says_otherwise_is_named(tmp_path):
+    inputs = tmp_path / "inputs"
+    (inputs / "papers").mkdir(parents=True)
+    (inputs / "meeting.toml").write_text(
+        'committee = "Cabinet"\ndate = 2011-03-17\n'
+        '[[item]]\nnumber = "4"\ntitle = "Budget"\npaper = "papers/budget.md"\n'
+        '[[item]]\nnumber = "5"\ntitle = "Roads"\npaper = "papers/roads.md"\n', encoding="utf-8")
+    (inputs / "papers" / "budget.md").write_text(
+        '+++\ntitle = "Budget"\ncommittee = "LSP Executive"\nmeeting_date = 2007-05-21\nagenda_item = "9"\n+++\nText.\n',
+        encoding="utf-8")
+    (inputs / "papers" / "roads.md").write_text('+++\ntitle = "Roads"\n+++\nText.\n', encoding="utf-8")
+    result = run_cli("papers", "--inputs", str(inputs), "--output", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    said = [line for line in result.stdout.splitlines() if "says " in line]
+    assert said == ["  budget.md: says committee 'LSP Executive', meeting date '21 May 2007', agenda item '9', "
+                    "but it is item 4 of the Cabinet on 17 March 2011: it is shown with the meeting's"], result.stdout
+    for name, item in (("2011-03-17-budget", "4"), ("2011-03-17-roads", "5")):  # named by the meeting's date
+        text = docx_text(tmp_path / "out" / f"{name}.docx")
+        assert f"Agenda item {item}" in text and "Cabinet" in text and "17 March 2011" in text
+        assert "LSP Executive" not in text and "2007" not in text

@@ -230,7 +230,7 @@ def test_names_never_collide_and_never_speak(hostile):
     assert "\x1b" not in result.stdout + result.stderr
     assert "papers/\ufffd[31mred.md" in result.stdout
     # Two papers of the same title and date: both kept, the second named by its item.
-    assert "two.md: has the same title and date as item 16a's paper" in result.stdout
+    assert "two.md: has the same title as item 16a's paper" in result.stdout
     one, two = output / "2011-03-17-budget.pdf", output / "2011-03-17-budget-item-17.pdf"
     assert one.is_file() and two.is_file()
     assert "Text of one.md" in (output / "2011-03-17-budget.html").read_text(encoding="utf-8")

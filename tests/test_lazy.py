@@ -10,7 +10,7 @@ from support import INPUTS, ROOT, cli_env
 from pipeline import lazy
 
 DEFERRED = ("weasyprint", "pikepdf", "fontTools", "docx", "docxtpl", "openpyxl", "python_calamine", "jinja2",
-            "concurrent.futures.process", "smtplib")
+            "concurrent.futures.process", "smtplib", "holidays")
 
 _RUN_AND_LIST = """
 import runpy, sys
@@ -36,4 +36,4 @@ def test_each_deferred_module_loads_what_it_is_for():
     assert lazy.layout().lay_out and lazy.pdf().join and lazy.word().render_docx and lazy.reader().read_return
     assert lazy.html().render_html and lazy.agenda().agenda_html and lazy.mail().deliver and lazy.chasing().plan
     assert lazy.forms().write_forms and lazy.font_reader().TTFont and lazy.futures().ProcessPoolExecutor
-    assert lazy.processes().get_context
+    assert lazy.processes().get_context and lazy.holidays().country_holidays and lazy.agenda_mail().plan

@@ -79,3 +79,19 @@ def test_the_council_and_the_clerk_are_read_and_an_unknown_clerk_setting_refused
         load_meeting(meeting_dir)
     assert "unknown setting title in [clerk]" in raised.value.problem.message
     assert "name, role, email, phone" in raised.value.problem.advice
+
+
+def test_publishing_settings_that_are_wrong_are_named_and_the_agenda_still_read(tmp_path):
+    (tmp_path / "meeting.toml").write_text(
+        'committee = "Cabinet"\ndate = 2011-03-17\npublished = "9 March"\nclear_days = 40\nweb = "javascript:alert(1)"\n'
+        'attach_up_to_mb = "ten"\n'
+        '[[item]]\nnumber = "1"\ntitle = "Late"\nlate = ["a", "list"]\nwithdrawn = "Not \\u001b[31mred\\u001b[0m now"\n',
+        encoding="utf-8")
+    meeting = load_meeting(tmp_path)
+    said = "\n".join(str(p) for p in meeting.problems)
+    for expected in ("'published' is not a date", "clear_days = 40 is not a number of days", "'web' is not a web address",
+                     "'attach_up_to_mb' is not a number", "meeting.toml item 1: 'late' is not a line of text"):
+        assert expected in said, said
+    (item,) = meeting.items
+    assert item.late == "" and "\x1b" not in item.withdrawn and item.withdrawn.startswith("Not ")
+    assert (meeting.published, meeting.clear_days, meeting.web, meeting.attach_up_to_mb) == (None, 5, "", 10)

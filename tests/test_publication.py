@@ -8,14 +8,14 @@ from support import run_cli
 from pipeline.build import build_papers
 
 MEETING = "2011-03-17-strategy-and-partnerships-scrutiny-committee"
-ITEM_6 = "2007-10-23-south-east-employers-funding-for-lsp-capacity-building"
+ITEM_6 = "2011-03-17-south-east-employers-funding-for-lsp-capacity-building"
 
 
 def test_the_folder_holds_exactly_the_public_papers_packs_and_page(built):
     publish = built / "publish"
     names = sorted(p.name for p in publish.iterdir())
-    papers = [p.name for p in built.iterdir() if p.suffix in (".pdf", ".docx", ".html")]
-    assert names == sorted(papers)  # every public paper, the pack, the page, the supplied paper it links to
+    papers = [p.name for p in built.iterdir() if p.suffix in (".pdf", ".docx", ".html", ".json")]
+    assert names == sorted(papers)  # every public paper, the pack, the page and its data, the supplied paper it links to
     assert f"{MEETING}-pack.pdf" in names and f"{MEETING}-agenda.html" in names
     assert f"{MEETING}-item-8-comprehensive-area-assessment.pdf" in names
     assert not any(name.endswith("-check.txt") or name.startswith(".") for name in names)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import trustme
 from aiosmtpd.smtp import AuthResult
-from support import Mailbox, cli_env
+from support import INPUTS, Mailbox, cli_env
 
 STEM = "2011-03-17-partnership-update-report"
 
@@ -23,8 +23,10 @@ def paper_round(round_dir, sample_build, tmp_path):
     """Inputs whose mail settings a test writes, and an output folder holding the built paper."""
     _, built = sample_build
     output = tmp_path / "out"
-    # The papers and the record of what built them, so send knows they are current.
+    # The papers and the record of what built them, so send knows they are current; and the
+    # meeting they were built for (the report is its item 3, and shows so).
     shutil.copytree(built, output)
+    shutil.copy(INPUTS / "meeting.toml", round_dir)
     base = (round_dir / "paper.toml").read_text(encoding="utf-8").split("# How `make send`", 1)[0]
 
     def configure(mail: str, recipients: list[tuple[str, str]]) -> tuple[Path, Path]:
@@ -66,7 +68,7 @@ def test_drafts_without_smtp(paper_round):
     assert [d.name for d in drafts] == ["clerk.eml", "cllr-ann-able.eml", "cllr-ben-best.eml"]
     message = email.message_from_bytes(drafts[1].read_bytes(), policy=email.policy.default)
     assert message["To"] == "Cllr Ann Able <ann@example.org>" and message["X-Unsent"] == "1"
-    assert message["Subject"] == "Partnership update report – Strategy and Partnerships Scrutiny Committee, 17 March 2011"
+    assert message["Subject"] == "Agenda item 3: Partnership update report – Strategy and Partnerships Scrutiny Committee, 17 March 2011"
     assert "Dear Cllr Ann Able," in message.get_body(("plain",)).get_content()
     assert _pdf_attachment(message) == (output / f"{STEM}.pdf").read_bytes()
     assert not (output / "outbox" / "sent.log").exists()
@@ -88,7 +90,7 @@ def test_sends_each_recipient_the_pdf_once(paper_round, smtp):
     assert [rcpts for rcpts, _ in mailbox.messages] == [["ann@example.org"], ["ben@example.org"], ["clerk@example.org"]]
     pdf = (output / f"{STEM}.pdf").read_bytes()
     for _, message in mailbox.messages:
-        assert message["Subject"].startswith("Partnership update report")
+        assert message["Subject"].startswith("Agenda item 3: Partnership update report")
         assert _pdf_attachment(message) == pdf
     lines = (output / "outbox" / "sent.log").read_text().splitlines()
     # Each delivery: "sending" just before the message goes, then the server's acceptance.

@@ -156,7 +156,7 @@ class _Merger:
         siblings.extend(items)
 
     def save(self, lang: str, metadata: Dictionary | None = None, docinfo: Dictionary | None = None,
-             labels: bool = False, merge_fonts: bool = False) -> bytes:
+             labels: bool | str = False, merge_fonts: bool = False) -> bytes:
         root, pdf = self.root, self.pdf
         if merge_fonts:
             fonts.merge_subsets(pdf)
@@ -182,7 +182,8 @@ class _Merger:
         pdf.Root.Lang = String(lang)
         pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
         if labels:
-            pdf.Root.PageLabels = pdf.make_indirect(Dictionary(Nums=Array([0, Dictionary(S=Name.D)])))
+            style = Dictionary(S=Name.D, **({"P": String(labels)} if isinstance(labels, str) else {}))
+            pdf.Root.PageLabels = pdf.make_indirect(Dictionary(Nums=Array([0, style])))
         if self.dests:
             names = Array()
             for name in sorted(self.dests):
@@ -198,9 +199,11 @@ class _Merger:
         return to_bytes(pdf)
 
 
-def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], lang: str = "en-GB", title: str = "") -> bytes:
+def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], lang: str = "en-GB", title: str = "",
+             label: str = "") -> bytes:
     """The pack: ``front`` then each source, tagged trees kept, pages stamped from ``stamps``
-    (untagged PDFs whose pages, in turn, are the stamps for pack pages 1, 2, 3 …)."""
+    (untagged PDFs whose pages, in turn, are the stamps for pack pages 1, 2, 3 …); its page
+    labels 1, 2, 3 … after ``label`` ("S1-" in a supplement)."""
     merger = _Merger()
     for number, source in enumerate([front, *sources]):
         with pikepdf.open(io.BytesIO(source.data)) as src:
@@ -218,7 +221,7 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], la
     _link_pages(merger.pdf)
     _stamp(merger.pdf, stamps, "PackPage")
     metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-    return merger.save(lang, metadata, Dictionary(Title=String(title)), labels=True)
+    return merger.save(lang, metadata, Dictionary(Title=String(title)), labels=label or True)
 
 
 def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -> bytes:

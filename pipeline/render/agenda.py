@@ -6,7 +6,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline.model import AgendaRow, Meeting
+from pipeline.model import AgendaRow, Meeting, PackLink
 from pipeline.render.html import environment
 from pipeline.vocabulary import long_date
 
@@ -14,9 +14,15 @@ TEMPLATE = "agenda.html.j2"
 
 
 def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, stylesheets: tuple[str, ...] = (),
-                page_heading: str = "Page", pack_href: str = "") -> str:
-    """The agenda page: the meeting's facts, then a row for each item."""
+                page_heading: str = "Page", packs: tuple[PackLink, ...] = (), heading: str = "Agenda",
+                intro: str = "", published: str = "") -> str:
+    """The agenda page: the meeting's facts, then a row for each item; on the web, the packs
+    published (``packs``) and what each changed."""
     context = {
+        "heading": heading,
+        "intro": intro,
+        "published": published,
+        "packs": packs,
         "council": meeting.council,
         "clerk": ", ".join(meeting.clerk.lines) if meeting.clerk else "",
         "committee": meeting.committee,
@@ -25,7 +31,6 @@ def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, sty
         "venue": meeting.venue,
         "items": rows,
         "page_heading": page_heading,
-        "pack_href": pack_href,
         "stylesheet_hrefs": stylesheets,
         "stylesheet": Markup("" if stylesheets else (templates / "report.css").read_text(encoding="utf-8")),
     }

@@ -122,6 +122,8 @@ class Furniture:
     """A note for the foot of each page, in turn (the private pack's "not for publication")."""
     heads: tuple[str, ...] = ()
     """A running head for each page, in turn (a pack's, on the pages of supplied papers)."""
+    label: str = "Pack page "
+    """What stands before a pack's page number: "Supplement 1, page " in a supplement's."""
 
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
@@ -130,6 +132,7 @@ class Furniture:
         return [
             template.render(kind=self.kind, committee=self.committee, date=self.date, total=total,
                             numbers=range(first, min(first + FURNITURE_PAGES, total + 1)), notes=self.notes, heads=self.heads,
+                            label=self.label,
                             stylesheet_hrefs=PDF_STYLESHEETS)
             for first in range(1, total + 1, FURNITURE_PAGES)
         ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.filenames import TEMPLATES
-from pipeline.model import AgendaRow, Meeting
+from pipeline.model import AgendaRow, Meeting, PackLink
 from pipeline.render.agenda import agenda_html
 
 MEETING = Meeting("Scrutiny <Committee>", dt.date(2011, 3, 17), "10.00 am", "County Hall, Oxford")
@@ -13,10 +13,14 @@ MEETING = Meeting("Scrutiny <Committee>", dt.date(2011, 3, 17), "10.00 am", "Cou
 
 def test_the_page_lists_each_item_with_its_link():
     rows = [AgendaRow("1", "Apologies"), AgendaRow("2", "Budget & <plans>", "decision", None, "budget.html", "Item 2 paper")]
-    page = agenda_html(MEETING, rows, TEMPLATES, page_heading="Paper", pack_href="pack.pdf")
+    packs = (PackLink("Agenda pack", "pack.pdf", "9 March 2011"),
+             PackLink("Supplement 1", "supplement-1.pdf", "11 March 2011", ("Item 2A, Flood grant: added as a late item",)))
+    page = agenda_html(MEETING, rows, TEMPLATES, page_heading="Paper", packs=packs)
     assert "Scrutiny &lt;Committee&gt;" in page and "17 March 2011" in page and "County Hall, Oxford" in page
     assert "Budget &amp; &lt;plans&gt;" in page and '<a href="budget.html">Item 2 paper</a>' in page
-    assert 'href="pack.pdf"' in page
+    assert '<a href="pack.pdf">Agenda pack</a>, published 9 March 2011' in page
+    assert '<a href="supplement-1.pdf">Supplement 1</a>, published 11 March 2011' in page
+    assert "<li>Item 2A, Flood grant: added as a late item</li>" in page
     assert "<style>" in page  # the web page carries its stylesheet: it stands alone
 
 

@@ -1,0 +1,100 @@
+"""Sending the published agenda and each supplement to the committee's distribution list, each version once.
+
+Each recipient in meeting.toml's distribution list is sent every published version they
+have not had, a message each (the agenda pack, then each supplement), through the same
+sent log and guarantees as the paper's own send (send.py): drafts by default, SMTP when
+configured, never twice. The private pack of a version goes only to a recipient whose own
+entry says ``exempt = true``, and only ever as a copy kept when it was published; a pack
+larger than the limit goes as a link to its published copy instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.model import Meeting, Problem, Recipient, Severity, Source
+from pipeline.send import Outgoing, environment, message, sender_name
+from pipeline.filenames import slug
+from pipeline.vocabulary import long_date
+from pipeline.versions import Record
+
+SUBJECT_TEMPLATE = "agenda_mail_subject.txt"
+BODY_TEMPLATE = "agenda_mail_body.txt"
+MEETING_FILE = "meeting.toml"
+
+
+@dataclass
+class AgendaPlan:
+    """The messages sending the published versions would send, and who cannot be sent them."""
+
+    outgoing: list[Outgoing] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def plan(meeting: Meeting, record: Record, templates: Path) -> AgendaPlan:
+    """One message per recipient per published version: the version's pack attached (or
+    linked, when larger than the limit), the private pack too for those entitled."""
+    found = AgendaPlan()
+    mail = meeting.mail
+    entitled = _entitled(mail.recipients, found.problems)
+    env = environment(templates)
+    limit = int(meeting.attach_up_to_mb * 1024 * 1024)
+    for version in record.versions:
+        public = next((f for f in version.files if f.name == version.pack and not f.private), None)
+        private = next((f for f in version.files if f.private), None)
+        for recipient in mail.recipients:
+            allowed = private is not None and entitled[recipient.email.casefold()]
+            size = (public.size if public else 0) + (private.size if allowed else 0)
+            link = ""
+            attached = []
+            if public is not None and size <= limit:
+                attached.append((public.name, record.copy(version, public).read_bytes()))
+            elif public is not None:
+                if not meeting.web:
+                    found.problems.append(Problem(
+                        Severity.ERROR, Source(MEETING_FILE, None, recipient.email),
+                        f"{version.name} ({public.size / 1_048_576:.1f} MB) is larger than attach_up_to_mb, and there "
+                        "is no web address to link to instead", 'set web = "https://…/" (the meeting page\'s address); '
+                        "nothing of this version is sent to them until then"))
+                    continue
+                link = f"{meeting.web}{public.name}"
+            if allowed:
+                attached.append((private.name, record.copy(version, private).read_bytes()))
+            facts = {
+                "version_name": "Agenda" if version.number == 1 else version.name,
+                "number": version.number,
+                "committee": meeting.committee,
+                "meeting_date": long_date(meeting.date),
+                "time": meeting.time,
+                "venue": meeting.venue,
+                "published": version.published_long,
+                "changes": version.changes,
+                "attachments": [name for name, _ in attached if name != (private.name if allowed else None)],
+                "private": private.name if allowed else "",
+                "link": link,
+                "sender_name": sender_name(mail),
+                "recipient_name": recipient.name,
+            }
+            built = message(mail, recipient.address, env.get_template(SUBJECT_TEMPLATE).render(facts),
+                            env.get_template(BODY_TEMPLATE).render(facts), attached)
+            key = f"{record.folder.name}-v{version.number}-{'exempt' if allowed else 'public'}-" + \
+                  (public.sha256[:16] if public else "")
+            found.outgoing.append(Outgoing((recipient,), built, f"{slug(recipient.name or recipient.email)}-v{version.number}", key))
+    return found
+
+
+def _entitled(recipients: tuple[Recipient, ...], problems: list[Problem]) -> dict[str, bool]:
+    """Whether each address is entitled to exempt papers: only if every entry for it says so."""
+    entitled: dict[str, bool] = {}
+    for recipient in recipients:
+        key = recipient.email.casefold()
+        if key in entitled and entitled[key] != recipient.exempt:
+            problems.append(Problem(
+                Severity.WARNING, Source(MEETING_FILE, None, recipient.email),
+                "is listed twice, once entitled to exempt papers and once not: they are not sent the exempt papers",
+                "list them once, with exempt = true if they are entitled"))
+            entitled[key] = False
+        else:
+            entitled.setdefault(key, recipient.exempt)
+    return entitled

@@ -1,0 +1,126 @@
+"""A supplementary agenda: what changed on the agenda since its last published version.
+
+Once the agenda is published, its pack never changes. A late item, a corrected paper or a
+withdrawn item is published in a supplement instead: its own front sheet (each change,
+each late item with the reason for urgency the clerk gives in meeting.toml, as s.100B(4)(b)
+of the Local Government Act 1972 requires) and its own pack of the papers it adds or
+replaces, numbered "Supplement 1, page N" so that no page can be taken for the agenda
+pack's. An item made exempt after it was published is named: a published pack that holds
+its paper is taken out of the publication folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from enum import Enum
+
+from pipeline.model import Item, Meeting, Problem, Severity, Source
+from pipeline.versions import Record
+
+MEETING_FILE = "meeting.toml"
+
+
+class What(str, Enum):
+    """What a change does to the agenda."""
+
+    LATE = "late item"
+    CORRECTED = "corrected paper"
+    WITHDRAWN = "withdrawn"
+    EXEMPT = "now exempt"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to the published agenda."""
+
+    what: What
+    number: str
+    title: str
+    note: str = ""
+    """The reason for urgency, what was corrected, or why it was withdrawn."""
+    exempt: int | None = None
+
+    def line(self) -> str:
+        """The change in a line, as the meeting's page and the record list it."""
+        said = {What.LATE: "added as a late item", What.CORRECTED: "paper corrected",
+                What.WITHDRAWN: "withdrawn", What.EXEMPT: "now exempt (not for publication)"}[self.what]
+        return f"Item {self.number}, {self.title}: {said}" + (f" – {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The supplement a build makes: the version it is to be published as, and its changes."""
+
+    version: int
+    changes: tuple[Change, ...]
+
+    @property
+    def name(self) -> str:
+        return f"Supplement {self.version - 1}"
+
+    @property
+    def carried(self) -> set[str]:
+        """The items whose papers the supplement carries: the late ones and the corrected."""
+        return {c.number for c in self.changes if c.what in (What.LATE, What.CORRECTED)}
+
+
+def item_digest(pdfs: list[tuple[str, bytes]]) -> str:
+    """One digest of an item's PDFs and their titles, in order."""
+    total = hashlib.sha256()
+    for title, data in pdfs:
+        total.update(hashlib.sha256(title.encode("utf-8")).digest() + hashlib.sha256(data).digest())
+    return total.hexdigest()
+
+
+def pending(meeting: Meeting, digests: dict[str, str], record: Record) -> tuple[Pending | None, list[Problem]]:
+    """What a supplement to the last published version would say (None when nothing changed),
+    and the problems with it (a late item without its reason, say). ``digests`` is each
+    item's item_digest by number."""
+    if not record.versions:
+        return None, []
+    published = record.items
+    changes: list[Change] = []
+    problems: list[Problem] = []
+    listed = {item.number for item in meeting.items}
+    last = record.versions[-1]
+    for item in meeting.items:
+        before = published.get(item.number)
+        if item.withdrawn:
+            if before is not None and not before.withdrawn:
+                changes.append(Change(What.WITHDRAWN, item.number, item.title, item.withdrawn))
+            continue
+        if before is None:
+            if not item.late:
+                problems.append(_problem(item, f"is new since the agenda was published on {last.published_long}, "
+                                               "and gives no reason for urgency",
+                                         'add late = "…" (why it cannot wait for the next meeting); the supplement '
+                                         "that adds it must say so (s.100B(4)(b) of the Local Government Act 1972)"))
+            changes.append(Change(What.LATE, item.number, item.title, item.late, item.exempt))
+        elif item.exempt and not before.exempt:
+            changes.append(Change(What.EXEMPT, item.number, item.title, f"paragraph {item.exempt} of Schedule 12A", item.exempt))
+        elif digests.get(item.number, "") != before.digest or item.title != before.title:
+            changes.append(Change(What.CORRECTED, item.number, item.title, item.correction, item.exempt))
+    for number, before in published.items():
+        if number not in listed and not before.withdrawn:
+            changes.append(Change(What.WITHDRAWN, number, before.title))
+            problems.append(Problem(Severity.WARNING, Source(MEETING_FILE), f"item {number} ({before.title}) was published "
+                                    "and is no longer listed: the supplement says it is withdrawn",
+                                    'keep it listed with withdrawn = "…" (why), so the supplement can say; '
+                                    "its pages stay in the published pack"))
+    return (Pending(len(record.versions) + 1, tuple(changes)) if changes else None), problems
+
+
+def withdrawn_packs(meeting: Meeting, record: Record) -> dict[str, list[str]]:
+    """Each published pack that holds the paper of an item now exempt, with those items' numbers."""
+    now_exempt = {item.number for item in meeting.items if item.exempt}
+    found: dict[str, list[str]] = {}
+    for version in record.versions:
+        for item in version.items:
+            if item.number in now_exempt and not item.exempt and item.pack == version.pack:
+                found.setdefault(version.pack, []).append(item.number)
+    return found
+
+
+def _problem(item: Item, message: str, advice: str) -> Problem:
+    return Problem(Severity.ERROR, Source(MEETING_FILE, None, f"item {item.number}"), message, advice)

@@ -1,0 +1,57 @@
+"""Sending the published agenda (pipeline/send_agenda.py): drafts by default, a link for a pack too large to attach."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+
+from support import run_cli
+
+STEM = "2011-03-17-cabinet"
+
+
+def _send(inputs, output, *extra):
+    return run_cli("send", "--inputs", str(inputs), "--output", str(output), "--pack", *extra)
+
+
+def test_drafts_one_per_recipient_and_version_and_none_counts_as_sent(published_meeting):
+    inputs, output = published_meeting
+    result = _send(inputs, output)
+    assert result.returncode == 0, result.stdout + result.stderr
+    drafts = sorted((output / "outbox" / "agenda").glob("*.eml"))
+    assert [d.name for d in drafts] == ["cllr-ann-able-v1.eml", "press-desk-v1.eml"]
+    message = email.message_from_bytes(drafts[0].read_bytes(), policy=email.policy.default)
+    assert message["Subject"] == "Agenda – Cabinet, 17 March 2011" and message["X-Unsent"] == "1"
+    assert [p.get_filename() for p in message.iter_attachments()] == [f"{STEM}-pack.pdf"]  # no exempt item: no private pack
+    assert "was published on 9 March 2011" in message.get_body(("plain",)).get_content()
+    assert not (output / "outbox" / "sent.log").exists()
+    assert "would write a draft: Cllr Ann Able <ann@example.org>" in _send(inputs, output, "--dry-run").stdout
+
+
+def test_a_pack_over_the_limit_is_sent_as_a_link(published_meeting):
+    inputs, output = published_meeting
+    path = inputs / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[mail]", "attach_up_to_mb = 0\n[mail]"), encoding="utf-8")
+    assert _send(inputs, output).returncode == 0
+    message = email.message_from_bytes((output / "outbox" / "agenda" / "press-desk-v1.eml").read_bytes(),
+                                       policy=email.policy.default)
+    assert not list(message.iter_attachments())
+    assert f"https://www.example.org/cabinet/{STEM}-pack.pdf" in message.get_body(("plain",)).get_content()
+
+
+def test_an_entitlement_that_is_not_true_or_false_is_named_and_nothing_private_goes(published_meeting):
+    inputs, output = published_meeting
+    path = inputs / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("exempt = true", 'exempt = "yes"'), encoding="utf-8")
+    result = _send(inputs, output)
+    assert result.returncode == 1
+    assert "recipient 1 (Cllr Ann Able): exempt = 'yes' is not true or false" in result.stderr
+    assert [d.name for d in (output / "outbox" / "agenda").glob("*.eml")] == ["press-desk-v1.eml"]
+
+
+def test_nothing_to_send_before_the_agenda_is_published(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "meeting.toml").write_text('committee = "Cabinet"\ndate = 2011-03-17\n', encoding="utf-8")
+    result = _send(inputs, tmp_path / "output")
+    assert result.returncode == 2 and "the agenda is not published yet" in result.stderr
