@@ -15,14 +15,15 @@ from pathlib import Path
 from pipeline import parts
 from pipeline.build import Build, build_rounds, clear_temporaries, document_date
 from pipeline.cache import Cache
-from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, shown, slug
+from pipeline.filenames import CACHE_DIR, MEETING_FILE, PRIVATE, TEMPLATES, shown, slug, write_atomic
 from pipeline.kinds import Reading, kind_of
 from pipeline.model import Item, Meeting, Problem, Round, Severity, Source
 from pipeline import supplements
-from pipeline.packs import Edition, ItemPdfs, item_pdfs, write_packs
-from pipeline.supplements import MEETING_FILE, item_digest
+from pipeline.packs import Edition, ItemPdfs, item_pdfs, meeting_stem, write_packs
+from pipeline.supplements import item_digest
 from pipeline.versions import Record, load_record
 from pipeline.publication import Publication, public, stage
+from pipeline.render.summary import meeting_lines
 from pipeline.render.view import paper_stem
 from pipeline.vocabulary import long_date
 from pipeline.workers import Progress, Workers
@@ -73,6 +74,12 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path 
     result.written += packs
     result.fresh.update(packs if assembled else [])
     result.edition = edition
+    report = output / f"{meeting_stem(meeting)}-check.txt"
+    text = ("\n".join(meeting_lines(meeting, result.papers, problems)) + "\n").encode("utf-8")
+    if not (report.is_file() and report.read_bytes() == text):  # written when it says something new
+        write_atomic(report, text)
+        result.fresh.add(report)
+    result.written.insert(0, report)
     if unusable is None:  # nothing is staged over a record that cannot be read
         result.publication = stage(output, public(output, result.written) + _still_published(edition))
     return result

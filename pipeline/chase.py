@@ -4,7 +4,8 @@ A reminder goes to the contact the registry names for the partnership, with the 
 prefilled for it attached, the deadline and where to send the return; its words come
 from templates/chase_subject.txt and chase_body.txt, which officers edit. Reminders are
 written as drafts or sent exactly as the papers are (pipeline/send.py), and recorded in
-the chase log, so that a second run on the same day reminds nobody twice.
+the chase log, so that a second run on the same day reminds nobody twice. A draft is
+recorded as drafted, not as a reminder, until it is sent (or the officer says it went).
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from pipeline.forms import write_form
 from pipeline.intake.contacts import parse_contact
 from pipeline.model import Mail, Problem, Recipient, Round, Severity, Source, Status
 from pipeline.send import Outgoing, environment, message, sender_name
-from pipeline.vocabulary import long_date
+from pipeline.vocabulary import FILL_IN, WRITING, long_date
 
+DRAFTED = "drafted"
+"""A chase log entry's state when the reminder was only written as a draft."""
 SUBJECT_TEMPLATE = "chase_subject.txt"
 BODY_TEMPLATE = "chase_body.txt"
 
@@ -33,11 +36,12 @@ class ChaseLog:
         self.lines = [e for e in read_json_lines(path)
                       if all(isinstance(e.get(k), str) for k in ("round", "partnership", "on"))]
 
-    def last_chased(self, round_id: str) -> dict[str, dt.date]:
-        """When each partnership (by id) was last reminded in this round."""
+    def last_chased(self, round_id: str, drafted: bool = False) -> dict[str, dt.date]:
+        """When each partnership (by id) was last reminded in this round: sent, or (with
+        ``drafted``) written as a draft, which is not a reminder until it is sent."""
         last: dict[str, dt.date] = {}
         for entry in self.lines:
-            if entry["round"] != round_id:
+            if entry["round"] != round_id or (entry.get("state") == DRAFTED) != drafted:
                 continue
             try:
                 on = dt.date.fromisoformat(entry["on"])
@@ -48,8 +52,22 @@ class ChaseLog:
 
     # What pipeline.send.deliver asks of a log: has this one been sent, and record it.
 
+    def drafts_awaiting(self, round_id: str) -> dict[str, dt.date]:
+        """When each partnership (by id) was drafted a reminder not sent since, in this round."""
+        sent = self.last_chased(round_id)
+        return {pid: on for pid, on in self.last_chased(round_id, drafted=True).items() if on > sent.get(pid, dt.date.min)}
+
     def has(self, email: str, key: str) -> bool:
-        return any(_key(e["round"], e["partnership"], e["on"]) == key for e in self.lines)
+        """Whether the reminder ``key`` was sent (a draft is not)."""
+        return any(_key(e["round"], e["partnership"], e["on"]) == key and e.get("state") != DRAFTED for e in self.lines)
+
+    def drafted(self, recipient: Recipient, key: str, files: list[str]) -> None:
+        """Record that the reminder ``key`` was written as a draft for the officer to send."""
+        round_id, partnership, on = key.split("\x1f")
+        entry = {"round": round_id, "partnership": partnership, "on": on, "to": recipient.email, "files": files,
+                 "state": DRAFTED}
+        append_json_line(self.path, entry)
+        self.lines.append(entry)
 
     def in_doubt(self, email: str, key: str) -> bool:
         return False  # a reminder sent twice does no harm worth asking about
@@ -106,6 +124,8 @@ def reminders(round_: Round, mail: Mail, templates: Path, today: dt.date) -> tup
             "file": entry.file,
             "reason": entry.reason,
             "sender_name": sender_name(mail),
+            "fill_in": FILL_IN,
+            "writing": WRITING,
         }
         form = io.BytesIO()
         write_form(form, paper, partnership)

@@ -26,12 +26,14 @@ from pipeline.versions import load_record
 from pipeline import publish as publisher
 from pipeline.clear_days import latest_publication
 from pipeline.model import Meeting, Round, Severity, Status
-from pipeline.render.summary import problem_lines, summary_lines
+from pipeline.render.summary import meeting_lines, summary_lines
 from pipeline.rounds import read_round
 from pipeline.vocabulary import long_date
 from pipeline.workers import WorkerLost
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_NOTHING = 0, 1, 2
+MAKE_OPTIONS = {"check": "CHECK", "chase": "CHASE", "send": "SEND", "publish": "PUBLISH", "new-round": "ROUND"}
+"""The make variable each command's options are given in (Makefile)."""
 
 _inputs = click.option(
     "--inputs",
@@ -58,13 +60,18 @@ def _today(help: str):
 
 def _status(round_: Round | None, strict: bool = False, problems=()) -> int:
     """0 when every expected return was read without errors (and, strictly, without
-    warnings); 1 when papers were made but something is missing or wrong. ``problems`` are
-    further ones (a meeting's), judged alike."""
-    problems = [*(round_.problems if round_ else ()), *problems]
+    warnings) and ``problems`` (a meeting's) hold no error; 1 otherwise. Through make, a
+    round still incomplete is a normal state mid-round, which the summary explains: it is
+    0 there unless ``strict``, and only the meeting's errors (an item not built) make it 1."""
+    def bad(found) -> bool:
+        return any(p.severity is Severity.ERROR or (strict and p.severity is Severity.WARNING) for p in found)
+
+    if bad(problems):
+        return EXIT_INCOMPLETE
     complete = round_ is None or all(e.status is Status.RECEIVED for e in round_.entries)
-    errors = any(p.severity is Severity.ERROR for p in problems)
-    warnings = strict and any(p.severity is Severity.WARNING for p in problems)
-    return EXIT_OK if complete and not errors and not warnings else EXIT_INCOMPLETE
+    if complete and not bad(round_.problems if round_ else ()):
+        return EXIT_OK
+    return EXIT_OK if os.environ.get("PAPERS_VIA_MAKE") and not strict else EXIT_INCOMPLETE
 
 
 def _how(args: str, make: str) -> str:
@@ -157,53 +164,56 @@ Examples:
 @_inputs
 @_output("output", "Folder the papers are written to.")
 @_strict
-def papers(inputs: Path, output: Path, strict: bool) -> int:
+@click.option("--verbose", is_flag=True, help="List every file, the ones already up to date too.")
+def papers(inputs: Path, output: Path, strict: bool, verbose: bool) -> int:
     """Build the papers (Word, PDF, HTML and the check report) from every return in INPUTS.
 
-    With a meeting.toml in INPUTS, every paper on its agenda, the agenda pack and the
-    meeting's web page.
+    With a meeting.toml in INPUTS, every paper on its agenda, the agenda pack (or, once it
+    is published, its supplement), the meeting's web page and its check report.
     """
     meeting = _guard(lambda: load_meeting(inputs))
     if meeting is not None:
-        return _papers_of_meeting(inputs, output, meeting, strict)
+        return _build_meeting(inputs, output, meeting, strict, verbose)[1]
     with _progress() as say:
         build = _guard(lambda: build_papers(inputs, output, progress=say))
     for line in summary_lines(build.round):
         click.echo(line)
     click.echo("")
-    for path in build.written:
-        click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
+    _say_written(build.written, set(build.written) if build.rebuilt else set(), verbose)
     _say_publication(build.publication)
     return _status(build.round, strict)
 
 
-def _papers_of_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool) -> int:
-    """Build every paper of the meeting in INPUTS/meeting.toml: the exit status."""
-    return _build_meeting(inputs, output, meeting, strict)[1]
-
-
-def _build_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool):
+def _build_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool, verbose: bool = False):
     """Build every paper of the meeting, saying what was built: the build, and the exit status."""
     with _progress() as say:
         built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say))
-    click.echo(f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items")
-    for item, build in built.papers:
-        state = "no paper" if item.paper is None else ("built" if build else item.kind.name)
-        click.echo(f"  {item.number:>4}  {item.title}  ({state})")
+    # The meeting's check report, which leads with its problems: what the officer must see.
+    for line in meeting_lines(meeting, built.papers, built.problems):
+        click.echo(line)
     click.echo("")
     if built.round is not None:
         for line in summary_lines(built.round):
             click.echo(line)
         click.echo("")
-    for line in problem_lines(built.problems):
-        click.echo(line)
-    for path in built.written:
-        click.echo(f"{'Wrote' if path in built.fresh else 'Up to date:'} {path}")
+    _say_written(built.written, built.fresh, verbose)
     _say_publication(built.publication)
     if built.edition and built.edition.pending:
         click.echo(f"{built.edition.pending.name} is ready to publish, with {len(built.edition.pending.changes)} "
                    f"change(s) to the agenda: run `{_how('publish', 'make publish')}` to publish it.")
     return built, _status(built.round, strict, built.problems)
+
+
+def _say_written(written: list[Path], fresh: set[Path], verbose: bool) -> None:
+    """Each file written now; the ones already up to date counted (listed with ``verbose``)."""
+    current = [path for path in written if path not in fresh]
+    for path in written:
+        if path in fresh:
+            click.echo(f"Wrote {path}")
+        elif verbose:
+            click.echo(f"Up to date: {path}")
+    if current and not verbose:
+        click.echo(f"{len(current)} file(s) already up to date ({_how('papers --verbose', 'make papers VERBOSE=1')} lists them).")
 
 
 def _say_publication(publication) -> None:
@@ -274,10 +284,43 @@ def check(inputs: Path, output: Path, today, strict: bool) -> int:
     """Read every return in INPUTS and say what is received, missing or wrong, and how long is left."""
     with _progress() as say:
         round_ = _guard(lambda: read_round(inputs, progress=say), "check the returns")
-    chased = lazy.chasing().ChaseLog(output / "outbox" / "chase.log").last_chased(round_.paper.round_id)
-    for line in summary_lines(round_, (today or dt.datetime.now()).date(), chased):
+    log = lazy.chasing().ChaseLog(output / "outbox" / "chase.log")
+    round_id = round_.paper.round_id
+    for line in summary_lines(round_, (today or dt.datetime.now()).date(), log.last_chased(round_id),
+                              log.drafts_awaiting(round_id)):
         click.echo(line)
     return _status(round_, strict)
+
+
+@cli.command("new-round", short_help="Start the next round: last round put away, settings carried forward, new forms.",
+             epilog="""\b
+Examples:
+  papers new-round --meeting 2011-09-22 --deadline 2011-09-05""")
+@_inputs
+@_output("output", "Folder the logs are put away in, and the new forms written to (OUTPUT/forms).")
+@click.option("--meeting", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="The new round's meeting date (YYYY-MM-DD).")
+@click.option("--deadline", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="When its returns are due (YYYY-MM-DD).")
+def new_round(inputs: Path, output: Path, meeting: dt.datetime, deadline: dt.datetime) -> int:
+    """Start the next round: put last round's returns, chase and sent logs away in dated
+    folders, set the new dates in paper.toml (and meeting.toml), and write the new forms.
+
+    Nothing is deleted: last round's returns go to INPUTS/last-rounds/<last meeting>/, its
+    logs and drafts to OUTPUT/last-rounds/<last meeting>/.
+    """
+    if deadline.date() >= meeting.date():
+        _fail(f"Not started: the deadline ({long_date(deadline.date())}) must come before the meeting "
+              f"({long_date(meeting.date())}). Check the two dates and run it again.")
+    last = _guard(lambda: read_round(inputs), "start the new round")
+    done = _guard(lambda: lazy.new_round().start(inputs, output, last, meeting.date(), deadline.date()), "start the new round")
+    click.echo(f"Last round ({long_date(done.last_meeting)}) put away:")
+    for path in done.moved:
+        click.echo(f"  Moved to {path}")
+    click.echo("paper.toml now says: " + "; ".join(f"{key} = {value}" for key, value in done.changed.items()))
+    if done.meeting:
+        click.echo(f"{done.meeting.name}: date = {meeting.date().isoformat()}. Revise its agenda items for the new meeting.")
+    click.echo(f"Wrote {len(done.forms)} forms for the meeting of {long_date(meeting.date())} in {output / 'forms'}.")
+    click.echo("Check last_update (the questions quote it) and return_to in paper.toml, then send the forms out.")
+    return EXIT_OK
 
 
 @cli.command(short_help="Write a return form for every partnership, ready to email.", epilog="""\b
@@ -304,14 +347,16 @@ def forms(inputs: Path, output: Path) -> int:
 Examples:
   papers chase --dry-run        who would be reminded
   papers chase                  a draft reminder per partnership in output/outbox/chase/
-  papers chase --smtp           send the reminders through the [mail.smtp] server""")
+  papers chase --smtp           send the reminders through the [mail.smtp] server
+  papers chase --sent           record the drafts you sent by hand today as sent""")
 @_inputs
 @_output("output", "Folder the chase log and the drafts are written in (outbox/).")
 @click.option("--smtp", "use_smtp", is_flag=True, help="Send through the [mail.smtp] server instead of writing drafts.")
 @click.option("--again", is_flag=True, help="Remind partnerships already reminded today.")
+@click.option("--sent", is_flag=True, help="Record today's drafts as sent (you sent them from your mail program).")
 @click.option("--dry-run", is_flag=True, help="Say who would be reminded, and do nothing.")
 @_today("The date to chase as of (YYYY-MM-DD), instead of today.")
-def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool, today) -> int:
+def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, sent: bool, dry_run: bool, today) -> int:
     """Remind every partnership whose return is missing or unreadable, with its form attached.
 
     Each reminder goes to the partnership's contact in partnerships.toml, with the form
@@ -341,13 +386,23 @@ def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, dry_run: bool
     if chasing.done_today:
         click.echo(f"{chasing.done_today} already reminded today "
                    f"(`{_how('chase --again', 'make chase CHASE=--again')}` reminds them again).")
+    if sent:  # the officer sent today's drafts by hand: they are reminders now
+        drafted = log.drafts_awaiting(round_.paper.round_id)
+        marked = [item for item in chasing.due if drafted.get(item.key.split("\x1f")[1]) == today]
+        for item in marked:
+            log.record(item.recipients[0], item.key, [])
+            click.echo(f"Recorded as reminded: {item.recipients[0].address}")
+        if not marked:
+            click.echo("No draft of today's is waiting to be recorded as sent.")
+        return incomplete
     if not use_smtp:
         written = _guard(lambda: mailer.write_drafts(chasing.due, output / "outbox" / "chase"), "chase")
         for item, path in zip(chasing.due, written):
-            log.record(item.recipients[0], item.key, [path.name])
+            log.drafted(item.recipients[0], item.key, [path.name])
             click.echo(f"Wrote {path}")
-        click.echo(f"{len(written)} reminder(s) to send from Outlook or Thunderbird, "
-                   f"or run `{_how('chase --smtp', 'make chase CHASE=--smtp')}`.")
+        click.echo(f"{len(written)} reminder(s) drafted: send them from Outlook or Thunderbird and run "
+                   f"`{_how('chase --sent', 'make chase CHASE=--sent')}` to record them as sent, "
+                   f"or run `{_how('chase --smtp', 'make chase CHASE=--smtp')}` to send them.")
         return incomplete
     username, password = _smtp_login(mail)
     outcome = _guard(lambda: mailer.deliver(chasing.due, mail.smtp, username, password, log, "", again), "chase")
@@ -525,6 +580,18 @@ def main() -> None:
     except Stop as stop:
         click.secho(str(stop), fg="red", err=True)
         sys.exit(EXIT_NOTHING)
+    except click.UsageError as error:
+        if not os.environ.get("PAPERS_VIA_MAKE"):
+            error.show()
+            sys.exit(error.exit_code)
+        # Through make, click's usage line would name `python -m pipeline`: name what was typed.
+        command = error.ctx.command.name if error.ctx and error.ctx.command and error.ctx.parent else ""
+        variable = MAKE_OPTIONS.get(command)
+        click.secho(f"Error: {error.format_message()}", fg="red", err=True)
+        if variable:
+            click.echo(f"The options of `make {command}` go in {variable}, as make {command} {variable}=\"--…\"; "
+                       f"`make {command} {variable}=--help` lists them.", err=True)
+        sys.exit(error.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)

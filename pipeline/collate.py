@@ -106,15 +106,6 @@ def collate(
         partnership, exact = match(ret.name, registry)
         who[ret.file] = ret.name or Path(ret.file).stem
         source = ret.values["partnership"].source if "partnership" in ret.values else Source(ret.file, ret.sheet)
-        if ret.form_round and ret.form_round != paper.round_id:
-            problems.append(
-                Problem(
-                    Severity.WARNING,
-                    Source(ret.file),
-                    f"is on the form sent out for the meeting of {ret.form_round}, not this round's",
-                    "check it is this round's return; if it is, nothing to do",
-                )
-            )
         if ret.form_partnership in by_id:
             # The form papers sent this partnership says whose it is, whatever was typed.
             sent_to = by_id[ret.form_partnership]
@@ -161,6 +152,16 @@ def collate(
     entries = []
     for partnership in registry:
         candidates = sorted(by_partnership.get(partnership.id, []), key=functools.cmp_to_key(_compare), reverse=True)
+        old = [ret for ret in candidates if _earlier(ret, paper)]
+        candidates = [ret for ret in candidates if ret not in old]
+        for ret in old:
+            problems.append(Problem(
+                Severity.WARNING, Source(ret.file), f"is {partnership.name}'s return of an earlier round ({_earlier(ret, paper)}), "
+                "so it is not counted as this round's", f"move it out of the inputs folder (make new-round does); "
+                f"{partnership.name} is chased for this round's" if not candidates else "move it out of the inputs folder"))
+        if not candidates and old:
+            entries.append(Entry(partnership, Status.LAST_ROUND, file=old[0].file))
+            continue
         if not candidates and partnership.id in unreadable_from:
             file = unreadable_from[partnership.id]
             reason = next((p.addressed(partnership.name).message for p in problems
@@ -184,6 +185,17 @@ def collate(
         entries.append(Entry(partnership, status, chosen, file=chosen.file))
     addressed = tuple(p.addressed(who.get(p.source.file) or Path(p.source.file).stem) for p in problems)
     return Round(paper, tuple(entries), addressed)
+
+
+def _earlier(ret: Return, paper: Paper) -> str:
+    """Why ``ret`` is a return of an earlier round ("its form was for the meeting of
+    2010-09-22"), or "" if it may be this round's."""
+    if ret.form_round and ret.form_round != paper.round_id:
+        return f"its form was sent out for the meeting of {ret.form_round}"
+    done, before = ret.completed, paper.previous_meeting
+    if done and before and (done.year, done.month, done.day or 31) < (before.year, before.month, before.day):
+        return f"completed {done}, before the last meeting on {before.day} {before:%B %Y}"
+    return ""
 
 
 # Words officers add to a return's file name that say nothing of whose it is.

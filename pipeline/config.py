@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ DEFAULTS: dict[str, Any] = {
     "partnerships": "partnerships.toml",  # the registry, beside paper.toml
     "district_heading": "All district LSPs",  # the list item the district partnerships nest under
     "deadline": "",  # 2011-03-01: when returns are due (a TOML date); the forms and the check show it
+    "previous_meeting": "",  # 2010-09-22: a return completed before it is last round's (make new-round sets it)
     "return_to": "",  # "partnerships@example.gov.uk": where the forms say to send returns
     "questions": [
         "What is the current focus for the Partnership?",
@@ -94,14 +96,26 @@ def load_toml(path: Path) -> dict[str, Any]:
         raise fail(path.name, "nests tables or lists too deeply to read", "a setting is nested far deeper than any papers uses: remove it") from None
 
 
+def unknown_keys(table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> tuple[str, str] | None:
+    """What to say of the settings in ``table`` (``where``: " in [clerk]", say) that are not
+    ``known``, each with the known one it is likely a misspelling of ("unknown setting papr
+    — did you mean paper?"): the message and the advice, or None if every one is known."""
+    unknown = sorted(set(table) - set(known), key=str)
+    if not unknown:
+        return None
+    said = []
+    for key in unknown:
+        close = difflib.get_close_matches(str(key).lower(), list(known), n=1, cutoff=0.6)
+        said.append(shown(str(key))[:40] + (f"{where} — did you mean {close[0]}?" if close else where))
+    return (f"unknown setting{'s' if len(unknown) > 1 else ''} {'; '.join(said)}",
+            f"the known settings are: {', '.join(known)}")
+
+
 def check_keys(file: str, table: dict[str, Any], known: tuple[str, ...] | dict, where: str = "") -> None:
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise fail(
-            file,
-            f"unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}{where}",
-            f"the known settings are: {', '.join(known)}",
-        )
+    """Refuse, naming ``file``, settings in ``table`` that are not ``known``."""
+    found = unknown_keys(table, known, where)
+    if found:
+        raise fail(file, *found)
 
 
 def _text(file: str, settings: dict[str, Any], key: str) -> str:
@@ -187,6 +201,9 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
         raise fail(PAPER_FILE, "'deadline' is not a date", "write it without quotes, as deadline = 2011-03-01")
     if deadline is not None and not EARLIEST_YEAR <= deadline.year <= LATEST_YEAR:
         raise fail(PAPER_FILE, f"'deadline' {deadline.isoformat()} is not a plausible date", "check the year")
+    previous = merged["previous_meeting"] or None
+    if previous is not None and not is_plausible_date(previous):
+        raise fail(PAPER_FILE, "'previous_meeting' is not a date", "write it without quotes, as previous_meeting = 2010-09-22")
     last_update = _text(PAPER_FILE, merged, "last_update")
     report_path = _inside(inputs, "report", _text(PAPER_FILE, merged, "report"))
     if not report_path.is_file():
@@ -207,6 +224,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
         district_heading=_text(PAPER_FILE, merged, "district_heading"),
         deadline=deadline,
         return_to=_text(PAPER_FILE, merged, "return_to"),
+        previous_meeting=previous,
     )
     return paper, _inside(inputs, "partnerships", _text(PAPER_FILE, merged, "partnerships")), report_problems
 

@@ -12,6 +12,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 PRIVATE = "private"
 """The folder, inside the output folder, for exempt items: never published."""
 CACHE_DIR = ".cache"
+MEETING_FILE = "meeting.toml"
+"""The file in the inputs folder that makes it a meeting's."""
 """The folder, inside an output folder, where papers keeps what its last builds did."""
 
 # Characters that would act rather than show on a terminal or in a paper: C0 and C1

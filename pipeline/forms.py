@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from pipeline.filenames import slug, write_atomic
 from pipeline.model import Paper, Partnership, Round, Run
-from pipeline.vocabulary import FORM_VERSION, LABELS, MARKER_KEYS, MARKER_SHEET, long_date
+from pipeline.vocabulary import FILL_IN, FORM_VERSION, LABELS, MARKER_KEYS, MARKER_SHEET, long_date
 
 SHEET = "Return"
 GUIDANCE_SHEET = "How to fill in"
@@ -61,7 +61,7 @@ def _guidance(paper: Paper) -> list[str]:
         lines.append(f"Send the completed workbook, as an Excel file (.xlsx), to {paper.return_to}.")
     lines += [
         "",
-        "Fill in the white cells on the Return sheet; the shaded labels cannot be changed.",
+        FILL_IN,
         "Date of completion: the date you finished the return, e.g. 25/02/2011.",
         "",
         "Writing an answer:",

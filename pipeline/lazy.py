@@ -107,6 +107,13 @@ def agenda() -> ModuleType:
     return module
 
 
+def new_round() -> ModuleType:
+    """new_round: starting a round (openpyxl, to write the forms). Needed only by new-round."""
+    from pipeline import new_round as module
+
+    return module
+
+
 def mail() -> ModuleType:
     """send: Jinja2, smtplib, ssl and email (about 0.06 s). Needed only by the commands that
     send (send, chase)."""

@@ -15,16 +15,16 @@ from pathlib import Path
 
 from pipeline.clear_days import STATUTORY
 from pipeline.config import (CONTACT_KEYS, RECIPIENT_KEYS, ConfigError, check_keys, confined, fail, is_plausible_date,
-                             load_toml, read_mail)
-from pipeline.filenames import shown
+                             load_toml, read_mail, unknown_keys)
+from pipeline.filenames import MEETING_FILE, shown
 from pipeline.kinds import APPENDIX_KINDS, kind_of, known
 from pipeline.model import Item, Meeting, Officer, Problem, Severity, Source
 from pipeline.text import clean
 
-MEETING_FILE = "meeting.toml"
 MEETING_KEYS = ("council", "committee", "date", "time", "venue", "clerk", "published", "clear_days", "web",
                 "attach_up_to_mb", "mail", "recipient", "item")
 ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt", "late", "withdrawn", "correction")
+APPENDIX_KEYS = ("file", "title")
 NOTES = ("late", "withdrawn", "correction")
 """An item's notes for a supplement: why it is late, why withdrawn, what was corrected."""
 MAX_NOTE = 1000
@@ -66,10 +66,9 @@ def load_meeting(inputs: Path) -> Meeting | None:
         if not isinstance(entry, dict):
             problem("is not an [[item]] section", "write it as [[item]] with number = … and title = …")
             continue
-        unknown = sorted(set(entry) - set(ITEM_KEYS))
+        unknown = unknown_keys(entry, ITEM_KEYS)
         if unknown:
-            problem(f"has unknown setting{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}",
-                    f"the known settings are: {', '.join(ITEM_KEYS)}; the item is left out until then")
+            problem(f"has {unknown[0]}", f"{unknown[1]}; the item is left out until then")
             continue
         raw_number, raw_title = entry.get("number", ""), entry.get("title", "")
         if isinstance(raw_number, bool) or not isinstance(raw_number, (str, int)) or not isinstance(raw_title, str):
@@ -117,14 +116,25 @@ def load_meeting(inputs: Path) -> Meeting | None:
                         "the item is listed without a paper until then")
                 paper = kind = None
         appendices: list[Path] = []
+        titles: list[str] = []
         raw_appendices = entry.get("appendices", [])
         for appendix in raw_appendices if isinstance(raw_appendices, list) else [raw_appendices]:
+            named = ""
+            if isinstance(appendix, dict):  # { file = "…", title = "…" }
+                unknown = unknown_keys(appendix, APPENDIX_KEYS, " in an appendix")
+                if unknown or not isinstance(appendix.get("title", ""), str):
+                    problem(unknown[0] if unknown else "an appendix's title is not text", (unknown[1] if unknown else
+                            'write it as { file = "….pdf", title = "…" }') + "; the rest of the item is built")
+                    continue
+                named = " ".join(clean(appendix.get("title", ""))[0].split())[:MAX_TITLE]
+                appendix = appendix.get("file", "")
             found = confined(inputs, str(appendix))
             if found is None or found.suffix.lower() not in APPENDIX_KINDS or not found.is_file():
                 problem(f"its appendix '{shown(str(appendix))}' is not a .pdf or .docx file in the inputs folder",
                         "put the file in the inputs folder, or correct the name; the rest of the item is built")
                 continue
             appendices.append(found)
+            titles.append(named or _title_of(found))
         notes = {}
         for key in NOTES:
             value = entry.get(key, "")
@@ -133,7 +143,8 @@ def load_meeting(inputs: Path) -> Meeting | None:
                         f'write it as {key} = "…"; the item is listed without it until then')
                 value = ""
             notes[key] = " ".join(clean(value)[0].split())
-        items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt, **notes))
+        items.append(Item(number, title, purpose, paper, kind, tuple(appendices), exempt, **notes,
+                          appendix_titles=tuple(titles)))
     items = _published_apart(items, problems)
     facts = {}
     for key in ("time", "venue", "council"):
@@ -157,6 +168,12 @@ def load_meeting(inputs: Path) -> Meeting | None:
     )
 
 
+def _title_of(path: Path) -> str:
+    """An appendix's title from its file's name, where none is given: "Progress through partnership strands"."""
+    words = " ".join(shown(path.stem).replace("_", " ").replace("-", " ").split())
+    return (words[:1].upper() + words[1:])[:MAX_TITLE] or "Appendix"
+
+
 def _published_apart(items: list[Item], problems: list[Problem]) -> list[Item]:
     """``items``, with any file that an exempt item also lists taken from the public items that
     list it (and each named): an exempt item's file is never published with a public one."""
@@ -171,10 +188,11 @@ def _published_apart(items: list[Item], problems: list[Problem]) -> list[Item]:
                 "an exempt item's papers are not published; if this file is public, give the exempt item a copy "
                 "of its own (or list it only here)"))
         if shared:
+            kept_appendices = [(a, t) for a, t in zip(item.appendices, item.appendix_titles) if a not in private]
             item = dataclasses.replace(
                 item, paper=None if item.paper in private else item.paper,
                 kind=None if item.paper in private else item.kind,
-                appendices=tuple(a for a in item.appendices if a not in private))
+                appendices=tuple(a for a, _ in kept_appendices), appendix_titles=tuple(t for _, t in kept_appendices))
         kept.append(item)
     return kept
 

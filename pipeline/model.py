@@ -84,6 +84,18 @@ class BlockKind(str, Enum):
     PARAGRAPH = "paragraph"
     BULLET = "bullet"
     NUMBER = "number"
+    TABLE = "table"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table an officer wrote (a Markdown pipe table): a row of column headers over rows of
+    cells, each cell runs of text; every row as wide as the header."""
+
+    head: tuple[tuple[Run, ...], ...]
+    rows: tuple[tuple[tuple[Run, ...], ...], ...]
+    align: tuple[str, ...] = ()
+    """Each column's alignment: "left", "right", "center" or "" (the default)."""
 
 
 class NumberFormat(str, Enum):
@@ -125,6 +137,8 @@ class Block:
     delimiter: Delimiter | None = None
     unnumbered: bool = False
     """A paragraph of a numbered report that the author left without a number."""
+    table: Table | None = None
+    """A table block's table (its ``runs`` are empty)."""
 
     @property
     def text(self) -> str:
@@ -287,6 +301,8 @@ class Paper:
     """When returns are due back."""
     return_to: str = ""
     """Where partnerships send their returns: an email address, usually."""
+    previous_meeting: dt.date | None = None
+    """The last round's meeting: a return completed before it belongs to an earlier round."""
     file_name: str = ""
     """The papers' file name without its suffix, where it is not the meeting date and title
     (two papers of one meeting that would share one are told apart by their items)."""
@@ -353,6 +369,8 @@ class Status(str, Enum):
     """Received and read, but with errors."""
     UNREADABLE = "unreadable"
     """Received, but the file could not be read as a return."""
+    LAST_ROUND = "last round's"
+    """Only a return of an earlier round is in the folder: this round's is still to come."""
 
 
 @dataclass(frozen=True)
@@ -370,7 +388,7 @@ class Entry:
     @property
     def outstanding(self) -> bool:
         """Whether a usable return is still to come (none came, or only an unreadable one)."""
-        return self.status in (Status.MISSING, Status.UNREADABLE)
+        return self.status in (Status.MISSING, Status.UNREADABLE, Status.LAST_ROUND)
 
 
 @dataclass(frozen=True)
@@ -419,6 +437,8 @@ class AgendaRow:
     link_text: str = ""
     note: str = ""
     """What the agenda says under its title: why a late item is urgent, that it was withdrawn …"""
+    appendices: tuple[tuple[str, str, str], ...] = ()
+    """Its appendices as the agenda lists them under it: each title, link and link text."""
 
 
 @dataclass(frozen=True)
@@ -472,6 +492,8 @@ class Item:
     """Why the item was withdrawn after the agenda was published; "" if it was not."""
     correction: str = ""
     """What was corrected in a paper replaced after the agenda was published."""
+    appendix_titles: tuple[str, ...] = ()
+    """Each appendix's title, in turn (given in meeting.toml, or made from its file's name)."""
 
 
 @dataclass(frozen=True)

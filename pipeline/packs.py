@@ -12,6 +12,7 @@ when neither the agenda nor any item's PDF changed, they are current and not mad
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -54,7 +55,8 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
     if built is not None:  # papers made it, and its manifest vouches for the bytes
         out.append((heading(item), built.read_bytes()))
     files = [(heading(item), item.paper)] if built is None and item.kind and item.kind.supplied else []
-    files += [(f"Item {item.number}, appendix {n}: {shown(a.stem)}", a) for n, a in enumerate(item.appendices, start=1)]
+    files += [(f"Item {item.number}, appendix {n}: {title}", a)
+              for n, (a, title) in enumerate(zip(item.appendices, item.appendix_titles), start=1)]
     for title, path in files:
         data = supplied[path].result()
         problems.extend(supplied[path].problems)  # what was taken out of it on the way
@@ -233,7 +235,8 @@ def _pack_links(meeting: Meeting, edition: Edition, pending_name: str) -> tuple[
 def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> tuple[dict[str, str], dict[str, bytes]]:
     """Each public item's page to link to, by item number: its web page where papers built
     it, else its PDF (a supplied PDF, or a Word paper's conversion), to be copied beside the
-    papers; and those copies, by name."""
+    papers, and each of its appendices' PDFs (by item number and the appendix's title, with
+    "\x1f" between); and those copies, by name."""
     links: dict[str, str] = {}
     copies: dict[str, bytes] = {}
     for item, built in papers:
@@ -245,6 +248,12 @@ def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) ->
             name = f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf"
             copies[name] = pdfs[item.number][0][1]
             links[item.number] = name
+        for title, data in pdfs[item.number]:
+            if title != heading(item):  # an appendix: "Item 5, appendix 1: …"
+                number = title.split(":", 1)[0].rsplit(" ", 1)[-1]
+                name = f"{stem}-item-{slug(item.number)}-appendix-{number}.pdf"
+                copies[name] = data
+                links[f"{item.number}\x1f{title}"] = name
     return links, copies
 
 
@@ -267,9 +276,11 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
             if found:
                 first_pages[item.number] = number
             number += count
-        rows = [row(item, f"https://pack.invalid/#pack-page-{first_pages[item.number]}" if item.number in first_pages
-                    else "", f"page {first_pages.get(item.number, '')}", notes.get(item.number, ""))
-                for item, _ in contents]
+        rows = [dataclasses.replace(
+                    row(item, f"https://pack.invalid/#pack-page-{first_pages[item.number]}" if item.number in first_pages
+                        else "", f"page {first_pages.get(item.number, '')}", notes.get(item.number, "")),
+                    appendices=_appendix_rows(item, found, counts_of, first_pages.get(item.number)))
+                for (item, found), counts_of in zip(contents, pages)]
         # The front sheet and the pack's page numbers, side by side. The front sheet has no
         # furniture of its own: its title block names the meeting, and its only page number
         # is the pack's, so that no "Page 1 of 1" sits beside "Pack page 1".
@@ -282,9 +293,28 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
             break
         front_pages = laid[0].pages
     sheet = pdf.join([laid[0].data], [])
-    sources = [pdf.TitledPdf(data, name) for _, found in contents for name, data in found]
+    # An appendix's bookmark goes under its item's paper, where the paper is in the pack.
+    sources = [pdf.TitledPdf(data, appendix_title(item, name), level=2) if index and found[0][0] == heading(item)
+               else pdf.TitledPdf(data, name)
+               for item, found in contents for index, (name, data) in enumerate(found)]
     return pdf.assemble(pdf.TitledPdf(sheet, "Agenda" if not label else f"Supplementary agenda {label[1:-1]}"),
                         sources, [done.data for done in laid[1:]], title=title, label=label)
+
+
+def _appendix_rows(item: Item, found: list[tuple[str, bytes]], counts: list[int], first: int | None) -> tuple:
+    """An item's appendices as its front sheet row lists them, each with its pack page."""
+    rows, page = [], first
+    for (title, _), count in zip(found, counts):
+        if title != heading(item) and page is not None:
+            rows.append((appendix_title(item, title), f"https://pack.invalid/#pack-page-{page}", f"page {page}"))
+        page = page + count if page is not None else None
+    return tuple(rows)
+
+
+def appendix_title(item: Item, title: str) -> str:
+    """An appendix's bookmark title under its item: "Appendix 1: Strands", from "Item 5, appendix 1: Strands"."""
+    short = title.removeprefix(f"Item {item.number}, ")
+    return short[:1].upper() + short[1:]
 
 
 def _running_heads(head: str, front_pages: int, contents: list[tuple[Item, list]],
@@ -322,5 +352,7 @@ def _agenda_page(meeting: Meeting, listed: list[Item], links: dict[str, str], pa
         href = "" if item.exempt or item.withdrawn else links.get(item.number, "")
         kind = "PDF" if href.endswith(".pdf") else "web page"
         note = notes.get(item.number) or (f"Withdrawn: {item.withdrawn}" if item.withdrawn else "")
-        rows.append(row(item, href, f"Item {item.number} paper ({kind})", note))
+        appendices = tuple((appendix_title(item, key.split("\x1f", 1)[1]), name, "PDF")
+                           for key, name in links.items() if key.startswith(f"{item.number}\x1f"))
+        rows.append(dataclasses.replace(row(item, href, f"Item {item.number} paper ({kind})", note), appendices=appendices))
     return lazy.agenda().agenda_html(meeting, rows, templates, page_heading="Paper", packs=packs)

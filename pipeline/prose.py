@@ -1,7 +1,7 @@
 """The covering report, written in Markdown by the officer, read into sections of blocks.
 
 What the Markdown may hold: ``##`` headings (one section each), paragraphs (numbered in
-the paper), ``**bold**``, ``*italic*``, ``-`` and ``1.`` lists, the marker
+the paper), ``**bold**``, ``*italic*``, ``-`` and ``1.`` lists, GitHub's pipe tables, the marker
 ``<!-- partnerships -->`` where the list of partnerships goes, ``<!-- unnumbered -->``
 before a paragraph to leave it without a number, and a ``---`` line after
 which come the closing paragraphs, which are not numbered. What else it holds is kept as
@@ -17,12 +17,14 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Problem, Run, Section, Severity, Source
+from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Problem, Run, Section, Severity, Source, Table
 
 PARTNERSHIPS_MARKER = "<!-- partnerships -->"
 UNNUMBERED_MARKER = "<!-- unnumbered -->"  # the next paragraph, in a numbered paper, has no number
 
-_md = MarkdownIt("commonmark", {"html": True})
+# CommonMark, and GitHub's pipe tables (markdown-it-py's own table rule).
+_md = MarkdownIt("commonmark", {"html": True}).enable("table")
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
 
 
 def _runs(inline: Token, dropped: list[str] | None = None) -> tuple[Run, ...]:
@@ -76,9 +78,22 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
         blocks, lists_partnerships = [], False
 
     tokens = _md.parse(markdown)
+    in_table = False
     for i, token in enumerate(tokens):
         target = closing if in_closing else blocks
-        if token.type == "heading_open" and not in_closing:
+        if token.type == "table_open":
+            target.append(Block(BlockKind.TABLE, (), table=_table(tokens, i)))
+            in_table = True
+            if lists:
+                warn(token, "a table inside a list is shown after the list item, not within it",
+                     "leave a blank line and no indent before the table")
+        elif token.type == "table_close":
+            in_table = False
+        elif in_table:
+            continue
+        elif token.type == "blockquote_open":
+            warn(token, "a block quote is shown as plain paragraphs", "nothing to do, unless it should read otherwise")
+        elif token.type == "heading_open" and not in_closing:
             finish()
             heading = tokens[i + 1].content.strip()
         elif token.type == "heading_open":
@@ -111,6 +126,9 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
         elif token.type == "inline" and tokens[i - 1].type == "paragraph_open":
             dropped: list[str] = []
             runs = _runs(token, dropped)
+            if _FOOTNOTE.search(token.content):
+                warn(token, "a footnote is not supported: its mark and text are shown as typed",
+                     "write the note as a sentence or a paragraph of its own")
             for picture in dropped:
                 warn(token, f"a picture ({picture}) is not put into the paper; it was left out",
                      "describe it in words, or supply the paper with the picture as an appendix")
@@ -130,6 +148,32 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
         finish()
     sections = [Section(s.heading, _lettered(s.blocks), s.lists_partnerships) for s in sections]
     return tuple(sections), _lettered(tuple(closing)), tuple(problems)
+
+
+def _table(tokens: list[Token], start: int) -> Table:
+    """The pipe table whose ``table_open`` token is at ``start``."""
+    head: list[tuple[Run, ...]] = []
+    rows: list[list[tuple[Run, ...]]] = []
+    align: list[str] = []
+    in_head = False
+    for token in tokens[start + 1:]:
+        if token.type == "table_close":
+            break
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open" and not in_head:
+            rows.append([])
+        elif token.type == "th_open":
+            style = token.attrGet("style") or ""
+            align.append(style.split(":", 1)[1] if style.startswith("text-align:") else "")
+        elif token.type == "inline":
+            (head if in_head else rows[-1]).append(_runs(token))
+    width = len(head)
+    # A row typed short is made up with empty cells, one typed long cut: as GitHub shows it.
+    body = tuple(tuple((row + [()] * width)[:width]) for row in rows)
+    return Table(tuple(head), body, tuple(align))
 
 
 _LETTER = re.compile(r"([a-z])\) ")

@@ -15,13 +15,12 @@ from pathlib import Path
 
 from pipeline.model import Meeting, Problem, Recipient, Severity, Source
 from pipeline.send import Outgoing, environment, message, sender_name
-from pipeline.filenames import slug
+from pipeline.filenames import MEETING_FILE, slug
 from pipeline.vocabulary import long_date
 from pipeline.versions import Record
 
 SUBJECT_TEMPLATE = "agenda_mail_subject.txt"
 BODY_TEMPLATE = "agenda_mail_body.txt"
-MEETING_FILE = "meeting.toml"
 
 
 @dataclass

@@ -15,10 +15,10 @@ import hashlib
 from dataclasses import dataclass
 from enum import Enum
 
+from pipeline.filenames import MEETING_FILE
 from pipeline.model import Item, Meeting, Problem, Severity, Source
 from pipeline.versions import Record
 
-MEETING_FILE = "meeting.toml"
 
 
 class What(str, Enum):

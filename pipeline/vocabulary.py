@@ -87,6 +87,11 @@ def long_date(date) -> str:
 
 # The hidden sheet a form papers writes carries, and what it says: intake reads it to
 # know the partnership and round even if the officer renamed everything else.
+FILL_IN = "Fill in the white cells on the Return sheet; the shaded labels cannot be changed."
+"""Which cells a partnership fills in: the form's own instructions and the chase email say it alike."""
+WRITING = "start each point on a new line (Alt+Enter) with a bullet (•) or a dash (-)"
+"""How an answer's points are typed, as the chase email says it."""
+
 MARKER_SHEET = "papers"
 MARKER_KEYS = ("form", "version", "partnership", "round")
 FORM_VERSION = 1

@@ -56,26 +56,39 @@ def test_drafts_remind_each_partnership_still_to_send_with_its_form(mid_round):
     spip = _read(output / "outbox" / "chase" / "chase-spatial-planning-and-infrastructure-partnership.eml")
     assert spip["Subject"].startswith("Reminder: Spatial Planning and Infrastructure Partnership return")
     assert "We have not yet received" in spip.get_body(("plain",)).get_content()
+    # The reminder says what the attached form says about which cells to fill in, word for word.
+    guide = [c.value for row in book["How to fill in"].iter_rows() for c in row if c.value]
+    fill_in = next(line for line in guide if "cells" in str(line))
+    assert fill_in in body and "shaded cells" not in body
 
 
-def test_a_second_run_the_same_day_reminds_nobody_twice(mid_round):
+def test_a_draft_is_not_a_reminder_until_the_officer_says_it_went(mid_round):
     inputs, output = mid_round
     chase(inputs, output)
     log = (output / "outbox" / "chase.log").read_text(encoding="utf-8").splitlines()
-    assert len(log) == 9
-    again = chase(inputs, output)
-    assert "9 already reminded today" in again.stdout and "Wrote" not in again.stdout
-    assert len((output / "outbox" / "chase.log").read_text(encoding="utf-8").splitlines()) == 9
+    assert len(log) == 9 and all('"state": "drafted"' in line for line in log)
+    again = chase(inputs, output)  # drafts again: none of them went
+    assert "already reminded" not in again.stdout and again.stdout.count("Wrote ") == 9
+    sent = chase(inputs, output, "--sent")
+    assert sent.stdout.count("Recorded as reminded: ") == 9
+    after = chase(inputs, output)
+    assert "9 already reminded today" in after.stdout and "Wrote" not in after.stdout
     forced = chase(inputs, output, "--again")
     assert forced.stdout.count("Wrote ") == 9
 
 
-def test_the_check_report_says_who_was_reminded_and_when(mid_round):
+def test_the_check_report_says_who_was_drafted_and_who_reminded_and_when(mid_round):
     inputs, output = mid_round
     chase(inputs, output)
-    result = run_cli("check", "--inputs", str(inputs), "--output", str(output), "--today", "2011-02-26")
-    assert re.search(r"Spatial Planning and Infrastructure Partnership — no return yet: chase .*; reminded 25 February 2011",
-                     result.stdout)
+    check = ("check", "--inputs", str(inputs), "--output", str(output), "--today", "2011-02-26")
+    drafted = run_cli(*check).stdout
+    assert re.search(r"Spatial Planning and Infrastructure Partnership — no return yet: chase .*; "
+                     r"reminder drafted 25 February 2011, not sent yet", drafted)
+    assert "reminded 25" not in drafted
+    chase(inputs, output, "--sent")
+    result = run_cli(*check)
+    assert re.search(r"Spatial Planning and Infrastructure Partnership — no return yet: chase .*; reminded 25 February 2011$",
+                     result.stdout, re.M)
     assert "Vale Partnership — " not in result.stdout.split("Still to come:", 1)[1]
 
 

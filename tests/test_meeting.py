@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
-from support import PAPERS, run_cli
+from support import PAPERS, ROOT, cli_env, run_cli
 
 from pipeline.kinds import KINDS
 from pipeline.meeting import load_meeting
@@ -95,3 +98,26 @@ def test_publishing_settings_that_are_wrong_are_named_and_the_agenda_still_read(
     (item,) = meeting.items
     assert item.late == "" and "\x1b" not in item.withdrawn and item.withdrawn.startswith("Not ")
     assert (meeting.published, meeting.clear_days, meeting.web, meeting.attach_up_to_mb) == (None, 5, "", 10)
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed (apt-get install make)")
+def test_a_typo_in_an_item_is_said_once_leads_the_report_and_fails_through_make_too(meeting_dir, tmp_path):
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'paper = "papers/progress-through-partnership-2009-10.md"', 'papr = "papers/progress-through-partnership-2009-10.md"'),
+        encoding="utf-8")
+    output = tmp_path / "out"
+    direct = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(output))
+    assert direct.returncode == 1
+    lines = direct.stdout.splitlines()
+    said = [n for n, line in enumerate(lines) if "papr — did you mean paper?" in line]
+    assert len(said) == 1 and said[0] < 5, lines[:8]  # once, and at the head of the report
+    assert "meeting.toml item 5: has unknown setting papr — did you mean paper?" in lines[said[0]]
+    report = (output / "2011-03-17-strategy-and-partnerships-scrutiny-committee-check.txt").read_text(encoding="utf-8")
+    assert "papr — did you mean paper?" in report
+    assert sum("Up to date:" in line for line in lines) == 0  # counted in a line, not listed
+    through_make = subprocess.run(
+        ["make", "--no-print-directory", "-C", str(ROOT), "papers", f"INPUTS={meeting_dir}", f"OUTPUT={output}"],
+        capture_output=True, text=True, timeout=600, env=cli_env(), stdin=subprocess.DEVNULL)
+    assert through_make.returncode != 0 and "Error 1" in through_make.stderr
+    assert "file(s) already up to date (make papers VERBOSE=1 lists them)" in through_make.stdout

@@ -14,7 +14,7 @@ REALWORLD = ROOT.parent / "shared" / "realworld-spreadsheets"
 STEM = "2011-03-17-partnership-update-report"
 
 pytestmark = pytest.mark.skipif(
-    not REALWORLD.is_dir(), reason=f"the real-world workbooks are not beside this checkout ({REALWORLD.name})"
+    not REALWORLD.is_dir(), reason="the collection of real workbooks from other producers (a folder beside the checkout, as the maintainers have it) is not here"
 )
 
 

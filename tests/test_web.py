@@ -63,7 +63,7 @@ def test_axe_catches_what_it_should(tmp_path):
 def test_the_agenda_page_links_every_public_paper_and_the_pack(built):
     page = (built / AGENDA).read_text(encoding="utf-8")
     hrefs = [h for h in re.findall(r'href="([^"]+)"', page) if not h.startswith("mailto:")]  # the clerk's address
-    assert len(hrefs) == 7  # items 3 to 8, and the pack
+    assert len(hrefs) == 8  # items 3 to 8, item 5's appendix, and the pack
     for href in hrefs:
         assert (built / href).is_file(), href
     assert "2011-03-17-partnership-update-report.html" in hrefs

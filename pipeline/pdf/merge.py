@@ -46,6 +46,8 @@ class TitledPdf:
     data: bytes
     title: str
     """The bookmark and structure title: "Item 3: Partnership update report"."""
+    level: int = 1
+    """Its bookmark's level: 2 for an appendix, under its item's."""
 
 
 def _copy(pack: pikepdf.Pdf, obj):
@@ -58,6 +60,13 @@ def _copy(pack: pikepdf.Pdf, obj):
     if isinstance(obj, Dictionary):
         return Dictionary({key: _copy(pack, value) for key, value in obj.items()})
     return obj
+
+
+STANDARD_TYPES = frozenset(
+    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 L LI Lbl "
+    "LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot Ruby RB RT RP "
+    "Warichu WT WP Figure Formula Form".split())
+"""The standard structure types of ISO 32000-1 (14.8.4), which a role map does not map."""
 
 
 def _prefix_ids(document: Dictionary, prefix: str) -> dict[bytes, Dictionary]:
@@ -123,6 +132,11 @@ class _Merger:
             self.parent_tree.append((int(key) + shift, value))
         for mapping, target in ((src_root.get("/RoleMap"), self.role_map), (src_root.get("/ClassMap"), self.class_map)):
             for key, value in (mapping.items() if isinstance(mapping, Dictionary) else []):
+                # A standard type is never role-mapped in the pack: PDF/UA-1 forbids it, and a
+                # standard type mapped to itself (LibreOffice's plain "Tagged PDF" export maps
+                # /H1 to /H1) says nothing, but reads to a validator as a cycle.
+                if target is self.role_map and key[1:] in STANDARD_TYPES:
+                    continue
                 if key not in target:
                     target[key] = _copy(self.pdf, value)
         self.next_key = max(self.next_key, shift + highest + 1)
@@ -217,7 +231,7 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], la
                     top.P = section
                     section.K.append(top)
                 merger.document.K.append(section)
-            merger.bookmarks(src, first, title=source.title)
+            merger.bookmarks(src, first, level=source.level, title=source.title)
     _link_pages(merger.pdf)
     _stamp(merger.pdf, stamps, "PackPage")
     metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)

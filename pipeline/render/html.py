@@ -54,15 +54,36 @@ class ParagraphNode:
     tag: str = "p"
 
 
-def nodes(blocks: tuple[Block, ...], first_number: int | None = None) -> list:
+@dataclass
+class TableNode:
+    """A table an officer wrote: ``id`` names its header cells (``id``-c1, -c2 …), which each
+    data cell's ``headers`` points at, so that the PDF's tags tie every cell to its column."""
+
+    id: str
+    head: tuple
+    rows: tuple
+    align: tuple[str, ...]
+    tag: str = "table"
+
+
+def nodes(blocks: tuple[Block, ...], first_number: int | None = None, name: str = "table") -> list:
     """Flat blocks as nested lists: each item's sub-list inside the item, as HTML wants.
 
-    With ``first_number``, paragraphs are numbered on from it (the covering report).
+    With ``first_number``, paragraphs are numbered on from it (the covering report). Tables
+    are named ``name``-1, ``name``-2 … (``name`` unique in the paper).
     """
     out: list = []
     stack: list[ListNode] = []
     number = first_number
+    tables = 0
     for block in blocks:
+        if block.kind is BlockKind.TABLE:
+            stack.clear()
+            tables += 1
+            table = block.table
+            out.append(TableNode(f"{name}-{tables}", table.head, table.rows,
+                                 tuple(table.align) + ("",) * (len(table.head) - len(table.align))))
+            continue
         if block.kind is BlockKind.PARAGRAPH:
             stack.clear()
             out.append(ParagraphNode(block.runs, None if block.unnumbered else number))
@@ -178,13 +199,14 @@ class _Page:
         context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
         number = 1
         sections = []
-        for section in view.sections:
-            section_nodes = nodes(section.blocks, first_number=number if view.numbered else None)
+        for index, section in enumerate(view.sections, start=1):
+            section_nodes = nodes(section.blocks, first_number=number if view.numbered else None,
+                                  name=f"section-{index}-table")
             number += sum(1 for b in section.blocks if b.kind is BlockKind.PARAGRAPH and not b.unnumbered)
             sections.append({"heading": section.heading, "nodes": section_nodes})
         context.update(
             sections=sections,
-            closing=nodes(view.closing),
+            closing=nodes(view.closing, name="closing-table"),
             author=view.contact_lines[0] if view.contact_lines else "papers",
             created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
             stylesheet_hrefs=stylesheets,

@@ -12,6 +12,7 @@ _MARK = {
     Status.MISSING: "MISSING",
     Status.PROBLEM: "PROBLEM",
     Status.UNREADABLE: "received — UNREADABLE",
+    Status.LAST_ROUND: "LAST ROUND'S",
 }
 
 
@@ -25,13 +26,14 @@ def _days(deadline: dt.date, today: dt.date) -> str:
 
 
 def summary_lines(
-    round_: Round, today: dt.date | None = None, chased: dict[str, dt.date] | None = None
+    round_: Round, today: dt.date | None = None, chased: dict[str, dt.date] | None = None,
+    drafted: dict[str, dt.date] | None = None,
 ) -> list[str]:
     """The check report. With ``today``, it also counts the days to or past the deadline
     while returns are outstanding; ``chased`` says when each partnership (by id) was last
-    sent a reminder."""
+    sent a reminder, ``drafted`` when one was drafted and not sent since."""
     paper = round_.paper
-    chased = chased or {}
+    chased, drafted = chased or {}, drafted or {}
     outstanding = [e for e in round_.entries if e.outstanding]
     lines = [f"{paper.title} — {paper.committee}, {long_date(paper.meeting_date)}"]
     if not paper.with_returns:
@@ -54,10 +56,16 @@ def summary_lines(
         late = f" ({_days(paper.deadline, today)})" if paper.deadline and today else ""
         for entry in outstanding:
             contact = entry.partnership.contact or "no contact in partnerships.toml"
-            what = f"{entry.file} could not be read ({entry.reason}): chase {contact} for a readable copy" \
-                if entry.status is Status.UNREADABLE else f"no return yet: chase {contact}"
+            if entry.status is Status.UNREADABLE:
+                what = f"{entry.file} could not be read ({entry.reason}): chase {contact} for a readable copy"
+            elif entry.status is Status.LAST_ROUND:
+                what = f"only last round's return is here ({entry.file}): chase {contact} for this round's"
+            else:
+                what = f"no return yet: chase {contact}"
             when = chased.get(entry.partnership.id)
             reminded = f"; reminded {long_date(when)}" if when else ""
+            if entry.partnership.id in drafted:
+                reminded += f"; reminder drafted {long_date(drafted[entry.partnership.id])}, not sent yet"
             lines.append(f"  {entry.partnership.name} — {what}{late}{reminded}")
     return lines + problem_lines(round_.problems)
 
@@ -79,3 +87,22 @@ def problem_lines(problems) -> list[str]:
 def summary_text(round_: Round) -> str:
     """The check report as written beside the papers: the same for the same inputs."""
     return "\n".join(summary_lines(round_)) + "\n"
+
+
+def meeting_lines(meeting, papers, problems) -> list[str]:
+    """The meeting's check report: its problems first, then each item and what became of its
+    paper (``papers``: each item with its build, or None)."""
+    lines = [f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items", ""]
+    found = problem_lines(problems)
+    lines += found + ([""] if found else [])
+    for item, build in papers:
+        if item.withdrawn:
+            state = "withdrawn"
+        elif item.paper is None:
+            state = "no paper"
+        elif item.kind.built is None:
+            state = f"supplied {item.kind.name} paper"
+        else:
+            state = "built" if build else "NOT BUILT: see the problems above"
+        lines.append(f"  {item.number:>4}  {item.title}  ({state})")
+    return lines

@@ -8,11 +8,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate, RichText
 
-from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
+from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run, Table
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
@@ -50,6 +51,7 @@ class _Rich:
     def __init__(self, template: DocxTemplate) -> None:
         self.template = template
         self.numbered: list[Block] = []
+        self.tables: list[Table] = []
 
     def runs(self, runs: tuple[Run, ...]) -> RichText:
         rich = RichText()
@@ -65,6 +67,11 @@ class _Rich:
     def items(self, blocks: tuple[Block, ...], numbered_paragraphs: bool = False) -> list[dict]:
         out = []
         for block in blocks:
+            if block.kind is BlockKind.TABLE:
+                # docxtpl writes paragraphs: the table stands in one, marked, until _tables.
+                self.tables.append(block.table)
+                out.append({"style": "Normal", "rich": self.text(_table_mark(len(self.tables)))})
+                continue
             if block.kind is BlockKind.NUMBER:
                 self.numbered.append(block)
             out.append({"style": _style(block, numbered_paragraphs), "rich": self.runs(block.runs)})
@@ -92,6 +99,47 @@ def _context(view: PaperView, rich: _Rich) -> dict:
             }
         )
     return context
+
+
+def _table_mark(number: int) -> str:
+    """The text of the paragraph a table stands in until it is put in its place, wrapped in
+    a character of Unicode's private-use area, which no officer's paragraph is made of."""
+    return f"\ue000table {number}\ue000"
+
+
+def _tables(document, tables: list[Table]) -> None:
+    """Each table an officer wrote, put in place of the paragraph marking it: a grid whose
+    header row is repeated on every page the table runs on to, no row split across pages."""
+    marks = {_table_mark(n): table for n, table in enumerate(tables, start=1)}
+    for paragraph in list(document.paragraphs):
+        table = marks.get(paragraph.text)
+        if table is None:
+            continue
+        grid = document.add_table(rows=1 + len(table.rows), cols=len(table.head))
+        grid.style = document.styles["Table Grid"]
+        for row, cells in zip(grid.rows, (table.head, *table.rows)):
+            header = row._index == 0
+            row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+            if header:
+                row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+            for cell, runs, align in zip(row.cells, cells, table.align + ("",) * len(cells)):
+                text = cell.paragraphs[0]
+                text.style = document.styles["Table Label" if header else "Table Value"]
+                text.alignment = _ALIGN.get(align)
+                # The styles keep a return's label rows with the next; a long table may break
+                # between any two rows (each row is kept whole, and the header repeated).
+                text.paragraph_format.keep_with_next = header
+                for run in runs:
+                    added = text.add_run(run.text)
+                    added.bold, added.italic = run.bold or None, run.italic or None
+                if header:
+                    cell._tc.get_or_add_tcPr().append(parse_xml(
+                        f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="DDE4EE"/>'))
+        paragraph._p.addprevious(grid._tbl)
+        paragraph._p.getparent().remove(paragraph._p)
+
+
+_ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
 
 
 def _restart_numbering(document, numbered: list[Block]) -> None:
@@ -181,6 +229,7 @@ def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     template.render(_context(view, rich), autoescape=True)
     document = template.docx
     _restart_numbering(document, rich.numbered)
+    _tables(document, rich.tables)
     core = document.core_properties
     # A document property holds at most 255 characters (python-docx refuses more, as Word's
     # own file format does): a longer title is cut there, with an ellipsis.

@@ -8,6 +8,7 @@ import io
 
 import pikepdf
 import pytest
+from support import libreoffice_convert, needs_libreoffice
 
 from pipeline import pdf
 from pipeline.filenames import TEMPLATES
@@ -76,3 +77,36 @@ def test_a_paper_joins_the_elements_its_parts_continue():
         assert "/PapersId" not in mains[0]  # the join's marks are forgotten
         with joined.open_outline() as outline:
             assert [(i.title, [c.title for c in i.children]) for i in outline.root] == [("Report", ["Returns"])]
+
+
+@needs_libreoffice
+def test_a_pack_of_libreoffice_tagged_exports_passes_pdf_ua_1(tmp_path):
+    """LibreOffice's plain "Tagged PDF" export (headings, a table over pages) maps each
+    standard type to itself; in a pack that would read as a role-map cycle."""
+    import page
+    from docx import Document
+
+    document = Document()
+    document.core_properties.title = "Budget"
+    document.add_heading("Budget 2011/12", 1)
+    table = document.add_table(rows=1, cols=3)
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, ("Partner", "Amount", "Share")):
+        cell.text = text
+    for n in range(1, 60):
+        row = table.add_row().cells
+        row[0].text, row[1].text, row[2].text = f"Partner {n}", f"£{n},000", f"{n}%"
+    document.add_heading("Next steps", 2)
+    document.add_paragraph("A review in the autumn.")
+    document.save(tmp_path / "budget.docx")
+    tagged = '{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    (exported,) = libreoffice_convert([tmp_path / "budget.docx"], f"pdf:writer_pdf_Export:{tagged}", tmp_path / "pdf",
+                                      tmp_path / "profile")
+    with pikepdf.open(exported) as source:
+        assert source.Root.StructTreeRoot.RoleMap.H1 == pikepdf.Name.H1  # the export as it comes
+    packed = pdf.assemble(pdf.TitledPdf(_laid("<h1>Agenda</h1>"), "Agenda"),
+                          [pdf.TitledPdf(pdf.prepare(exported.read_bytes()).data, "Item 1: Budget")], [], title="Pack")
+    report = page.validate_pdf_bytes(packed, profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+    with pikepdf.open(io.BytesIO(packed)) as merged:
+        assert "/H1" not in merged.Root.StructTreeRoot.get("/RoleMap", {})
