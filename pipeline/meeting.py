@@ -66,6 +66,8 @@ def load_meeting(inputs: Path) -> Meeting | None:
         if not isinstance(entry, dict):
             problem("is not an [[item]] section", "write it as [[item]] with number = … and title = …")
             continue
+        if isinstance(entry.get("number"), (str, int)) and not isinstance(entry.get("number"), bool):
+            where = f"item {shown(clean(str(entry['number']))[0].strip()[:20]) or index}"  # as the officer numbered it
         unknown = unknown_keys(entry, ITEM_KEYS)
         if unknown:
             problem(f"has {unknown[0]}", f"{unknown[1]}; the item is left out until then")

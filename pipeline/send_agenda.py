@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline.model import Meeting, Problem, Recipient, Severity, Source
 from pipeline.send import Outgoing, environment, message, sender_name
+from pipeline.supplements import withdrawn_packs
 from pipeline.filenames import MEETING_FILE, slug
 from pipeline.vocabulary import long_date
 from pipeline.versions import Record
@@ -39,11 +40,20 @@ def plan(meeting: Meeting, record: Record, templates: Path) -> AgendaPlan:
     entitled = _entitled(mail.recipients, found.problems)
     env = environment(templates)
     limit = int(meeting.attach_up_to_mb * 1024 * 1024)
+    withdrawn = withdrawn_packs(meeting, record)
     for version in record.versions:
         public = next((f for f in version.files if f.name == version.pack and not f.private), None)
         private = next((f for f in version.files if f.private), None)
         for recipient in mail.recipients:
             allowed = private is not None and entitled[recipient.email.casefold()]
+            if version.pack in withdrawn and not entitled[recipient.email.casefold()]:
+                # It holds the paper of an item exempt since: only those entitled may have it now.
+                found.problems.append(Problem(
+                    Severity.WARNING, Source(MEETING_FILE, None, recipient.email),
+                    f"is not sent {version.name} ({version.pack}): it holds item{'s' if len(withdrawn[version.pack]) > 1 else ''} "
+                    f"{', '.join(withdrawn[version.pack])}, exempt since it was published",
+                    "nothing to do: the later versions they are sent say what changed"))
+                continue
             size = (public.size if public else 0) + (private.size if allowed else 0)
             link = ""
             attached = []

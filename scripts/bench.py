@@ -1,4 +1,4 @@
-"""make bench: how fast papers builds rounds of 12, 120 and 480 returns, against LibreOffice.
+"""make bench: how fast papers builds rounds of 12, 120 and 480 returns (against LibreOffice), the sample pack, and a 1,000-page pack.
 
 For each size it generates a round in a temporary folder (the sample round's returns
 repeated and varied, with a registry to match) and measures, side by side in one run:
@@ -10,9 +10,12 @@ to PDF. It prints a table and writes it as JSON to output/bench/.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import io
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -159,6 +162,82 @@ def bench_pack(work: Path) -> dict:
     return result
 
 
+def make_big_meeting(folder: Path) -> None:
+    """The sample meeting grown to a council's size: 30 more house-style papers, 6 supplied
+    Word papers and 18 supplied tagged PDFs of 45 pages each — a pack of about 1,000 pages."""
+    import pikepdf
+    from docx import Document
+
+    from pipeline.filenames import TEMPLATES
+    from pipeline.render.layout import lay_out
+
+    shutil.copytree(ROOT / "inputs", folder)
+    seeds = sorted((folder / "papers").glob("*.md"))
+    items = []
+    for n in range(30):
+        title = f"Service review {n + 1}"
+        text = re.sub(r'(?m)^title = ".*"$', f'title = "{title}"', seeds[n % len(seeds)].read_text(encoding="utf-8"), count=1)
+        (folder / "papers" / f"review-{n + 1}.md").write_text(
+            text + f"\n{'More detail on the service, its budget and its staff. ' * 40}\n", encoding="utf-8")
+        items.append((f"{20 + n}", title, f"papers/review-{n + 1}.md"))
+    for n in range(6):
+        document = Document()
+        document.core_properties.title = f"Contract report {n + 1}"
+        document.add_heading(f"Contract report {n + 1}", 1)
+        for k in range(60):
+            document.add_paragraph(f"Paragraph {k + 1} of the contract report. " * 6)
+        document.save(folder / "supplied" / f"contract-{n + 1}.docx")
+        items.append((f"{50 + n}", f"Contract report {n + 1}", f"supplied/contract-{n + 1}.docx"))
+    paragraphs = "".join(f"<h2>Section {k + 1}</h2>" + "<p>" + "A finding of the inspection, with its evidence. " * 30
+                         + "</p>" for k in range(90))
+    tagged = lay_out(f"<html lang='en-GB'><head><title>Inspection</title><link rel='stylesheet' href='report.css'>"
+                     f"</head><body><h1>Inspection report</h1>{paragraphs}</body></html>", TEMPLATES, "Inspection",
+                     "Inspection", dt.datetime(2011, 3, 17, 12), True)
+    for n in range(18):
+        with pikepdf.open(io.BytesIO(tagged)) as pdf:
+            del pdf.pages[45:]
+            pdf.docinfo["/Title"] = f"Inspection report {n + 1}"  # each its own file, as supplied ones are
+            pdf.save(folder / "supplied" / f"inspection-{n + 1}.pdf")
+        items.append((f"{60 + n}", f"Inspection report {n + 1}", f"supplied/inspection-{n + 1}.pdf"))
+    with (folder / "meeting.toml").open("a", encoding="utf-8") as meeting:
+        for number, title, paper in items:
+            meeting.write(f'\n[[item]]\nnumber = "{number}"\ntitle = "{title}"\npurpose = "information"\npaper = "{paper}"\n')
+
+
+def bench_big_pack(work: Path) -> dict:
+    """A pack of about 1,000 pages: the full build, nothing changed, one house-style paper
+    changed (a word), and pikepdf (qpdf's library) putting the same item PDFs together
+    plainly, tags and numbering lost, as the floor to compare with; the pack through the
+    PDF/UA-1 validator."""
+    import page
+    import pikepdf
+
+    inputs, output = work / "inputs", work / "output"
+    make_big_meeting(inputs)
+    papers = [sys.executable, "-m", "pipeline", "papers", "--inputs", str(inputs), "--output", str(output)]
+    full, peak, status = run(papers, cwd=ROOT)
+    assert status in (0, 1), f"the big meeting's build failed ({status})"
+    pack = next(output.glob("*-pack.pdf"))
+    result = {"big_full_s": full, "big_peak_mb": peak / 1_048_576, "big_pages": _pages(pack)}
+    unchanged, _, _ = run(papers, cwd=ROOT)
+    paper = inputs / "papers" / "review-7.md"
+    paper.write_text(paper.read_text(encoding="utf-8").replace("service", "services", 1), encoding="utf-8")
+    one, _, _ = run(papers, cwd=ROOT)
+    sources = sorted(output.glob("*.pdf")) + sorted((inputs / "supplied").glob("*.pdf"))
+    start = time.perf_counter()
+    merged = pikepdf.new()
+    opened = [pikepdf.open(path) for path in sources]
+    for source in opened:
+        merged.pages.extend(source.pages)
+    merged.save(work / "plain.pdf")
+    plain = time.perf_counter() - start
+    report = page.validate_pdf_bytes(pack.read_bytes(), profile="ua1")
+    result.update(big_unchanged_s=unchanged, big_unchanged_pct=100 * unchanged / full, big_one_changed_s=one,
+                  big_one_changed_pct=100 * one / full, big_plain_merge_s=plain,
+                  big_one_over_plain=one / plain, big_ua_failures=len({f.rule_id for f in report.failures}))
+    return result
+
+
 TARGETS = [
     # (what, the figure, how it is worked out from the results, the target, at most)
     ("sample round, full build ÷ LibreOffice", lambda r: r.get(12, {}).get("ratio"), "{:.2f}×", 1.5),
@@ -172,6 +251,14 @@ TARGETS = [
        "{:.1f}%", 5.0) for n in (12, 120, 480)],
     ("sample pack, nothing changed ÷ full pack build", lambda r: r.get("pack", {}).get("pack_unchanged_pct"),
      "{:.1f}%", 5.0),
+    # Issue 22: a council's pack of about 1,000 pages.
+    ("1,000-page pack, nothing changed ÷ full build", lambda r: r.get("big", {}).get("big_unchanged_pct"), "{:.1f}%", 5.0),
+    ("1,000-page pack, one paper changed ÷ full build", lambda r: r.get("big", {}).get("big_one_changed_pct"),
+     "{:.0f}%", 15.0),
+    ("1,000-page pack, one paper changed ÷ plain merge of the same PDFs", lambda r: r.get("big", {}).get("big_one_over_plain"),
+     "{:.2f}×", 1.0),
+    ("1,000-page pack, peak memory", lambda r: r.get("big", {}).get("big_peak_mb"), "{:.0f} MB", 400.0),
+    ("1,000-page pack, PDF/UA-1 rules failed", lambda r: r.get("big", {}).get("big_ua_failures"), "{:.0f}", 0.0),
 ]
 
 
@@ -214,6 +301,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="12,120,480", help="round sizes, comma-separated")
     parser.add_argument("--output", default=str(ROOT / "output" / "bench"), help="where the JSON goes")
     parser.add_argument("--no-pack", action="store_true", help="leave out the sample meeting's pack")
+    parser.add_argument("--no-big-pack", action="store_true", help="leave out the 1,000-page pack")
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",")):
@@ -225,6 +313,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="papers-bench-pack-") as work:
             by_size["pack"] = bench_pack(Path(work))
             print(f"sample pack: {json.dumps({k: round(v, 3) for k, v in by_size['pack'].items()})}", flush=True)
+    if not args.no_big_pack:
+        with tempfile.TemporaryDirectory(prefix="papers-bench-big-") as work:
+            by_size["big"] = bench_big_pack(Path(work))
+            print(f"1,000-page pack: {json.dumps({k: round(v, 3) for k, v in by_size['big'].items()})}", flush=True)
     print()
     print(table(results))
     if "pack" in by_size:
@@ -232,12 +324,17 @@ def main() -> None:
         print(f"\nsample pack: {p['pack_pages']} pages, full {p['pack_full_s']:.2f} s, peak {p['pack_peak_mb']:.0f} MB, "
               f"nothing changed {p['pack_unchanged_s']:.2f} s ({p['pack_unchanged_pct']:.1f}%), "
               f"one paper changed {p['pack_one_changed_s']:.2f} s ({p['pack_one_changed_pct']:.0f}%)")
-    print("\nTargets (issue 14), side by side in this run:")
+    if "big" in by_size:
+        b = by_size["big"]
+        print(f"\n1,000-page pack: {b['big_pages']} pages, full {b['big_full_s']:.2f} s, peak {b['big_peak_mb']:.0f} MB, "
+              f"nothing changed {b['big_unchanged_s']:.2f} s, one paper changed {b['big_one_changed_s']:.2f} s, "
+              f"plain merge of the same PDFs {b['big_plain_merge_s']:.2f} s")
+    print("\nTargets (issues 14 and 22), side by side in this run:")
     print(targets(by_size))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "results": results,
-              "pack": by_size.get("pack")}
+              "pack": by_size.get("pack"), "big_pack": by_size.get("big")}
     (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nWrote {out / 'bench.json'}")
 

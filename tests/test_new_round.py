@@ -46,13 +46,14 @@ def test_two_rounds(round_dir, tmp_path, smtp):
 
     output = tmp_path / "output"
     common = ("--inputs", str(round_dir), "--output", str(output))
-    # Round one: built, and a reminder drafted for a partnership (so there is a log to put away).
-    assert run_cli("papers", *common).returncode == 0
-    # The next round in one step.
+    # Round one, one return short: its reminder drafted (a log to put away); then the next round in one step.
+    (round_dir / "WOSP.xlsx").unlink()
+    assert run_cli("chase", *common, "--today", "2011-02-25").returncode == 0
     started = run_cli("new-round", *common, "--meeting", "2011-09-22", "--deadline", "2011-09-05")
     assert started.returncode == 0, started.stdout + started.stderr
     kept = round_dir / "last-rounds" / "2011-03-17"
-    assert len(list(kept.glob("*.xlsx"))) == 12 and not list(round_dir.glob("*.xlsx"))
+    assert len(list(kept.glob("*.xlsx"))) == 11 and not list(round_dir.glob("*.xlsx"))
+    assert (output / "last-rounds" / "2011-03-17" / "chase.log").is_file() and not (output / "outbox" / "chase.log").exists()
     settings = (round_dir / "paper.toml").read_text(encoding="utf-8")
     assert "meeting_date = 2011-09-22" in settings and "deadline = 2011-09-05" in settings
     assert "previous_meeting = 2011-03-17" in settings and 'last_update = "March 2011"' in settings

@@ -181,6 +181,13 @@ def test_the_clerks_weeks(tmp_path, smtp):
     assert not (publish / pack.name).exists() and not supplement.exists()
     assert (output / "versions" / STEM / "v1" / pack.name).read_bytes() == v1  # kept as published
     assert "withdrawn from publication (item 2 now exempt)" in (publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
+    # Someone added to the list now is not sent the packs that hold it (unless entitled).
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\n[[item]]", '\n[[recipient]]\nname = "Radio desk"\nemail = "radio@example.org"\n\n[[item]]', 1),
+        encoding="utf-8")
+    late_comer = _run("send", *common, "--pack", "--smtp")
+    assert len(mailbox.messages) == 4, [m["Subject"] for _, m in mailbox.messages]
+    assert f"is not sent Agenda ({pack.name}): it holds item 2, exempt since it was published" in late_comer.stderr
 
     # The next meeting: its files alone are published; the last meeting's are retired, not lost.
     path.write_text(path.read_text(encoding="utf-8").replace("date = 2011-03-17", "date = 2011-04-21"), encoding="utf-8")
