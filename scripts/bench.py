@@ -189,7 +189,7 @@ def make_big_meeting(folder: Path) -> None:
         document.save(folder / "supplied" / f"contract-{n + 1}.docx")
         items.append((f"{50 + n}", f"Contract report {n + 1}", f"supplied/contract-{n + 1}.docx"))
     paragraphs = "".join(f"<h2>Section {k + 1}</h2>" + "<p>" + "A finding of the inspection, with its evidence. " * 30
-                         + "</p>" for k in range(90))
+                         + "</p>" for k in range(140))
     tagged = lay_out(f"<html lang='en-GB'><head><title>Inspection</title><link rel='stylesheet' href='report.css'>"
                      f"</head><body><h1>Inspection report</h1>{paragraphs}</body></html>", TEMPLATES, "Inspection",
                      "Inspection", dt.datetime(2011, 3, 17, 12), True)
@@ -304,7 +304,7 @@ def main() -> None:
     parser.add_argument("--no-big-pack", action="store_true", help="leave out the 1,000-page pack")
     args = parser.parse_args()
     results = []
-    for size in (int(s) for s in args.sizes.split(",")):
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
         with tempfile.TemporaryDirectory(prefix=f"papers-bench-{size}-") as work:
             results.append(bench(size, Path(work)))
             print(f"{size} returns: {json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in results[-1].items()})}", flush=True)
