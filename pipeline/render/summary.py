@@ -94,6 +94,8 @@ def meeting_lines(meeting, papers, problems) -> list[str]:
     paper (``papers``: each item with its build, or None)."""
     lines = [f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items", ""]
     found = problem_lines(problems)
+    while found and not found[0]:
+        found = found[1:]  # problem_lines starts with a blank line, which the heading's already gives
     lines += found + ([""] if found else [])
     for item, build in papers:
         if item.withdrawn:
