@@ -281,24 +281,27 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
                         else "", f"page {first_pages.get(item.number, '')}", notes.get(item.number, "")),
                     appendices=_appendix_rows(item, found, counts_of, first_pages.get(item.number)))
                 for (item, found), counts_of in zip(contents, pages)]
-        # The front sheet and the pack's page numbers, side by side. The front sheet has no
-        # furniture of its own: its title block names the meeting, and its only page number
-        # is the pack's, so that no "Page 1 of 1" sits beside "Pack page 1".
-        front_sheet = [Part(front(rows, stylesheets=html.PDF_STYLESHEETS), title, title, when)]
-        marks = _not_for_publication(front_pages, contents, counts) if restricted else ()
-        heads = _running_heads(head, front_pages, contents, pages)
-        stamps = parts.furniture(html.Furniture("pack", notes=marks, heads=heads, label=printed), number - 1, templates, when)
-        laid, _ = parts.lay_out(front_sheet + stamps, templates, workers)
-        if laid[0].pages == front_pages:
+        # The front sheet alone until its length settles, then the furniture (a page for every
+        # page of the pack) once: laid out again for each try, it cost a large pack most of
+        # its rebuild. The front sheet has no furniture of its own: its title block names the
+        # meeting, and its only page number is the pack's (no "Page 1 of 1" beside "Pack page 1").
+        settled = front_pages
+        (sheet_laid,), _ = parts.lay_out([Part(front(rows, stylesheets=html.PDF_STYLESHEETS), title, title, when)],
+                                         templates, workers)
+        if sheet_laid.pages == front_pages:
             break
-        front_pages = laid[0].pages
-    sheet = pdf.join([laid[0].data], [])
+        front_pages = sheet_laid.pages
+    marks = _not_for_publication(settled, contents, counts) if restricted else ()
+    heads = _running_heads(head, settled, contents, pages)
+    stamps = parts.furniture(html.Furniture("pack", notes=marks, heads=heads, label=printed), number - 1, templates, when)
+    laid, _ = parts.lay_out(stamps, templates, workers)
+    sheet = pdf.join([sheet_laid.data], [])
     # An appendix's bookmark goes under its item's paper, where the paper is in the pack.
     sources = [pdf.TitledPdf(data, appendix_title(item, name), level=2) if index and found[0][0] == heading(item)
                else pdf.TitledPdf(data, name)
                for item, found in contents for index, (name, data) in enumerate(found)]
     return pdf.assemble(pdf.TitledPdf(sheet, "Agenda" if not label else f"Supplementary agenda {label[1:-1]}"),
-                        sources, [done.data for done in laid[1:]], title=title, label=label)
+                        sources, [done.data for done in laid], title=title, label=label)
 
 
 def _appendix_rows(item: Item, found: list[tuple[str, bytes]], counts: list[int], first: int | None) -> tuple:
