@@ -55,3 +55,15 @@ def test_nothing_to_send_before_the_agenda_is_published(tmp_path):
     (inputs / "meeting.toml").write_text('committee = "Cabinet"\ndate = 2011-03-17\n', encoding="utf-8")
     result = _send(inputs, tmp_path / "output")
     assert result.returncode == 2 and "the agenda is not published yet" in result.stderr
+
+
+def test_someone_listed_twice_once_without_entitlement_is_not_entitled():
+    from pipeline.model import Recipient
+    from pipeline.send_agenda import _entitled
+
+    problems = []
+    entitled = _entitled((Recipient("Cllr Able", "ann@example.org", exempt=True), Recipient("Ann", "ANN@example.org"),
+                          Recipient("Cllr Best", "ben@example.org", exempt=True)), problems)
+    assert entitled == {"ann@example.org": False, "ben@example.org": True}
+    assert [p.message for p in problems] == [
+        "is listed twice, once entitled to exempt papers and once not: they are not sent the exempt papers"]
