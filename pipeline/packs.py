@@ -5,7 +5,8 @@ out, its damage mended, or refused), each step named in the check. The agenda pa
 then every public item's PDFs in agenda order; the private pack, the same for the exempt
 items, only in the private folder. The front sheet is laid out last, once the papers'
 page counts give the pack page numbers it prints (and again if the numbers change its own
-length), beside the pack's page numbers (it has no furniture of its own). The packs and the
+length), then the pack's page numbers (it has no furniture of its own); both are parts
+kept between builds, so a rebuild lays out again only what changed. The packs and the
 page are made together, and recorded (the private pack's record in the private folder):
 when neither the agenda nor any item's PDF changed, they are current and not made again.
 """
@@ -158,11 +159,14 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     packs = _pack_links(meeting, edition, name)
     files = {page: _agenda_page(meeting, listed, links, packs, templates, rows).encode("utf-8"),
              **{output / n: d for n, d in copies.items()}}
+    made_of: dict[Path, tuple[str, ...]] = {}
     if pack:
-        files[pack] = _pack(front, head, shown_rows, public, pdfs, rows, templates, when, title, workers, label)
+        files[pack], made_of[pack] = _pack(front, head, shown_rows, public, pdfs, rows, templates, when, title, workers,
+                                           (cache, output), label)
     if private:
-        files[private] = _pack(front, head, [i for i in shown_rows if i.exempt], exempt, pdfs, rows, templates, when,
-                               f"Exempt items, not for publication – {title}", workers, label, restricted=True)
+        files[private], made_of[private] = _pack(
+            front, head, [i for i in shown_rows if i.exempt], exempt, pdfs, rows, templates, when,
+            f"Exempt items, not for publication – {title}", workers, (cache, private.parent), label, restricted=True)
     if meeting.web:
         def content(name: str) -> bytes | None:
             found = files.get(output / name)
@@ -174,9 +178,10 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
         files[data] = meeting_json(meeting, listed, links, live, page.name, data.name, content).encode("utf-8")
     for path, content in files.items():
         write_atomic(path, content)
-    cache.record(key, output, {path.name: files[path] for path in shown_beside}, f"{stem}-meeting")
+    cache.record(key, output, {path.name: files[path] for path in shown_beside}, f"{stem}-meeting",
+                 made_of.get(pack, ()) if pack else ())
     if private:
-        cache.record(key, private.parent, {private.name: files[private]}, f"{stem}-private")
+        cache.record(key, private.parent, {private.name: files[private]}, f"{stem}-private", made_of[private])
     return targets, True
 
 
@@ -258,12 +263,23 @@ def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) ->
 
 
 def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: ItemPdfs, notes: dict[str, str], templates: Path,
-          when, title: str, workers: Workers, label: str = "", restricted: bool = False) -> bytes:
+          when, title: str, workers: Workers, kept: tuple[Cache, Path], label: str = "",
+          restricted: bool = False) -> tuple[bytes, tuple[str, ...]]:
     """A pack: a front sheet (``front``, given the rows) listing ``listed`` items, then
     ``included`` items' PDFs, its pages numbered after ``label`` ("S1-": "Supplement 1, page
     N"); with ``restricted`` (a private pack), every page marked as not for publication, with
-    the paragraph of Schedule 12A its item is exempt under."""
+    the paragraph of Schedule 12A its item is exempt under. Its front sheet and page
+    furniture are laid out parts kept in ``kept`` (the cache, and the folder the pack goes
+    to), as a paper's are: a rebuild lays out again only those that changed. The pack, and
+    the keys of the parts it was made of."""
     pdf, html = lazy.pdf(), lazy.html()
+    cache, folder = kept
+
+    def lay_out(laying: list[Part]) -> tuple[list, list[str]]:
+        keyed = {cache.render_key(part): (part, folder) for part in laying}
+        laid, _ = parts.lay_out_kept(keyed, cache, templates, workers)
+        return [laid[key] for key in keyed], list(keyed)
+
     inside = {item.number for item in included}
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
     pages = [[pdf.page_count(data) for _, data in found] for _, found in contents]
@@ -286,22 +302,22 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
         # its rebuild. The front sheet has no furniture of its own: its title block names the
         # meeting, and its only page number is the pack's (no "Page 1 of 1" beside "Pack page 1").
         settled = front_pages
-        (sheet_laid,), _ = parts.lay_out([Part(front(rows, stylesheets=html.PDF_STYLESHEETS), title, title, when)],
-                                         templates, workers)
+        (sheet_laid,), sheet_keys = lay_out([Part(front(rows, stylesheets=html.PDF_STYLESHEETS), title, title, when)])
         if sheet_laid.pages == front_pages:
             break
         front_pages = sheet_laid.pages
     marks = _not_for_publication(settled, contents, counts) if restricted else ()
     heads = _running_heads(head, settled, contents, pages)
     stamps = parts.furniture(html.Furniture("pack", notes=marks, heads=heads, label=printed), number - 1, templates, when)
-    laid, _ = parts.lay_out(stamps, templates, workers)
+    laid, stamp_keys = lay_out(stamps)
     sheet = pdf.join([sheet_laid.data], [])
     # An appendix's bookmark goes under its item's paper, where the paper is in the pack.
     sources = [pdf.TitledPdf(data, appendix_title(item, name), level=2) if index and found[0][0] == heading(item)
                else pdf.TitledPdf(data, name)
                for item, found in contents for index, (name, data) in enumerate(found)]
-    return pdf.assemble(pdf.TitledPdf(sheet, "Agenda" if not label else f"Supplementary agenda {label[1:-1]}"),
-                        sources, [done.data for done in laid], title=title, label=label)
+    packed = pdf.assemble(pdf.TitledPdf(sheet, "Agenda" if not label else f"Supplementary agenda {label[1:-1]}"),
+                          sources, [done.data for done in laid], title=title, label=label)
+    return packed, (*sheet_keys, *stamp_keys)
 
 
 def _appendix_rows(item: Item, found: list[tuple[str, bytes]], counts: list[int], first: int | None) -> tuple:
