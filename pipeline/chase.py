@@ -61,6 +61,10 @@ class ChaseLog:
         """Whether the reminder ``key`` was sent (a draft is not)."""
         return any(_key(e["round"], e["partnership"], e["on"]) == key and e.get("state") != DRAFTED for e in self.lines)
 
+    def was_drafted(self, key: str) -> bool:
+        """Whether the reminder ``key`` (a partnership's, of a day) was written as a draft."""
+        return any(_key(e["round"], e["partnership"], e["on"]) == key and e.get("state") == DRAFTED for e in self.lines)
+
     def drafted(self, recipient: Recipient, key: str, files: list[str]) -> None:
         """Record that the reminder ``key`` was written as a draft for the officer to send."""
         round_id, partnership, on = key.split("\x1f")

@@ -63,6 +63,11 @@ class Notice:
     def short(self) -> bool:
         return len(self.days) < self.required
 
+    @property
+    def last_day(self) -> dt.date:
+        """The last working day that would have given the clear days required."""
+        return latest_publication(self.meeting, self.required)
+
 
 def notice(published: dt.date, meeting: dt.date, required: int = STATUTORY) -> Notice:
     """The notice publishing on ``published`` gives of ``meeting``."""

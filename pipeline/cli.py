@@ -24,7 +24,6 @@ from pipeline.lazy import SystemLibraryMissing
 from pipeline.meeting import load_meeting
 from pipeline.versions import load_record
 from pipeline import publish as publisher
-from pipeline.clear_days import latest_publication
 from pipeline.model import Meeting, Round, Severity, Status
 from pipeline.render.summary import meeting_lines, summary_lines
 from pipeline.rounds import read_round
@@ -254,7 +253,7 @@ def publish(inputs: Path, output: Path, today: dt.datetime | None) -> int:
         _fail(f"Not published: {done.refused}. Nothing was recorded: {advice}, then run "
               f"`{_how('publish', 'make publish')}` again.")
     if done.version is None:
-        click.echo(f"Nothing new to publish: {done.last.name.lower() if done.last.number == 1 else done.last.name} "
+        click.echo(f"Nothing new to publish: {done.last.called} "
                    f"(version {done.last.number}) was published on {done.last.published_long}, and nothing has changed since.")
         return status
     if done.version.number == 1 and done.notice.short:
@@ -262,10 +261,10 @@ def publish(inputs: Path, output: Path, today: dt.datetime | None) -> int:
         click.secho(f"Warning: published on {long_date(now.date())}, the agenda gives {len(done.notice.days)} clear "
                     f"day(s) before the meeting on {long_date(meeting.date)} ({days}); the law asks for "
                     f"{meeting.clear_days}. The last day to publish was "
-                    f"{long_date(latest_publication(meeting.date, meeting.clear_days))}: an item may only be "
+                    f"{long_date(done.notice.last_day)}: an item may only be "
                     "taken if the chair agrees it is urgent.", fg="yellow")
     version = done.version
-    click.echo(f"Published version {version.number} ({version.name.lower() if version.number == 1 else version.name}), "
+    click.echo(f"Published version {version.number} ({version.called.removeprefix('the ')}), "
                f"{long_date(now.date())}: {len(version.files)} file(s) recorded, with their digests, in "
                f"{output / 'versions'}.")
     click.echo(f"Upload {built.publication.folder} to the website: it holds exactly what is public now.")
@@ -387,8 +386,7 @@ def chase(inputs: Path, output: Path, use_smtp: bool, again: bool, sent: bool, d
         click.echo(f"{chasing.done_today} already reminded today "
                    f"(`{_how('chase --again', 'make chase CHASE=--again')}` reminds them again).")
     if sent:  # the officer sent today's drafts by hand: they are reminders now
-        drafted = log.drafts_awaiting(round_.paper.round_id)
-        marked = [item for item in chasing.due if drafted.get(item.key.split("\x1f")[1]) == today]
+        marked = [item for item in chasing.due if log.was_drafted(item.key)]
         for item in marked:
             log.record(item.recipients[0], item.key, [])
             click.echo(f"Recorded as reminded: {item.recipients[0].address}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -32,6 +33,21 @@ def shown(name: str) -> str:
 def slug(text: str) -> str:
     """A lower-case, hyphenated form of ``text``: no separators, dots or control characters."""
     return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:80].strip("-") or "untitled"
+
+
+def move_into(path: Path, folder: Path) -> Path:
+    """``path`` (a file or a folder) moved into ``folder``, made if need be, under a name not
+    already taken there (``name-2``, ``name-3`` …): where it now is. Nothing is overwritten."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target, number = folder / path.name, 2
+    while target.exists() or target.is_symlink():
+        target = folder / f"{path.stem}-{number}{path.suffix}"
+        number += 1
+    if path.is_dir() and not path.is_symlink():
+        shutil.move(str(path), str(target))
+    else:
+        os.replace(path, target)
+    return target
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import os
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.config import PAPER_FILE, load_paper
-from pipeline.filenames import MEETING_FILE, write_atomic
+from pipeline.filenames import MEETING_FILE, move_into, write_atomic
 from pipeline.forms import write_forms
 from pipeline.intake.files import LOOKALIKE_SUFFIXES, find_returns
 from pipeline.model import Round
@@ -53,11 +51,11 @@ def start(inputs: Path, output: Path, last: Round, meeting: dt.date, deadline: d
     kept_in = inputs / LAST_ROUNDS / before.isoformat()
     for path in [*find_returns(inputs), *(p for p in sorted(inputs.iterdir())
                                           if p.is_file() and p.suffix.lower() in LOOKALIKE_SUFFIXES)]:
-        done.moved.append(_put_away(path, kept_in))
+        done.moved.append(move_into(path, kept_in))
     outbox = output / "outbox"
     for name in LOGS:
         if (outbox / name).exists():
-            done.moved.append(_put_away(outbox / name, output / LAST_ROUNDS / before.isoformat()))
+            done.moved.append(move_into(outbox / name, output / LAST_ROUNDS / before.isoformat()))
     done.changed = {
         "meeting_date": meeting.isoformat(),
         "deadline": deadline.isoformat(),
@@ -91,17 +89,3 @@ def _set(text: str, values: dict[str, str]) -> str:
         else:
             top = top.rstrip("\n") + f"\n{line}\n"
     return top + ("\n" if rest and not top.endswith("\n") else "") + rest
-
-
-def _put_away(path: Path, folder: Path) -> Path:
-    """``path`` moved into ``folder`` (made if need be), under a name not already taken."""
-    folder.mkdir(parents=True, exist_ok=True)
-    target, number = folder / path.name, 2
-    while target.exists() or target.is_symlink():
-        target = folder / f"{path.stem}-{number}{path.suffix}"
-        number += 1
-    if path.is_dir():
-        shutil.move(str(path), str(target))
-    else:
-        os.replace(path, target)
-    return target

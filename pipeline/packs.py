@@ -27,7 +27,7 @@ from pipeline.filenames import PRIVATE, shown, slug, write_atomic
 from pipeline.model import AgendaRow, Item, Meeting, PackLink, Problem, Severity, Source
 from pipeline.parts import Part
 from pipeline.render.opendata import meeting_json
-from pipeline.supplements import Pending, What
+from pipeline.supplements import Change, Pending, What
 from pipeline.versions import Record
 from pipeline.vocabulary import long_date
 from pipeline.workers import Progress, Workers
@@ -125,20 +125,20 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     listed = [item for item, _ in papers]
     supplement = edition.pending
     if not edition.record.versions:
-        carried = [item for item in listed if not item.withdrawn]
-        name, label, heading, intro = f"{stem}-pack.pdf", "", "Agenda", ""
+        carried, supplement_number, intro = [item for item in listed if not item.withdrawn], 0, ""
     elif supplement is not None:
         carried = [item for item in listed if item.number in supplement.carried]
-        number = supplement.version - 1
-        name, label, heading = f"{stem}-supplement-{number}.pdf", f"S{number}-", f"Supplementary agenda {number}"
+        supplement_number = supplement.version - 1
         intro = (f"This supplement to the agenda published on {edition.record.versions[0].published_long} "
                  "adds, replaces or withdraws the items below; the agenda pack's page numbers are unchanged.")
     else:  # published, and nothing changed since: no pack to make
-        carried, name, label, heading, intro = [], "", "", "", ""
+        carried, supplement_number, intro = [], None, ""
+    heading = "Agenda" if not supplement_number else f"Supplementary agenda {supplement_number}"
+    name, private_name = pack_names(meeting, supplement_number + 1) if supplement_number is not None else ("", "")
     public = [item for item in carried if not item.exempt]
     exempt = [item for item in carried if item.exempt]
     pack = output / name if name else None
-    private = output / PRIVATE / name.replace(f"{stem}-", f"{stem}-private-", 1) if name and exempt else None
+    private = output / PRIVATE / private_name if name and exempt else None
     page, data = output / f"{stem}-agenda.html", output / f"{stem}-meeting.json"
     links, copies = _linked(papers, pdfs, stem)
     shown_beside = [p for p in (pack, page) if p] + [output / n for n in copies] + ([data] if meeting.web else [])
@@ -154,30 +154,31 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     shown_rows = [item for item in listed if not edition.record.versions or item.number in rows]
     title = f"{heading} – {meeting.committee}, {long_date(meeting.date)}" if name else ""
     head = f"{meeting.committee} – {long_date(meeting.date)}"
-    front = partial(lazy.agenda().agenda_html, meeting, templates=templates, heading=heading if name else "",
-                    intro=intro if name else "", published=long_date(edition.date(meeting)))
+    front = partial(lazy.agenda().agenda_html, meeting, templates=templates, heading=heading, intro=intro,
+                    published=long_date(edition.date(meeting)))
     packs = _pack_links(meeting, edition, name)
     files = {page: _agenda_page(meeting, listed, links, packs, templates, rows).encode("utf-8"),
              **{output / n: d for n, d in copies.items()}}
     made_of: dict[Path, tuple[str, ...]] = {}
     if pack:
         files[pack], made_of[pack] = _pack(front, head, shown_rows, public, pdfs, rows, templates, when, title, workers,
-                                           (cache, output), label)
+                                           (cache, output), supplement_number)
     if private:
         files[private], made_of[private] = _pack(
             front, head, [i for i in shown_rows if i.exempt], exempt, pdfs, rows, templates, when,
-            f"Exempt items, not for publication – {title}", workers, (cache, private.parent), label, restricted=True)
+            f"Exempt items, not for publication – {title}", workers, (cache, private.parent), supplement_number,
+            restricted=True)
     if meeting.web:
         def content(name: str) -> bytes | None:
             found = files.get(output / name)
             if found is None and (output / name).is_file():
                 found = (output / name).read_bytes()
-            return found if found is not None else _published_copy(edition.record, name)
+            return found if found is not None else edition.record.published_copy(name)
 
         live = tuple(link for link in packs if not link.withdrawn)
         files[data] = meeting_json(meeting, listed, links, live, page.name, data.name, content).encode("utf-8")
-    for path, content in files.items():
-        write_atomic(path, content)
+    for path, made in files.items():
+        write_atomic(path, made)
     cache.record(key, output, {path.name: files[path] for path in shown_beside}, f"{stem}-meeting",
                  made_of.get(pack, ()) if pack else ())
     if private:
@@ -185,13 +186,12 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     return targets, True
 
 
-def _published_copy(record: Record, name: str) -> bytes | None:
-    """The bytes of ``name`` as a published version kept them, if one did."""
-    for version in reversed(record.versions):
-        for file in version.files:
-            if file.name == name and not file.private:
-                return record.copy(version, file).read_bytes()
-    return None
+def pack_names(meeting: Meeting, version: int) -> tuple[str, str]:
+    """The file names of version ``version``'s pack and private pack: the agenda pack's for
+    version 1, then each supplement's."""
+    stem = meeting_stem(meeting)
+    kind = "pack" if version == 1 else f"supplement-{version - 1}"
+    return f"{stem}-{kind}.pdf", f"{stem}-private-{kind}.pdf"
 
 
 def meeting_stem(meeting: Meeting) -> str:
@@ -202,15 +202,22 @@ def meeting_stem(meeting: Meeting) -> str:
 def _front_rows(listed: list[Item], edition: Edition) -> dict[str, str]:
     """The front sheet's notes, by item number: in a supplement each change's; in the agenda,
     any item withdrawn before it was published."""
+    if not edition.record.versions:
+        return {item.number: f"Withdrawn: {item.withdrawn}" for item in listed if item.withdrawn}
     changes = edition.pending.changes if edition.pending else ()
-    notes = {} if edition.record.versions else {item.number: f"Withdrawn: {item.withdrawn}" for item in listed if item.withdrawn}
-    for change in changes:
-        said = {What.LATE: "Late item. Reason for urgency: ", What.CORRECTED: "Corrected paper, replacing the one in "
-                f"{_published_in(edition.record, change.number)}" + (": " if change.note else "."), What.WITHDRAWN: "Withdrawn" + (": " if change.note else "."),
-                What.EXEMPT: "Now exempt: its paper is not for publication, and is taken out of the published packs. "}
-        notes[change.number] = said[change.what] + (change.note if change.what is not What.LATE or change.note
-                                                     else "not given")
-    return notes
+    return {change.number: _front_note(change, edition.record) for change in changes}
+
+
+def _front_note(change: Change, record: Record) -> str:
+    """What a supplement's front sheet says under a changed item's title."""
+    then = f": {change.note}" if change.note else "."
+    if change.what is What.LATE:
+        return f"Late item. Reason for urgency: {change.note or 'not given'}"
+    if change.what is What.CORRECTED:
+        return f"Corrected paper, replacing the one in {_published_in(record, change.number)}{then}"
+    if change.what is What.WITHDRAWN:
+        return f"Withdrawn{then}"
+    return f"Now exempt: its paper is not for publication, and is taken out of the published packs. {change.note}"
 
 
 def _published_in(record: Record, number: str) -> str:
@@ -263,11 +270,11 @@ def _linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) ->
 
 
 def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: ItemPdfs, notes: dict[str, str], templates: Path,
-          when, title: str, workers: Workers, kept: tuple[Cache, Path], label: str = "",
+          when, title: str, workers: Workers, kept: tuple[Cache, Path], supplement: int = 0,
           restricted: bool = False) -> tuple[bytes, tuple[str, ...]]:
     """A pack: a front sheet (``front``, given the rows) listing ``listed`` items, then
-    ``included`` items' PDFs, its pages numbered after ``label`` ("S1-": "Supplement 1, page
-    N"); with ``restricted`` (a private pack), every page marked as not for publication, with
+    ``included`` items' PDFs, its pages numbered "Pack page N", or in ``supplement`` 1
+    "Supplement 1, page N" (page labels S1-N); with ``restricted`` (a private pack), every page marked as not for publication, with
     the paragraph of Schedule 12A its item is exempt under. Its front sheet and page
     furniture are laid out parts kept in ``kept`` (the cache, and the folder the pack goes
     to), as a paper's are: a rebuild lays out again only those that changed. The pack, and
@@ -284,7 +291,7 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
     pages = [[pdf.page_count(data) for _, data in found] for _, found in contents]
     counts = [sum(each) for each in pages]
-    printed = f"Supplement {label[1:-1]}, page " if label else "Pack page "
+    printed = f"Supplement {supplement}, page " if supplement else "Pack page "
     front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
         first_pages, number = {}, front_pages + 1
@@ -315,8 +322,8 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
     sources = [pdf.TitledPdf(data, appendix_title(item, name), level=2) if index and found[0][0] == heading(item)
                else pdf.TitledPdf(data, name)
                for item, found in contents for index, (name, data) in enumerate(found)]
-    packed = pdf.assemble(pdf.TitledPdf(sheet, "Agenda" if not label else f"Supplementary agenda {label[1:-1]}"),
-                          sources, [done.data for done in laid], title=title, label=label)
+    packed = pdf.assemble(pdf.TitledPdf(sheet, f"Supplementary agenda {supplement}" if supplement else "Agenda"),
+                          sources, [done.data for done in laid], title=title, label=f"S{supplement}-" if supplement else "")
     return packed, (*sheet_keys, *stamp_keys)
 
 

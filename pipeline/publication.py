@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
-import os
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.filenames import write_atomic
+from pipeline.filenames import move_into, write_atomic
 
 PUBLISH = "publish"
 RETIRED = "retired"
@@ -41,8 +39,7 @@ class Publication:
 def public(output: Path, written: list[Path]) -> list[Path]:
     """Those of a build's ``written`` files that may be published: its papers, packs and
     pages in ``output`` itself (not the private folder), never a check report."""
-    return [path for path in written
-            if path.parent == output and path.suffix in PUBLIC_SUFFIXES and not path.name.endswith("-check.txt")]
+    return [path for path in written if path.parent == output and path.suffix in PUBLIC_SUFFIXES]
 
 
 def stage(output: Path, files: list[Path], now: dt.datetime | None = None) -> Publication:
@@ -59,28 +56,12 @@ def stage(output: Path, files: list[Path], now: dt.datetime | None = None) -> Pu
             if found.name.startswith(".") and found.name.endswith(".part"):
                 found.unlink(missing_ok=True)  # a copy a stopped build left half-written
                 continue
-            publication.retired.append(_retire(found, output / RETIRED / stamp))
+            publication.retired.append(move_into(found, output / RETIRED / stamp))
     elif folder.exists() or folder.is_symlink():
-        publication.retired.append(_retire(folder, output / RETIRED / stamp))
+        publication.retired.append(move_into(folder, output / RETIRED / stamp))
     for name, source in wanted.items():
         target = folder / name
         if not (target.is_file() and filecmp.cmp(target, source, shallow=False)):
             write_atomic(target, source.read_bytes())
         publication.files.append(target)
     return publication
-
-
-def _retire(found: Path, retired: Path) -> Path:
-    """``found`` moved into ``retired`` (made if need be), under a name not already taken."""
-    retired.mkdir(parents=True, exist_ok=True)
-    target = retired / found.name
-    number = 2
-    while target.exists() or target.is_symlink():
-        target = retired / f"{found.stem}-{number}{found.suffix}"
-        number += 1
-    if found.is_dir() and not found.is_symlink():
-        shutil.move(str(found), str(target))
-    else:
-        os.replace(found, target)
-    return target
-

@@ -18,9 +18,9 @@ from pipeline.assemble import MeetingBuild
 from pipeline.clear_days import Notice, notice
 from pipeline.filenames import PRIVATE
 from pipeline.model import Meeting
-from pipeline.packs import meeting_stem
+from pipeline.packs import pack_names
 from pipeline.supplements import What
-from pipeline.versions import PublishedFile, PublishedItem, Version, digest, write_version
+from pipeline.versions import PublishedFile, PublishedItem, Version, digest, version_name, write_version
 
 
 @dataclass(frozen=True)
@@ -62,14 +62,13 @@ def publish(meeting: Meeting, built: MeetingBuild, output: Path, now: dt.datetim
         found = digest(path.read_bytes())
         if (name, found) not in already:
             files.append(PublishedFile(name, found, path.stat().st_size))
-    stem = meeting_stem(meeting)
     number = len(record.versions) + 1
-    pack = f"{stem}-pack.pdf" if number == 1 else f"{stem}-supplement-{number - 1}.pdf"
-    private = output / PRIVATE / pack.replace(f"{stem}-", f"{stem}-private-", 1)
+    pack, private_name = pack_names(meeting, number)
+    private = output / PRIVATE / private_name
     if private in built.written and private.is_file():
         files.append(PublishedFile(private.name, digest(private.read_bytes()), private.stat().st_size, private=True))
         sources[private.name] = private
-    version = Version(number, "Agenda" if number == 1 else f"Supplement {number - 1}", today.isoformat(),
+    version = Version(number, version_name(number), today.isoformat(),
                       now.isoformat(timespec="seconds"), pack, tuple(files), _items(meeting, edition, pack, private.name),
                       tuple(c.line() for c in edition.pending.changes) if edition.pending else ())
     write_version(record, version, sources)

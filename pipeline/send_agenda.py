@@ -44,6 +44,9 @@ def plan(meeting: Meeting, record: Record, templates: Path) -> AgendaPlan:
     for version in record.versions:
         public = next((f for f in version.files if f.name == version.pack and not f.private), None)
         private = next((f for f in version.files if f.private), None)
+        # Each pack read once, however many it goes to.
+        public_data = record.copy(version, public).read_bytes() if public else b""
+        private_data = record.copy(version, private).read_bytes() if private else b""
         for recipient in mail.recipients:
             allowed = private is not None and entitled[recipient.email.casefold()]
             if version.pack in withdrawn and not entitled[recipient.email.casefold()]:
@@ -58,7 +61,7 @@ def plan(meeting: Meeting, record: Record, templates: Path) -> AgendaPlan:
             link = ""
             attached = []
             if public is not None and size <= limit:
-                attached.append((public.name, record.copy(version, public).read_bytes()))
+                attached.append((public.name, public_data))
             elif public is not None:
                 if not meeting.web:
                     found.problems.append(Problem(
@@ -68,10 +71,8 @@ def plan(meeting: Meeting, record: Record, templates: Path) -> AgendaPlan:
                         "nothing of this version is sent to them until then"))
                     continue
                 link = f"{meeting.web}{public.name}"
-            if allowed:
-                attached.append((private.name, record.copy(version, private).read_bytes()))
             facts = {
-                "version_name": "Agenda" if version.number == 1 else version.name,
+                "version_name": version.name,
                 "number": version.number,
                 "committee": meeting.committee,
                 "meeting_date": long_date(meeting.date),
@@ -79,12 +80,14 @@ def plan(meeting: Meeting, record: Record, templates: Path) -> AgendaPlan:
                 "venue": meeting.venue,
                 "published": version.published_long,
                 "changes": version.changes,
-                "attachments": [name for name, _ in attached if name != (private.name if allowed else None)],
+                "attachments": [name for name, _ in attached],
                 "private": private.name if allowed else "",
                 "link": link,
                 "sender_name": sender_name(mail),
                 "recipient_name": recipient.name,
             }
+            if allowed:
+                attached.append((private.name, private_data))
             built = message(mail, recipient.address, env.get_template(SUBJECT_TEMPLATE).render(facts),
                             env.get_template(BODY_TEMPLATE).render(facts), attached)
             key = f"{record.folder.name}-v{version.number}-{'exempt' if allowed else 'public'}-" + \

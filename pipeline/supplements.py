@@ -17,7 +17,7 @@ from enum import Enum
 
 from pipeline.filenames import MEETING_FILE
 from pipeline.model import Item, Meeting, Problem, Severity, Source
-from pipeline.versions import Record
+from pipeline.versions import Record, version_name
 
 
 
@@ -57,7 +57,7 @@ class Pending:
 
     @property
     def name(self) -> str:
-        return f"Supplement {self.version - 1}"
+        return version_name(self.version)
 
     @property
     def carried(self) -> set[str]:

@@ -29,6 +29,11 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,200}")
 """A published file's name as papers writes it: no folder, nothing hidden."""
 
 
+def version_name(number: int) -> str:
+    """What version ``number`` is called: "Agenda" for the first, then "Supplement 1", "Supplement 2" …"""
+    return "Agenda" if number == 1 else f"Supplement {number - 1}"
+
+
 @dataclass(frozen=True)
 class PublishedFile:
     """One file of a version, as published."""
@@ -75,6 +80,11 @@ class Version:
     """What this version changed, a line each (none for the agenda)."""
 
     @property
+    def called(self) -> str:
+        """Its name as a sentence says it: "the agenda", "Supplement 1"."""
+        return "the agenda" if self.number == 1 else self.name
+
+    @property
     def published_long(self) -> str:
         """Its date of publication as the papers print it: 9 March 2011."""
         return long_date(dt.date.fromisoformat(self.published))
@@ -91,6 +101,14 @@ class Record:
     def items(self) -> dict[str, PublishedItem]:
         """Each item as the latest version left it, by number."""
         return {item.number: item for item in self.versions[-1].items} if self.versions else {}
+
+    def published_copy(self, name: str) -> bytes | None:
+        """The public file ``name`` as the latest version that published it kept it, if one did."""
+        for version in reversed(self.versions):
+            for file in version.files:
+                if file.name == name and not file.private:
+                    return self.copy(version, file).read_bytes()
+        return None
 
     def copy(self, version: Version, file: PublishedFile) -> Path:
         """Where the copy of ``file``, as ``version`` published it, is kept."""
