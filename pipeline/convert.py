@@ -13,16 +13,19 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import json
 import os
+import re
 import resource
 import shutil
 import signal
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import lazy
+from pipeline import docx_safety, lazy
 from pipeline.docx_safety import check_docx
 from pipeline.filenames import shown, write_atomic
 from pipeline.model import Problem, Severity, Source
@@ -70,19 +73,23 @@ class Conversion:
             self.done = self._problem(f"could not be read ({error.strerror or error})",
                                       "check that the file is there and yours to read")
             return
-        checked = check_docx(data)
-        if checked.refused:
-            self.done = self._problem(checked.refused, checked.advice)
+        # What the check found is kept too, by the file's bytes and the checker's code: an
+        # unchanged file is not unpacked and read again on every build.
+        noted = cache / f"{hashlib.sha256(_checker() + data + when.isoformat().encode()).hexdigest()}.json"
+        before = _noted(noted)
+        if before is not None and (before.refused or (cache / before.kept).is_file()):
+            self._checked(before.refused, before.advice, before.removed)
+            if not before.refused:
+                self.done = (cache / before.kept).read_bytes()
             return
-        self.problems = [
-            Problem(Severity.WARNING, Source(self.name), f"has {what}, which papers does not fetch: it is left out",
-                    "embed it in the document instead (in Word: Insert > Pictures > This Device, not "
-                    "'Link to File'), and send the paper again")
-            for what in checked.removed
-        ]
+        checked = check_docx(data)
         # Kept by the bytes converted (the checked ones) and the date: a file converted
         # before its links were taken out is never served again.
         self.kept = cache / f"{hashlib.sha256(checked.data + when.isoformat().encode()).hexdigest()}.pdf"
+        write_atomic(noted, json.dumps({"refused": checked.refused, "advice": checked.advice,
+                                        "removed": checked.removed, "kept": self.kept.name}).encode("utf-8"))
+        if not self._checked(checked.refused, checked.advice, checked.removed):
+            return
         if self.kept.is_file():
             self.done = self.kept.read_bytes()
             return
@@ -102,6 +109,19 @@ class Conversion:
             [*_offline(), *command], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True, preexec_fn=_bounded,
         )
+
+    def _checked(self, refused: str, advice: str, removed: list[str]) -> bool:
+        """What the check found made this conversion's problems: whether the file goes on to be converted."""
+        if refused:
+            self.done = self._problem(refused, advice)
+            return False
+        self.problems = [
+            Problem(Severity.WARNING, Source(self.name), f"has {what}, which papers does not fetch: it is left out",
+                    "embed it in the document instead (in Word: Insert > Pictures > This Device, not "
+                    "'Link to File'), and send the paper again")
+            for what in removed
+        ]
+        return True
 
     def _problem(self, message: str, advice: str) -> Problem:
         return Problem(Severity.ERROR, Source(self.name), message, advice)
@@ -142,6 +162,37 @@ def _bounded() -> None:
     """In LibreOffice's process, before it starts: its memory bounded (and its children's)."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+@dataclass(frozen=True)
+class _Noted:
+    """What checking a Word file found, as kept: why it was refused, or the links taken out
+    of it and the name its conversion is kept under."""
+
+    refused: str
+    advice: str
+    removed: list[str]
+    kept: str
+
+
+def _noted(path: Path) -> _Noted | None:
+    """The check kept at ``path``; None when there is none, or it is not one papers wrote (the
+    output folder is not trusted): the file is checked again."""
+    try:
+        fields = json.loads(path.read_text(encoding="utf-8"))
+        noted = _Noted(**fields)
+    except (OSError, ValueError, TypeError):
+        return None
+    texts = [noted.refused, noted.advice, noted.kept, *noted.removed] if isinstance(noted.removed, list) else [None]
+    if not all(isinstance(text, str) for text in texts) or not re.fullmatch(r"[0-9a-f]{64}\.pdf", noted.kept):
+        return None
+    return noted
+
+
+@functools.cache
+def _checker() -> bytes:
+    """The digest of docx_safety.py: a check kept by an older checker is not trusted."""
+    return hashlib.sha256(Path(docx_safety.__file__).read_bytes()).digest()
 
 
 @functools.lru_cache(maxsize=1)

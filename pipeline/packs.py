@@ -293,6 +293,7 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
     counts = [sum(each) for each in pages]
     printed = f"Supplement {supplement}, page " if supplement else "Pack page "
     front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
+    tried: list[str] = []
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
         first_pages, number = {}, front_pages + 1
         for (item, found), count in zip(contents, counts):
@@ -310,6 +311,7 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
         # meeting, and its only page number is the pack's (no "Page 1 of 1" beside "Pack page 1").
         settled = front_pages
         (sheet_laid,), sheet_keys = lay_out([Part(front(rows, stylesheets=html.PDF_STYLESHEETS), title, title, when)])
+        tried += sheet_keys  # every try kept: the next build tries the same ones first
         if sheet_laid.pages == front_pages:
             break
         front_pages = sheet_laid.pages
@@ -324,7 +326,7 @@ def _pack(front, head: str, listed: list[Item], included: list[Item], pdfs: Item
                for item, found in contents for index, (name, data) in enumerate(found)]
     packed = pdf.assemble(pdf.TitledPdf(sheet, f"Supplementary agenda {supplement}" if supplement else "Agenda"),
                           sources, [done.data for done in laid], title=title, label=f"S{supplement}-" if supplement else "")
-    return packed, (*sheet_keys, *stamp_keys)
+    return packed, (*tried, *stamp_keys)
 
 
 def _appendix_rows(item: Item, found: list[tuple[str, bytes]], counts: list[int], first: int | None) -> tuple:

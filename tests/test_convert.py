@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import http.server
 import io
+import json
 import threading
 import time
 import zipfile
@@ -18,6 +19,7 @@ from support import libreoffice_convert, needs_libreoffice
 
 from pipeline import convert, pdf
 from pipeline.convert import INSTALL, Conversion, word_to_pdf
+from pipeline.docx_safety import check_docx
 from pipeline.model import Problem
 
 WHEN = dt.datetime(2011, 3, 17, 12)
@@ -117,7 +119,7 @@ def server():
 
 
 @needs_libreoffice
-def test_a_linked_picture_is_not_fetched_and_is_named(tmp_path, server):
+def test_a_linked_picture_is_not_fetched_and_is_named(tmp_path, server, monkeypatch):
     source = _linked_picture(tmp_path / "linked.docx", f"{server}/logo.png")
     _Counting.requests.clear()  # making it may have fetched it too
     # The control: LibreOffice on its own fetches the picture from the server.
@@ -131,6 +133,17 @@ def test_a_linked_picture_is_not_fetched_and_is_named(tmp_path, server):
     (problem,) = conversion.problems
     assert problem.source.file == "linked.docx" and f"a linked picture ({server}/logo.png)" in problem.message
     assert "Link to File" in problem.advice
+    # The next build neither converts nor checks it again (the file is known by its bytes),
+    # and still names what was taken out.
+    checks = []
+    monkeypatch.setattr(convert, "check_docx", lambda data: checks.append(data) or check_docx(data))
+    again = Conversion(source, tmp_path / "kept", WHEN)
+    assert again.process is None and again.result() == found and again.problems == conversion.problems
+    assert checks == []
+    # A record of the check tampered with (it names a file outside its folder) is not trusted.
+    (noted,) = (tmp_path / "kept").glob("*.json")
+    noted.write_text(json.dumps({"refused": "", "advice": "", "removed": [], "kept": "../../secret.pdf"}), encoding="utf-8")
+    assert Conversion(source, tmp_path / "kept", WHEN).result() == found and len(checks) == 1
 
 
 @needs_libreoffice

@@ -6,9 +6,9 @@ from pipeline.interrupts import interrupt_held
 
 with interrupt_held():  # pikepdf's compiled extension aborts the process if Ctrl-C comes as it loads
     import pikepdf
-    from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, Stream, String
+    from pikepdf import Array, Dictionary, Name, NameTree, NumberTree, Stream, String
 
-__all__ = ["to_bytes", "pikepdf", "Array", "Dictionary", "Name", "NameTree", "NumberTree", "OutlineItem", "Stream", "String"]
+__all__ = ["to_bytes", "pikepdf", "Array", "Dictionary", "Name", "NameTree", "NumberTree", "Stream", "String"]
 
 
 def to_bytes(pdf: pikepdf.Pdf) -> bytes:

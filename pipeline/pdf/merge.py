@@ -32,8 +32,8 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from pipeline.pdf import fonts
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, OutlineItem, String, pikepdf, to_bytes
+from pipeline.pdf import fonts, outline
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, String, pikepdf, to_bytes
 from pipeline.pdf.tree import elements, forget_joins, join_id, kids
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
@@ -96,13 +96,13 @@ class _Merger:
         self.ids: dict[bytes, Dictionary] = {}  # every element's ID, for the /IDTree
         self.role_map, self.class_map = Dictionary(), Dictionary()
         self.next_key = 0
-        self.outline: list[OutlineItem] = []
+        self.outline: list[outline.Bookmark] = []
         self.dests: dict[bytes, object] = {}
 
-    def add(self, src: pikepdf.Pdf, prefix: str | None) -> tuple[int, list]:
+    def add(self, src: pikepdf.Pdf, prefix: str) -> tuple[int, list]:
         """``src``'s pages appended, its parent tree, role and class maps and element IDs
         merged: its first page's index, and its structure tree's top elements (copied, not yet
-        placed). Its element IDs are given ``prefix``; with none, only if one is taken."""
+        placed). Its element IDs are given ``prefix`` if any is taken already."""
         first = len(self.pdf.pages)
         shift = self.next_key
         tagged = "/StructTreeRoot" in src.Root
@@ -141,13 +141,15 @@ class _Merger:
                     target[key] = _copy(self.pdf, value)
         self.next_key = max(self.next_key, shift + highest + 1)
         copied = [_copy(self.pdf, kid) for kid in kids(src_root)]
+        # A source's IDs are read from its /IDTree, where every one is listed (the repair
+        # and pdf.prepare see to it): walking a large pack's every element for them cost
+        # most of putting it together. Only a source whose IDs are already taken is walked,
+        # to give them, and the /Headers that name them, a prefix.
         ids = {}
-        if prefix is None and isinstance(src_root.get("/IDTree"), Dictionary):
+        if isinstance(src_root.get("/IDTree"), Dictionary):
             ids = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element
                    for name, element in NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
-            if ids.keys() & self.ids.keys():
-                prefix, ids = f"p{len(self.pdf.pages)}-", {}
-        if prefix is not None:
+        if ids.keys() & self.ids.keys():
             ids = {}
             for kid in copied:
                 ids.update(_prefix_ids(kid, prefix))
@@ -157,11 +159,9 @@ class _Merger:
     def bookmarks(self, src: pikepdf.Pdf, first: int, level: int = 1, title: str = "") -> None:
         """``src``'s bookmarks, under one titled ``title`` if given, placed at ``level``: under
         the last bookmark one level up, as a heading's is."""
-        items = _outline(src, {page.objgen: i for i, page in enumerate(src.pages)}, first)
+        items = outline.read(src, first)
         if title:
-            wrapper = OutlineItem(title, first)
-            wrapper.children.extend(items)
-            items = [wrapper]
+            items = [outline.Bookmark(title, first, items)]
         siblings = self.outline
         for _ in range(level - 1):
             if not siblings:
@@ -204,8 +204,7 @@ class _Merger:
                 names.append(String(name))
                 names.append(self.dests[name])
             pdf.Root.Names = Dictionary(Dests=pdf.make_indirect(Dictionary(Names=names)))
-        with pdf.open_outline() as outline:
-            outline.root.extend(self.outline)
+        outline.write(pdf, self.outline)
         if metadata is not None:
             pdf.Root.Metadata = metadata
         if docinfo is not None:
@@ -252,7 +251,7 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
     lang = "en-GB"
     for number, data in enumerate(parts):
         with pikepdf.open(io.BytesIO(data)) as src:
-            first, tops = merger.add(src, None)  # a paper's parts: its IDs are HTML ids
+            first, tops = merger.add(src, f"p{number}-")  # a paper's parts: its IDs are HTML ids
             for top in tops:  # each part's /Document: its children go under the paper's
                 _join_right(merger.document, top)
             merger.bookmarks(src, first, level=_heading_level(tops))
@@ -307,27 +306,6 @@ def _xmp(title: str, lang: str) -> str:
         "<pdfuaid:part>1</pdfuaid:part>"
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     )
-
-
-def _outline(src: pikepdf.Pdf, index: dict, first: int) -> list[OutlineItem]:
-    """The source's bookmarks, pointing at its pages' places in the pack."""
-    def copy(items) -> list[OutlineItem]:
-        out = []
-        for item in items:
-            destination = item.destination
-            if isinstance(destination, Array) and len(destination) and isinstance(destination[0], Dictionary):
-                page = index.get(destination[0].objgen)
-            else:
-                page = None
-            if page is None:
-                continue
-            new = OutlineItem(str(item.title), first + page)
-            new.children.extend(copy(item.children))
-            out.append(new)
-        return out
-
-    with src.open_outline() as outline:
-        return copy(outline.root)
 
 
 def _link_pages(pack: pikepdf.Pdf) -> None:

@@ -30,7 +30,7 @@ import re
 from collections import defaultdict
 
 from pipeline.pdf._pikepdf import Array, Dictionary, Name, String, pikepdf, to_bytes
-from pipeline.pdf.tree import HEADERS_NAME, ID_NAME, KEY_NAME, MARKS, elements, near_top
+from pipeline.pdf.tree import HEADERS_NAME, ID_NAME, KEY_NAME, MARKS, elements, list_ids, near_top
 
 _PRIVATE = tuple(Name("/" + key) for key in MARKS)
 
@@ -143,7 +143,7 @@ class _Tree:
             attributes.Headers = Array(ids)
 
     def write_id_tree(self) -> None:
-        write_id_tree(self.pdf, self.root)
+        list_ids(self.pdf, self.root)
 
     # --- the rest -------------------------------------------------------------------
 
@@ -207,18 +207,6 @@ def _key(kid) -> tuple[int, str] | None:
     if isinstance(kid, Dictionary) and KEY_NAME in kid and "/S" in kid:
         return int(kid[KEY_NAME]), str(kid.S)
     return None
-
-
-def write_id_tree(pdf: pikepdf.Pdf, root: Dictionary) -> None:
-    """The ``/IDTree`` that elements with an ``/ID`` must be listed in (ISO 32000-1, 14.7.2)."""
-    entries = sorted(((bytes(e.ID), e) for e in elements(root) if "/ID" in e), key=lambda x: x[0])
-    if not entries:
-        return
-    names = Array()
-    for name, element in entries:
-        names.append(String(name))
-        names.append(element)
-    root.IDTree = pdf.make_indirect(Dictionary(Names=names))
 
 
 def repair(data: bytes, keep_joins: bool = False) -> bytes:

@@ -29,6 +29,7 @@ import io
 
 from pipeline.model import SuppliedPdf
 from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, pikepdf, to_bytes
+from pipeline.pdf.tree import list_ids
 
 SAFE_ACTIONS = frozenset({Name.GoTo, Name.URI, Name.Named})
 """The actions a public pack keeps: to a page, to a web address, the viewer's page turning."""
@@ -56,8 +57,10 @@ def prepare(data: bytes) -> SuppliedPdf:
             mended: list[str] = []
             _strip(pdf, removed, mended)
             tagged = _sound_tree(pdf, mended)
+            # Its IDs listed where the pack reads them (not damage an officer need hear of).
+            relisted = "/StructTreeRoot" in pdf.Root and list_ids(pdf, pdf.Root.StructTreeRoot)
             fitted = _fit_to_a4(pdf)
-            return SuppliedPdf(to_bytes(pdf) if removed or mended or fitted else data, tagged=tagged,
+            return SuppliedPdf(to_bytes(pdf) if removed or mended or fitted or relisted else data, tagged=tagged,
                                removed=tuple(dict.fromkeys(removed)), mended=tuple(dict.fromkeys(mended)),
                                fitted=fitted)
     except pikepdf.PasswordError:

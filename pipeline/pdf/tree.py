@@ -7,7 +7,7 @@ merge.py joins a paper's parts by the HTML id kept near the top of each part's t
 
 from __future__ import annotations
 
-from pipeline.pdf._pikepdf import Array, Dictionary, Name
+from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, String, pikepdf
 
 KEY, ID, HEADERS = "PapersKey", "PapersId", "PapersHeaders"
 MARKS = (KEY, ID, HEADERS)
@@ -45,6 +45,30 @@ def elements(root: Dictionary):
             stack.extend(reversed(list(found)))
         elif found is not None:
             stack.append(found)
+
+
+def list_ids(pdf: pikepdf.Pdf, root: Dictionary) -> bool:
+    """The tree's ``/IDTree`` made to list every element with an ``/ID``, and nothing else
+    (ISO 32000-1, 14.7.2): whether it had to change. merge.py reads a source's IDs from it."""
+    entries = dict(sorted(((bytes(e.ID), e) for e in elements(root) if isinstance(e.get("/ID"), String)),
+                          key=lambda entry: entry[0]))
+    listed = root.get("/IDTree")
+    try:
+        kept = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element.objgen
+                for name, element in NameTree(listed).items()} if isinstance(listed, Dictionary) else None
+    except Exception:  # noqa: BLE001 - pikepdf's errors for a damaged name tree have no common base
+        kept = None
+    if kept == {name: element.objgen for name, element in entries.items()} or (listed is None and not entries):
+        return False
+    if not entries:
+        del root["/IDTree"]
+        return True
+    names = Array()
+    for name, element in entries.items():
+        names.append(String(name))
+        names.append(element)
+    root.IDTree = pdf.make_indirect(Dictionary(Names=names))
+    return True
 
 
 def near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:

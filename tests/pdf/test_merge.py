@@ -110,3 +110,37 @@ def test_a_pack_of_libreoffice_tagged_exports_passes_pdf_ua_1(tmp_path):
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
     with pikepdf.open(io.BytesIO(packed)) as merged:
         assert "/H1" not in merged.Root.StructTreeRoot.get("/RoleMap", {})
+
+
+def _outlined(make) -> bytes:
+    """A two-page PDF with the bookmarks ``make(document, pages)`` gives it, as the first and last of its outline."""
+    document = pikepdf.new()
+    for _ in range(2):
+        document.add_blank_page(page_size=(595, 842))
+    first, last = make(document, [p.obj for p in document.pages])
+    document.Root.Outlines = document.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines, First=first, Last=last))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _bookmark(document, title: str, **entries):
+    return document.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title), **entries))
+
+
+def test_a_sources_bookmarks_going_elsewhere_are_left_out_and_a_loop_ends():
+    def make(document, pages):
+        one = _bookmark(document, "One", Dest=pikepdf.Array([pages[0], pikepdf.Name.Fit]))
+        named = _bookmark(document, "Named", Dest=pikepdf.String("somewhere"))
+        two = _bookmark(document, "Two", Dest=pikepdf.Array([pages[1], pikepdf.Name.XYZ, 0, 800, 0]))
+        one.Next, named.Next, two.Next = named, two, one  # the last leads back to the first
+        return one, two
+
+    front = _laid("<h1>Agenda</h1>")
+    stamps = [_laid("".join(f'<p style="page-break-after: always">{n}</p>' for n in range(1, 4)), tagged=False)]
+    data = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(_outlined(make), "Item 1: Scan")], stamps, title="t")
+    with pikepdf.open(io.BytesIO(data)) as pack, pack.open_outline() as outline:
+        items = [(i.title, [(c.title, c.destination[0].objgen) for c in i.children]) for i in outline.root]
+        assert items == [("Agenda", [("Agenda", pack.pages[0].obj.objgen)]),
+                         ("Item 1: Scan", [("One", pack.pages[1].obj.objgen), ("Two", pack.pages[2].obj.objgen)])]
+        assert pack.Root.Outlines.Count == 5

@@ -193,3 +193,38 @@ def test_a_page_of_another_size_is_fitted_to_a4_with_its_links():
         x0, y0, x1, y1 = (float(v) for v in fitted.pages[0].obj.Annots[0].Rect)
         scale = 595.275591 / 612
         assert abs((x1 - x0) - 100 * scale) < 0.01 and 0 <= x0 and y1 <= 842  # moved and scaled with the page
+
+
+def _with_ids(document: pikepdf.Pdf) -> None:
+    """The paragraph given an ID its /IDTree does not list, and the tree a name for an element not in it."""
+    paragraph = document.Root.StructTreeRoot.K.K[0]
+    paragraph.ID = String("finding-1")
+    stray = document.make_indirect(Dictionary(Type=Name.StructElem, S=Name.P))
+    document.Root.StructTreeRoot.IDTree = document.make_indirect(Dictionary(Names=Array([String("gone"), stray])))
+
+
+def test_every_id_is_listed_in_the_id_tree_where_the_pack_reads_it():
+    found = pdf.prepare(_tagged(_with_ids))
+    assert found.why == "" and found.mended == ()  # a technicality, not damage an officer need hear of
+    with pikepdf.open(io.BytesIO(found.data)) as prepared:
+        tree = prepared.Root.StructTreeRoot
+        assert [(k, v.objgen) for k, v in pikepdf.NameTree(tree.IDTree).items()] == \
+            [("finding-1", tree.K.K[0].objgen)]
+    # The same file twice in a pack: the second's ID is taken, so it is prefixed, its own kept unique.
+    front, stamps = _saved(_base()), _saved(_base())
+    pack = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(found.data, "Item 1"),
+                                                       pdf.TitledPdf(found.data, "Item 2")], [stamps], title="t")
+    with pikepdf.open(io.BytesIO(pack)) as packed:
+        listed = {k.encode(): v for k, v in pikepdf.NameTree(packed.Root.StructTreeRoot.IDTree).items()}
+        assert len(listed) == 2 and b"finding-1" in listed
+        assert sorted(bytes(v.ID) for v in listed.values()) == sorted(listed)
+
+
+def test_a_file_whose_ids_are_listed_already_is_not_rewritten():
+    def listed(document):
+        paragraph = document.Root.StructTreeRoot.K.K[0]
+        paragraph.ID = String("finding-1")
+        document.Root.StructTreeRoot.IDTree = document.make_indirect(Dictionary(Names=Array([String("finding-1"), paragraph])))
+
+    data = _tagged(listed)
+    assert pdf.prepare(data).data == data
