@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers publish check forms new-round chase send test bench imports word-template sample-inputs sample-meeting clean
+.PHONY: papers watch publish check forms new-round chase send test bench imports word-template sample-inputs sample-meeting clean
 
 # papers' hints then name the make commands (make send SEND=--smtp), not its own.
 export PAPERS_VIA_MAKE := 1
@@ -23,6 +23,11 @@ LET_1_PASS = || { status=$$?; test $$status -eq 1 || exit $$status; }
 
 papers: $(STAMP)
 	@$(RUN) papers --inputs $(INPUTS) --output $(OUTPUT) $(if $(STRICT),--strict) $(if $(VERBOSE),--verbose)
+
+# The papers built, then built again each time a file in inputs/ changes, staying loaded
+# between builds (a rebuild is quicker than make papers's own); Ctrl-C stops it.
+watch: $(STAMP)
+	@$(RUN) watch --inputs $(INPUTS) --output $(OUTPUT) $(if $(VERBOSE),--verbose)
 
 # Publish the agenda (version 1), or once it is published the supplement a change made:
 # records the version, with every file's digest, in output/versions/. PUBLISH=--today=… names the day.

@@ -48,13 +48,14 @@ class MeetingBuild:
 
 
 def build_meeting(inputs: Path, output: Path, meeting: Meeting, templates: Path = TEMPLATES,
-                  progress: Progress | None = None) -> MeetingBuild:
-    """Every paper of ``meeting`` on its own, then the packs and the meeting's page."""
+                  progress: Progress | None = None, workers: Workers | None = None) -> MeetingBuild:
+    """Every paper of ``meeting`` on its own, then the packs and the meeting's page (laid out
+    by ``workers``, resident ones, when given)."""
     clear_temporaries(output)
     cache = Cache(output, templates)
     when = document_date(meeting.date)
     problems = list(meeting.problems)
-    reading = Reading(inputs, meeting.committee, meeting.date, cache, Workers(warm_up=parts.warm_up), progress)
+    reading = Reading(inputs, meeting.committee, meeting.date, cache, workers or Workers(warm_up=parts.warm_up), progress)
     record, unusable = load_record(output, meeting)
     problems += [unusable] if unusable else []
     with reading.workers as workers:

@@ -50,11 +50,13 @@ class Plan:
     paths: list[Path]
 
 
-def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None) -> Build:
-    """The round in ``inputs`` built into ``output``, reusing what is current."""
+def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None,
+                 workers: Workers | None = None) -> Build:
+    """The round in ``inputs`` built into ``output``, reusing what is current (and ``workers``,
+    resident ones, when given)."""
     clear_temporaries(output)
     cache = Cache(output, templates)
-    with Workers(warm_up=parts.warm_up) as workers:
+    with workers or Workers(warm_up=parts.warm_up) as workers:
         round_ = read_round(inputs, cache, progress, workers)
         cache.prune()
         (build,) = build_rounds([(round_, output)], cache, templates, progress, workers)

@@ -10,12 +10,14 @@ import contextlib
 import datetime as dt
 import os
 import sys
+import time
 import traceback
 from pathlib import Path
 
 import click
 
-from pipeline import lazy
+from pipeline import lazy, parts
+from pipeline import watch as watcher
 from pipeline.assemble import as_in_meeting, build_meeting
 from pipeline.build import build_papers, papers_current
 from pipeline.config import ConfigError, load_mail
@@ -28,7 +30,7 @@ from pipeline.model import Meeting, Round, Severity, Status
 from pipeline.render.summary import meeting_lines, summary_lines
 from pipeline.rounds import read_round
 from pipeline.vocabulary import long_date
-from pipeline.workers import WorkerLost
+from pipeline.workers import WorkerLost, Workers
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_NOTHING = 0, 1, 2
 MAKE_OPTIONS = {"check": "CHECK", "chase": "CHASE", "send": "SEND", "publish": "PUBLISH", "new-round": "ROUND"}
@@ -170,11 +172,16 @@ def papers(inputs: Path, output: Path, strict: bool, verbose: bool) -> int:
     With a meeting.toml in INPUTS, every paper on its agenda, the agenda pack (or, once it
     is published, its supplement), the meeting's web page and its check report.
     """
+    return _build(inputs, output, strict, verbose)
+
+
+def _build(inputs: Path, output: Path, strict: bool, verbose: bool, workers: Workers | None = None) -> int:
+    """``papers papers``: the meeting's papers, or without a meeting.toml the round's; the exit status."""
     meeting = _guard(lambda: load_meeting(inputs))
     if meeting is not None:
-        return _build_meeting(inputs, output, meeting, strict, verbose)[1]
+        return _build_meeting(inputs, output, meeting, strict, verbose, workers)[1]
     with _progress() as say:
-        build = _guard(lambda: build_papers(inputs, output, progress=say))
+        build = _guard(lambda: build_papers(inputs, output, progress=say, workers=workers))
     for line in summary_lines(build.round):
         click.echo(line)
     click.echo("")
@@ -183,10 +190,54 @@ def papers(inputs: Path, output: Path, strict: bool, verbose: bool) -> int:
     return _status(build.round, strict)
 
 
-def _build_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool, verbose: bool = False):
+@cli.command(short_help="Build the papers, then again whenever a file in the inputs changes.", epilog="""\b
+Examples:
+  papers watch
+  papers watch --inputs ~/rounds/2011-03 --output ~/rounds/2011-03/output
+\b
+Ctrl-C stops it; a build it stops leaves nothing half-written.""")
+@_inputs
+@_output("output", "Folder the papers are written to.")
+@click.option("--verbose", is_flag=True, help="List every file, the ones already up to date too.")
+def watch(inputs: Path, output: Path, verbose: bool) -> int:
+    """Build the papers as `papers papers` does, then watch INPUTS and build them again each
+    time a return, paper or setting is added, changed or removed.
+
+    It stays loaded between builds, with the layout engine ready: a rebuild is quicker
+    than a `papers papers` of its own. A build that cannot be made (a setting wrong, say)
+    is explained, and the next change is built as usual.
+    """
+    workers = Workers(warm_up=parts.warm_up, resident=True)
+    building = False
+
+    def build() -> None:
+        nonlocal building
+        building, started = True, time.monotonic()
+        click.echo(f"Building ({dt.datetime.now():%H:%M:%S}) …")
+        try:
+            _build(inputs, output, False, verbose, workers)
+        except Stop as stop:
+            click.secho(str(stop), fg="red", err=True)
+        click.echo(f"Built in {time.monotonic() - started:.1f} s. Watching {shown(str(inputs))} for changes "
+                   "(Ctrl-C to stop).")
+        building = False
+
+    try:
+        watcher.watch(inputs, build)
+    except KeyboardInterrupt:
+        if building:
+            raise  # said as any build stopped is
+        click.echo("Stopped watching.")
+    finally:
+        workers.close()
+    return EXIT_OK
+
+
+def _build_meeting(inputs: Path, output: Path, meeting: Meeting, strict: bool, verbose: bool = False,
+                   workers: Workers | None = None):
     """Build every paper of the meeting, saying what was built: the build, and the exit status."""
     with _progress() as say:
-        built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say))
+        built = _guard(lambda: build_meeting(inputs, output, meeting, progress=say, workers=workers))
     # The meeting's check report, which leads with its problems: what the officer must see.
     for line in meeting_lines(meeting, built.papers, built.problems):
         click.echo(line)

@@ -28,6 +28,9 @@ class WorkerLost(Exception):
 
 
 def _start_worker(warm_up: Callable[[], None] | None) -> None:
+    # Ctrl-C at a terminal reaches the whole process group: the build (or papers watch)
+    # decides what stops and says so; a worker left to it would print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         # Ended with the build: a worker whose build is killed (by the out-of-memory killer,
         # say) would otherwise wait for work for ever. PR_SET_PDEATHSIG is 1.
@@ -42,11 +45,14 @@ class Workers:
     there are none, and the work is done in this process, in the same order: the results
     are the same either way."""
 
-    def __init__(self, usable: bool = True, warm_up: Callable[[], None] | None = None) -> None:
+    def __init__(self, usable: bool = True, warm_up: Callable[[], None] | None = None, resident: bool = False) -> None:
         self._pool = None  # a concurrent.futures.ProcessPoolExecutor, once started
         self.usable = usable and sys.platform.startswith("linux") and cores() >= 2
         self.warm_up = warm_up
         """Run by each worker as it starts (loading what its work needs, while the build goes on)."""
+        self.resident = resident
+        """Kept running from build to build (``papers watch``), warm: :meth:`stop` leaves
+        them (but for a failing build's), :meth:`close` ends them."""
 
     def __enter__(self) -> Workers:
         return self
@@ -57,7 +63,7 @@ class Workers:
     def stop(self, abandon: bool = False) -> None:
         """Stop the workers, freeing their memory (they start again if there is more work);
         with ``abandon`` (the build is failing), at once."""
-        if self._pool is None:
+        if self._pool is None or (self.resident and not abandon):
             return
         if abandon:
             # Their work will not be used; and a pool one of whose workers was killed can
@@ -66,6 +72,11 @@ class Workers:
                 process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
+
+    def close(self) -> None:
+        """Stop the workers, resident ones too."""
+        self.resident = False
+        self.stop()
 
     def start(self) -> None:
         """Start the workers now (each runs the warm-up as it starts), if there can be any."""

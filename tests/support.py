@@ -13,6 +13,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pikepdf
@@ -316,3 +317,20 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted"
+
+
+def running_in(group: int) -> list[int]:
+    """The processes of ``group`` still running (a killed one may linger a moment as a zombie)."""
+    for _ in range(100):
+        running = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[2]) == group and fields[0] != "Z":
+                running.append(int(stat.parent.name))
+        if not running:
+            return []
+        time.sleep(0.05)
+    return running

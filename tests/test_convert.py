@@ -7,15 +7,13 @@ import http.server
 import io
 import json
 import threading
-import time
 import zipfile
-from pathlib import Path
 
 import pikepdf
 import pytest
 from docx import Document
 from PIL import Image
-from support import libreoffice_convert, needs_libreoffice
+from support import libreoffice_convert, needs_libreoffice, running_in
 
 from pipeline import convert, pdf
 from pipeline.convert import INSTALL, Conversion, word_to_pdf
@@ -188,24 +186,7 @@ def test_a_conversion_over_its_time_is_stopped_whole_and_named(tmp_path, monkeyp
     group = conversion.process.pid
     found = conversion.result()
     assert isinstance(found, Problem) and found.message == "took longer than 0.5 s to convert: LibreOffice was stopped"
-    assert _running_in(group) == [], "nothing of LibreOffice's is left running"
-
-
-def _running_in(group: int) -> list[int]:
-    """The processes of ``group`` still running (a killed one may linger a moment as a zombie)."""
-    for _ in range(100):
-        running = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[2]) == group and fields[0] != "Z":
-                running.append(int(stat.parent.name))
-        if not running:
-            return []
-        time.sleep(0.05)
-    return running
+    assert running_in(group) == [], "nothing of LibreOffice's is left running"
 
 
 @needs_libreoffice
@@ -218,4 +199,4 @@ def test_a_conversion_over_its_memory_is_stopped_and_named(tmp_path, monkeypatch
     group = conversion.process.pid
     found = conversion.result()
     assert isinstance(found, Problem) and "needed more memory than a paper may (200 MB)" in found.message
-    assert _running_in(group) == []
+    assert running_in(group) == []

@@ -6,13 +6,15 @@ import datetime as dt
 import http.server
 import io
 import re
+import subprocess
+import sys
 import threading
 
 import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
-from support import HOSTILE, make_round, render_pdf
+from support import HOSTILE, ROOT, make_round, render_pdf
 
 from pipeline.filenames import TEMPLATES
 from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html
@@ -116,3 +118,24 @@ def test_a_very_long_text_is_laid_out_in_pieces_and_ordinary_text_is_untouched()
     assert len(pieces) > 5 and all(len(p) <= PIECE for p in pieces)
     assert all(re.fullmatch(r"(?:[^&]|&amp;)*", p) for p in pieces), "never cut inside an entity"
     assert re.sub(r"</?span>", "", breakable(long)) == long and len(long) > LONG_TEXT
+
+
+def test_pydyfs_page_references_still_builds_a_new_tuple_on_every_read():
+    # The work-around in render/layout.py (_speed_up_pydyf) stands while pydyf's own
+    # PDF.page_references builds the tuple of every page again on each read (WeasyPrint's
+    # tagger reads it for every structure element: quadratic in pages; docs/upstream/
+    # pydyf-page-references.md is the report). When this fails, pydyf has changed: measure
+    # a long paper's layout without the work-around, and remove it if it no longer pays.
+    script = """
+import pydyf
+written = pydyf.PDF()
+for _ in range(3):
+    written.add_page(pydyf.Dictionary({"Type": "/Page"}))
+first, second = written.page_references, written.page_references
+print(first is second, first == second)
+from pipeline.render import layout
+print(written.page_references == first, written.page_references is written.page_references)
+"""
+    found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
+    # pydyf's own: equal tuples, built anew; the work-around's: the same references, built once.
+    assert found.stdout.split() == ["False", "True", "True", "True"], found.stdout + found.stderr
