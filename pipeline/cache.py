@@ -21,7 +21,8 @@ from pipeline.filenames import CACHE_DIR, PRIVATE, write_atomic
 from pipeline.model import Problem, Return, SuppliedPdf
 
 PACKAGE = Path(__file__).resolve().parent
-_LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py")
+_LIBRARIES = ("openpyxl", "docxtpl", "python-docx", "weasyprint", "pydyf", "pikepdf", "jinja2", "markdown-it-py",
+              "holidays")  # the last dates an agenda: its bank holidays decide the date of publication
 
 
 def _hash_files(digest, root: Path) -> None:
