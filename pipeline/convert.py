@@ -4,8 +4,8 @@ LibreOffice is a real component, not a Python package: where it is missing, the 
 names its install line and the rest of the meeting is built. The file is checked first
 (docx_safety.py: a real .docx, of a paper's size, with its links outside taken out), then
 converted in a process group of its own, with no network where the system can give it
-none (Linux's ``unshare``), its memory and time bounded; a limit hit is named, and the
-whole group ended, so nothing is left running.
+none (Linux's ``unshare``), its memory and time bounded, and only so many at once; a limit
+hit is named, and the whole group ended, so nothing is left running.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +29,7 @@ from pipeline import docx_safety, lazy
 from pipeline.docx_safety import check_docx
 from pipeline.filenames import shown, write_atomic
 from pipeline.model import Problem, Severity, Source
+from pipeline.workers import cores
 
 # Tagged, and PDF/UA-1: LibreOffice's export filter options, as JSON (LibreOffice 7.4 on).
 EXPORT = ('pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"},'
@@ -41,6 +42,10 @@ MEMORY = 700 * 1024 * 1024
 """Bytes of memory LibreOffice may use for one conversion (it needs about 220 MB for a paper)."""
 MAX_FILE = 100 * 1024 * 1024
 """The largest .docx papers reads at all."""
+_AT_ONCE = threading.BoundedSemaphore(max(1, cores() // 2))
+"""LibreOffice conversions running at once, in this process: one for every two cores, since
+the workers laying out the papers use the cores too, and each LibreOffice takes about
+200 MB (seven Word papers converted at once took a council's pack to 1 GB)."""
 
 
 def soffice() -> str | None:
@@ -104,11 +109,32 @@ class Conversion:
         profile = Path(self.work.name) / "profile"
         command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--convert-to", EXPORT, "--outdir", self.work.name, str(source)]
-        self.started = time.monotonic()
-        self.process = subprocess.Popen(
-            [*_offline(), *command], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True, preexec_fn=_bounded,
-        )
+        self.started = threading.Event()
+        self.status: int | None = None
+        self.unstarted = ""  # why LibreOffice could not be started, if it could not
+        self.waiting = threading.Thread(target=self._convert, args=([*_offline(), *command],), daemon=True)
+        self.waiting.start()
+
+    def _convert(self, command: list[str]) -> None:
+        """LibreOffice run (once one of the build's few at a time may start), waited for to
+        its time limit, and its whole process group ended: in a thread of its own, which
+        only waits."""
+        with _AT_ONCE:
+            try:
+                self.process = subprocess.Popen(
+                    command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                    start_new_session=True, preexec_fn=_bounded,
+                )
+            except OSError as error:
+                self.unstarted = error.strerror or str(error)
+                return
+            finally:
+                self.started.set()
+            try:
+                self.status = self.process.wait(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.status = None
+            _end_group(self.process)
 
     def _checked(self, refused: str, advice: str, removed: list[str]) -> bool:
         """What the check found made this conversion's problems: whether the file goes on to be converted."""
@@ -130,13 +156,14 @@ class Conversion:
         """The PDF, or the problem that kept it from being made."""
         if self.done is not None:
             return self.done
-        try:
-            status = self.process.wait(timeout=max(0.0, TIMEOUT - (time.monotonic() - self.started)))
-        except subprocess.TimeoutExpired:
-            status = None
-        _end_group(self.process)
+        self.waiting.join()
+        status = self.status
         converted = Path(self.work.name) / "paper.pdf"
-        if status is None:
+        if self.unstarted:
+            self.done = self._problem(f"cannot be converted: LibreOffice could not be started ({self.unstarted})",
+                                      f"check that LibreOffice is installed whole ({INSTALL}), or supply the paper "
+                                      "as a tagged PDF")
+        elif status is None:
             self.done = self._problem(f"took longer than {TIMEOUT} s to convert: LibreOffice was stopped",
                                       "open it in Word and save it again (a damaged part or a huge picture can "
                                       "make it slow), or supply it as a tagged PDF")

@@ -6,7 +6,9 @@ import datetime as dt
 import http.server
 import io
 import json
+import os
 import threading
+import time
 import zipfile
 
 import pikepdf
@@ -183,6 +185,7 @@ def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path):
 def test_a_conversion_over_its_time_is_stopped_whole_and_named(tmp_path, monkeypatch):
     monkeypatch.setattr(convert, "TIMEOUT", 0.5)  # a paper takes seconds: half of one is too short
     conversion = Conversion(_word(tmp_path / "slow.docx"), tmp_path / "kept", WHEN)
+    conversion.started.wait(30)
     group = conversion.process.pid
     found = conversion.result()
     assert isinstance(found, Problem) and found.message == "took longer than 0.5 s to convert: LibreOffice was stopped"
@@ -196,7 +199,32 @@ def test_a_conversion_over_its_memory_is_stopped_and_named(tmp_path, monkeypatch
     # could not load the file: the message names the limit either way.)
     monkeypatch.setattr(convert, "MEMORY", 200 * 1024 * 1024)
     conversion = Conversion(_word(tmp_path / "large.docx"), tmp_path / "kept", WHEN)
+    conversion.started.wait(30)
     group = conversion.process.pid
     found = conversion.result()
     assert isinstance(found, Problem) and "needed more memory than a paper may (200 MB)" in found.message
     assert running_in(group) == []
+
+
+@needs_libreoffice
+def test_only_so_many_conversions_run_at_once(tmp_path):
+    # Each LibreOffice takes about 200 MB, and the workers use the cores too: one at a time
+    # for every two cores, the rest waiting their turn.
+    conversions = [Conversion(_word(tmp_path / f"paper-{n}.docx"), tmp_path / "kept", WHEN) for n in range(3)]
+    most = 0
+    while not all(c.started.is_set() and c.process is not None and c.process.poll() is not None for c in conversions):
+        most = max(most, sum(1 for c in conversions if c.process is not None and c.process.poll() is None))
+        time.sleep(0.02)
+    assert most == max(1, len(os.sched_getaffinity(0)) // 2)
+    assert all(isinstance(c.result(), bytes) for c in conversions)
+
+
+def test_a_libreoffice_that_cannot_be_started_is_named(tmp_path, monkeypatch):
+    broken = tmp_path / "bin" / "soffice"
+    broken.parent.mkdir()
+    broken.write_text("#!/nowhere/at/all\n")  # found on the PATH, but its interpreter is not there
+    broken.chmod(0o755)
+    monkeypatch.setenv("PATH", str(broken.parent))
+    monkeypatch.setattr(convert, "_offline", lambda: ())
+    found = Conversion(_word(tmp_path / "caa.docx"), tmp_path / "kept", WHEN).result()
+    assert isinstance(found, Problem) and "LibreOffice could not be started" in found.message and INSTALL in found.advice
