@@ -221,6 +221,7 @@ def watch(inputs: Path, output: Path, verbose: bool) -> int:
         click.echo(f"Built in {time.monotonic() - started:.1f} s. Watching {shown(str(inputs))} for changes "
                    "(Ctrl-C to stop).")
         building = False
+        workers.start()  # loading the layout engine now, while nothing changes, ready for the next build
 
     try:
         watcher.watch(inputs, build)

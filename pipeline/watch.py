@@ -1,7 +1,7 @@
 """The inputs folder watched: the papers built again each time its files change and settle.
 
 ``papers watch`` (``make watch``) is for an officer waiting on returns and papers: it
-builds once, then looks at the inputs folder every :data:`POLL` seconds, and when a file
+builds once, then looks at the inputs folder ten times a second, and when a file
 has been added, changed or removed, and the folder has then stayed the same for one more
 look (a file still being copied in is not built half-way), it builds again. Between builds
 the process stays loaded, with its workers and the layout engine in them: a rebuild skips
@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Callable
 
-POLL = 0.25
-"""Seconds between looks at the inputs folder."""
+POLL = 0.1
+"""Seconds between looks at the inputs folder (a look at a few hundred files takes a millisecond)."""
 
 State = frozenset[tuple[str, int, int]]
 """What a look at the folder sees: each file's path, modification time and size."""
