@@ -1,4 +1,4 @@
-"""The command line: papers, check, forms, chase, send. Problems become messages and an exit status here, once.
+"""The command line: papers, watch, check, forms, chase, send, publish, new-round. Problems become messages and an exit status here, once.
 
 Each command asks the stage that knows (build, assemble, chase, send) what to do, prints
 what it is told, and returns its exit status; what a command decides is decided there.
@@ -147,6 +147,7 @@ Examples:
   papers forms                  a return form per partnership, to send out
   papers chase                  reminders to the partnerships still to send
   papers papers                 the papers, from every return in inputs/
+  papers watch                  the papers, built again as returns and papers land
   papers send --dry-run         who would be sent the papers
 \b
 Exit status: 0 all returns in and read; 1 papers made, but a return is missing or has
