@@ -112,7 +112,7 @@ class Conversion:
         self.started = threading.Event()
         self.status: int | None = None
         self.unstarted = ""  # why LibreOffice could not be started, if it could not
-        self.waiting = threading.Thread(target=self._convert, args=([*_offline(), *command],), daemon=True)
+        self.waiting = threading.Thread(target=self._convert, args=([*_offline(), *_limits(), *command],), daemon=True)
         self.waiting.start()
 
     def _convert(self, command: list[str]) -> None:
@@ -123,7 +123,7 @@ class Conversion:
             try:
                 self.process = subprocess.Popen(
                     command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=_bounded,
+                    start_new_session=True, preexec_fn=None if shutil.which("prlimit") else _bounded,
                 )
             except OSError as error:
                 self.unstarted = error.strerror or str(error)
@@ -185,8 +185,18 @@ class Conversion:
         return self.done
 
 
+def _limits() -> tuple[str, ...]:
+    """The command that runs a program with its memory bounded (and its children's) and no
+    core dump: util-linux's prlimit, where there is one. It is set there rather than in the
+    forked child (``_bounded``), because the fork is made from a thread of a process with
+    others, where running Python between fork and exec can deadlock."""
+    prlimit = shutil.which("prlimit")
+    return (prlimit, f"--as={MEMORY}", "--core=0", "--") if prlimit else ()
+
+
 def _bounded() -> None:
-    """In LibreOffice's process, before it starts: its memory bounded (and its children's)."""
+    """In LibreOffice's process, before it starts, where there is no prlimit: its memory
+    bounded (and its children's)."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY, MEMORY))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
