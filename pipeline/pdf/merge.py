@@ -9,11 +9,11 @@ StructTree PR #740 is open), so this module does it, with pikepdf doing the copy
   paper's one /Document, the elements a part continues (its main content, its returns,
   marked with their HTML ids) joined with the last part's;
 - its parent tree is renumbered into the result's (pages' /StructParents and annotations'
-  /StructParent move by an offset), its element IDs kept unique (a pack prefixes each
-  source's, and the cells' /Headers follow; a paper's are its HTML ids already), its role
-  and class maps merged;
-- bookmarks: a pack's, one per item over the source's own; a paper's nested by the level
-  of each part's first heading;
+  /StructParent move by an offset), its element IDs kept unique (read from the source's
+  /IDTree, where the repair and pdf.prepare list every one; a source whose IDs are taken
+  already has them prefixed, and its cells' /Headers follow), its role and class maps merged;
+- bookmarks (pdf/outline.py): a pack's, one per item over the source's own; a paper's
+  nested by the level of each part's first heading;
 - page furniture (a paper's running head and "Page N of M", the pack's "Pack page N"),
   laid out on pages of its own, drawn over each page as an /Artifact; a pack's page labels
   number it 1, 2, 3 …, the same numbers every viewer shows and the front sheet prints;
