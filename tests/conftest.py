@@ -48,6 +48,17 @@ def built(sample_build):
     return output
 
 
+@pytest.fixture
+def warm_output(built, tmp_path) -> Path:
+    """An output folder holding the sample meeting as ``built`` has it, its cache included,
+    free to change: a build of a changed copy of the sample into it lays out only what
+    changed and reuses the Word paper's conversion, as an officer's next build would (a
+    rebuild equals a clean build: tests/test_assemble.py holds it to that)."""
+    target = tmp_path / "out"
+    shutil.copytree(built, target)
+    return target
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

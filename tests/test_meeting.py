@@ -6,7 +6,7 @@ import shutil
 import subprocess
 
 import pytest
-from support import PAPERS, ROOT, cli_env, run_cli
+from support import PAPERS, ROOT, cli_env, pdf_pages, run_cli
 
 from pipeline.kinds import KINDS
 from pipeline.meeting import load_meeting
@@ -20,7 +20,7 @@ def test_the_agenda_is_read_in_order(meeting_dir):
     assert meeting.problems == ()
 
 
-def test_mistakes_in_the_agenda_are_named_and_the_rest_built(meeting_dir, tmp_path):
+def test_mistakes_in_the_agenda_are_named_and_the_rest_built(meeting_dir, warm_output):
     path = meeting_dir / "meeting.toml"
     path.write_text(
         path.read_text(encoding="utf-8")
@@ -29,13 +29,17 @@ def test_mistakes_in_the_agenda_are_named_and_the_rest_built(meeting_dir, tmp_pa
         + '\n[[item]]\nnumber = "10"\ntitle = "Outside"\npaper = "../../etc/passwd"\n',
         encoding="utf-8",
     )
-    result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"))
+    result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output))
     assert result.returncode == 1
     assert "meeting.toml item 9: its paper 'papers/not-here.md' is not there" in result.stdout
     assert "meeting.toml item 7: has the number 7, which another item has" in result.stdout
     assert "meeting.toml item 10: its paper '../../etc/passwd' is not a .md, .docx or .pdf file" in result.stdout
-    assert (tmp_path / "out" / f"{PAPERS['004']}.pdf").is_file()
-    assert (tmp_path / "out" / "2011-03-17-partnership-update-report.pdf").is_file()
+    # The rest built: the pack made again, listing the new items, every other paper in it.
+    (pack,) = warm_output.glob("*-pack.pdf")
+    assert f"Wrote {pack}\n" in result.stdout
+    text = " ".join(" ".join(pdf_pages(pack)).split())
+    assert "A paper not yet in" in text and "Partnership update report" in text
+    assert len(pdf_pages(pack)) >= len(pdf_pages(warm_output / f"{PAPERS['004']}.pdf")) + 20
 
 
 def test_a_round_folder_without_a_meeting_still_builds_its_one_paper(round_dir, tmp_path):

@@ -91,14 +91,14 @@ def _public_text(output) -> str:
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is not installed (apt-get install poppler-utils)")
-def test_an_exempt_items_text_is_in_no_public_output(meeting_dir, tmp_path):
+def test_an_exempt_items_text_is_in_no_public_output(meeting_dir, warm_output):
     (meeting_dir / "papers" / "staffing.md").write_text(
         '+++\ntitle = "Staffing of the partnerships team"\n+++\n\n## Proposals\n\n'
         "The post of Zephyrine Quillfeather is to be deleted.\n", encoding="utf-8")
     path = meeting_dir / "meeting.toml"
     path.write_text(path.read_text(encoding="utf-8") + '\n[[item]]\nnumber = "9"\ntitle = "Staffing"\n'
                     'purpose = "decision"\npaper = "papers/staffing.md"\nexempt = 1\n', encoding="utf-8")
-    output = tmp_path / "out"
+    output = warm_output
     result = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(output))
     assert result.returncode == 0, result.stdout + result.stderr
     public = _public_text(output)
