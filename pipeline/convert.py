@@ -112,18 +112,20 @@ class Conversion:
         self.started = threading.Event()
         self.status: int | None = None
         self.unstarted = ""  # why LibreOffice could not be started, if it could not
-        self.waiting = threading.Thread(target=self._convert, args=([*_offline(), *_limits(), *command],), daemon=True)
+        limits = _limits()
+        self.waiting = threading.Thread(target=self._convert, args=([*_offline(), *limits, *command], not limits),
+                                        daemon=True)
         self.waiting.start()
 
-    def _convert(self, command: list[str]) -> None:
+    def _convert(self, command: list[str], bound_here: bool) -> None:
         """LibreOffice run (once one of the build's few at a time may start), waited for to
         its time limit, and its whole process group ended: in a thread of its own, which
-        only waits."""
+        only waits. With ``bound_here``, its memory is bounded in the forked child (no prlimit)."""
         with _AT_ONCE:
             try:
                 self.process = subprocess.Popen(
                     command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=None if shutil.which("prlimit") else _bounded,
+                    start_new_session=True, preexec_fn=_bounded if bound_here else None,
                 )
             except OSError as error:
                 self.unstarted = error.strerror or str(error)

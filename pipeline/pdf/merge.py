@@ -34,7 +34,7 @@ from xml.sax.saxutils import escape
 
 from pipeline.pdf import fonts, outline
 from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, String, pikepdf, to_bytes
-from pipeline.pdf.tree import elements, forget_joins, join_id, kids
+from pipeline.pdf.tree import elements, forget_joins, join_id, kids, name_key, name_tree
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
 
@@ -119,7 +119,7 @@ class _Merger:
         dests = src.Root.get("/Names", Dictionary()).get("/Dests")
         if isinstance(dests, Dictionary):
             for name, destination in NameTree(dests).items():
-                self.dests.setdefault(name.encode("latin-1") if isinstance(name, str) else bytes(name),
+                self.dests.setdefault(name_key(name),
                                       _copy(self.pdf, destination))
         if not tagged:
             return first, []
@@ -147,7 +147,7 @@ class _Merger:
         # to give them, and the /Headers that name them, a prefix.
         ids = {}
         if isinstance(src_root.get("/IDTree"), Dictionary):
-            ids = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element
+            ids = {name_key(name): element
                    for name, element in NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
         if ids.keys() & self.ids.keys():
             ids = {}
@@ -186,11 +186,7 @@ class _Merger:
         if len(self.class_map):
             root.ClassMap = self.class_map
         if self.ids:
-            names = Array()
-            for name in sorted(self.ids):
-                names.append(String(name))
-                names.append(self.ids[name])
-            root.IDTree = pdf.make_indirect(Dictionary(Names=names))
+            root.IDTree = name_tree(pdf, self.ids)
         pdf.Root.StructTreeRoot = root
         pdf.Root.MarkInfo = Dictionary(Marked=True)
         pdf.Root.Lang = String(lang)
@@ -199,11 +195,7 @@ class _Merger:
             style = Dictionary(S=Name.D, **({"P": String(labels)} if isinstance(labels, str) else {}))
             pdf.Root.PageLabels = pdf.make_indirect(Dictionary(Nums=Array([0, style])))
         if self.dests:
-            names = Array()
-            for name in sorted(self.dests):
-                names.append(String(name))
-                names.append(self.dests[name])
-            pdf.Root.Names = Dictionary(Dests=pdf.make_indirect(Dictionary(Names=names)))
+            pdf.Root.Names = Dictionary(Dests=name_tree(pdf, self.dests))
         outline.write(pdf, self.outline)
         if metadata is not None:
             pdf.Root.Metadata = metadata

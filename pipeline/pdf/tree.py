@@ -47,27 +47,36 @@ def elements(root: Dictionary):
             stack.append(found)
 
 
+def name_key(name) -> bytes:
+    """A name tree's key as bytes (pikepdf gives those it can decode as text)."""
+    return name.encode("latin-1") if isinstance(name, str) else bytes(name)
+
+
+def name_tree(pdf: pikepdf.Pdf, entries: dict[bytes, object]) -> Dictionary:
+    """``entries`` as a name tree of one node, its keys in order (ISO 32000-1, 7.9.6)."""
+    names = Array()
+    for name in sorted(entries):
+        names.append(String(name))
+        names.append(entries[name])
+    return pdf.make_indirect(Dictionary(Names=names))
+
+
 def list_ids(pdf: pikepdf.Pdf, root: Dictionary) -> bool:
     """The tree's ``/IDTree`` made to list every element with an ``/ID``, and nothing else
     (ISO 32000-1, 14.7.2): whether it had to change. merge.py reads a source's IDs from it."""
-    entries = dict(sorted(((bytes(e.ID), e) for e in elements(root) if isinstance(e.get("/ID"), String)),
-                          key=lambda entry: entry[0]))
+    entries = {bytes(e.ID): e for e in elements(root) if isinstance(e.get("/ID"), String)}
     listed = root.get("/IDTree")
     try:
-        kept = {bytes(name.encode("latin-1") if isinstance(name, str) else name): element.objgen
-                for name, element in NameTree(listed).items()} if isinstance(listed, Dictionary) else None
+        kept = {name_key(name): element.objgen for name, element in NameTree(listed).items()} \
+            if isinstance(listed, Dictionary) else None
     except Exception:  # noqa: BLE001 - pikepdf's errors for a damaged name tree have no common base
         kept = None
     if kept == {name: element.objgen for name, element in entries.items()} or (listed is None and not entries):
         return False
-    if not entries:
+    if entries:
+        root.IDTree = name_tree(pdf, entries)
+    else:
         del root["/IDTree"]
-        return True
-    names = Array()
-    for name, element in entries.items():
-        names.append(String(name))
-        names.append(element)
-    root.IDTree = pdf.make_indirect(Dictionary(Names=names))
     return True
 
 
