@@ -213,16 +213,17 @@ def watch(inputs: Path, output: Path, verbose: bool) -> int:
 
     def build() -> None:
         nonlocal building
-        building, started = True, time.monotonic()
+        started = time.monotonic()
         click.echo(f"Building ({dt.datetime.now():%H:%M:%S}) …")
+        building = True  # a Ctrl-C from here on stops a build, and is said as one
         try:
             _build(inputs, output, False, verbose, workers)
         except Stop as stop:
             click.secho(str(stop), fg="red", err=True)
-        click.echo(f"Built in {time.monotonic() - started:.1f} s. Watching {shown(str(inputs))} for changes "
-                   "(Ctrl-C to stop).")
         building = False
         workers.start()  # loading the layout engine now, while nothing changes, ready for the next build
+        click.echo(f"Built in {time.monotonic() - started:.1f} s. Watching {shown(str(inputs))} for changes "
+                   "(Ctrl-C to stop).")
 
     try:
         watcher.watch(inputs, build)

@@ -30,6 +30,19 @@ def test_without_ctrl_c_the_block_raises_nothing_and_restores_the_handler():
     assert signal.getsignal(signal.SIGINT) is before
 
 
+def test_where_ctrl_c_is_ignored_the_block_leaves_it_ignored():
+    # A worker ignores Ctrl-C (the build decides what stops); loading pikepdf in its warm-up
+    # must not turn one that reaches it into a KeyboardInterrupt and a traceback.
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with interrupt_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 _INTERRUPT_PIKEPDF_AS_IT_LOADS = """
 import sys
 def trace(frame, event, arg):
