@@ -13,6 +13,7 @@ millisecond, and looking works the same on a network drive, where notification d
 
 from __future__ import annotations
 
+import stat
 import time
 from pathlib import Path
 from typing import Callable
@@ -32,11 +33,11 @@ def look(inputs: Path) -> State:
         if path.name.startswith(("~$", ".~lock.")):
             continue
         try:
-            stat = path.stat()
+            found = path.stat()
         except OSError:
             continue  # gone between listing and looking: the next look sees it gone
-        if path.is_file():
-            seen.add((str(path.relative_to(inputs)), stat.st_mtime_ns, stat.st_size))
+        if stat.S_ISREG(found.st_mode):  # from the same look: a file, not a folder
+            seen.add((str(path.relative_to(inputs)), found.st_mtime_ns, found.st_size))
     return frozenset(seen)
 
 

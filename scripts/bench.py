@@ -84,6 +84,11 @@ def _tree_memory(pid: int) -> tuple[int, int]:
     return total, own
 
 
+def _papers(command: str, inputs: Path, output: Path) -> list[str]:
+    """The papers command ``command`` on ``inputs``, into ``output``, as an officer runs it."""
+    return [sys.executable, "-m", "pipeline", command, "--inputs", str(inputs), "--output", str(output)]
+
+
 def run(command: list[str], cwd: Path | None = None) -> tuple[float, tuple[int, int], int]:
     """Wall time, peak memory of the process tree and of papers' own processes in it (each
     sampled every 100 ms), and exit status."""
@@ -115,7 +120,7 @@ def bench(size: int, work: Path) -> dict:
     inputs, output = work / "inputs", work / "output"
     inputs.mkdir()
     files = make_round(inputs, size)
-    papers = [sys.executable, "-m", "pipeline", "papers", "--inputs", str(inputs), "--output", str(output)]
+    papers = _papers("papers", inputs, output)
     result: dict = {"returns": size}
 
     full, peak, status = run(papers, cwd=ROOT)
@@ -155,7 +160,7 @@ def bench_pack(work: Path) -> dict:
     house-style paper changed."""
     inputs, output = work / "inputs", work / "output"
     shutil.copytree(ROOT / "inputs", inputs)
-    papers = [sys.executable, "-m", "pipeline", "papers", "--inputs", str(inputs), "--output", str(output)]
+    papers = _papers("papers", inputs, output)
     full, peak, status = run(papers, cwd=ROOT)
     assert status == 0, f"the sample meeting's build failed ({status})"
     pack = next(output.glob("*-pack.pdf"))
@@ -220,7 +225,7 @@ def bench_big_pack(work: Path) -> dict:
 
     inputs, output = work / "inputs", work / "output"
     make_big_meeting(inputs)
-    papers = [sys.executable, "-m", "pipeline", "papers", "--inputs", str(inputs), "--output", str(output)]
+    papers = _papers("papers", inputs, output)
     full, peak, status = run(papers, cwd=ROOT)
     assert status in (0, 1), f"the big meeting's build failed ({status})"
     pack = next(output.glob("*-pack.pdf"))
@@ -253,7 +258,7 @@ def _watched_change(inputs: Path, output: Path, paper: Path) -> tuple[float, flo
     """With ``papers watch`` running (and its first build done), the seconds from a word of
     ``paper`` changed to the rebuild finished, its wait for the change to settle included;
     and the rebuild's own seconds, as it reports them."""
-    watching = subprocess.Popen([sys.executable, "-m", "pipeline", "watch", "--inputs", str(inputs), "--output", str(output)],
+    watching = subprocess.Popen(_papers("watch", inputs, output),
                                 cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
 
     def built() -> float:
