@@ -29,8 +29,11 @@ class WorkerLost(Exception):
 
 def _start_worker(warm_up: Callable[[], None] | None) -> None:
     # Ctrl-C at a terminal reaches the whole process group: the build (or papers watch)
-    # decides what stops and says so; a worker left to it would print a traceback.
+    # decides what stops and says so; a worker left to it would print a traceback. It was
+    # forked with Ctrl-C blocked (Workers.start), so one that came meanwhile is pending, and
+    # is dropped as it becomes ignored.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     if sys.platform.startswith("linux"):
         # Ended with the build: a worker whose build is killed (by the out-of-memory killer,
         # say) would otherwise wait for work for ever. PR_SET_PDEATHSIG is 1.
@@ -84,8 +87,15 @@ class Workers:
             self._pool = lazy.futures().ProcessPoolExecutor(
                 max_workers=cores(), mp_context=lazy.processes().get_context("fork"),
                 initializer=_start_worker, initargs=(self.warm_up,))
-            # The pool forks its workers on its first task: this one makes it fork now.
-            self._pool.submit(int)
+            # The pool forks its workers on its first task: this one makes it fork now. Ctrl-C
+            # is blocked meanwhile, so that a worker is not interrupted (with a traceback)
+            # before it has set itself to ignore it; this process gets one that came then as
+            # the block ends.
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                self._pool.submit(int)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def map(self, function: Callable[[T], R], items: Sequence[T], *, helping: bool = True,
             meanwhile: Callable[[], object] | None = None,
