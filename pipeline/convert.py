@@ -28,6 +28,7 @@ from pathlib import Path
 from pipeline import docx_safety, lazy
 from pipeline.docx_safety import check_docx
 from pipeline.filenames import shown, write_atomic
+from pipeline.forking import forking
 from pipeline.model import Problem, Severity, Source
 from pipeline.workers import cores
 
@@ -123,10 +124,11 @@ class Conversion:
         only waits. With ``bound_here``, its memory is bounded in the forked child (no prlimit)."""
         with _AT_ONCE:
             try:
-                self.process = subprocess.Popen(
-                    command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                    start_new_session=True, preexec_fn=_bounded if bound_here else None,
-                )
+                with forking:
+                    self.process = subprocess.Popen(
+                        command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                        start_new_session=True, preexec_fn=_bounded if bound_here else None,
+                    )
             except OSError as error:
                 self.unstarted = error.strerror or str(error)
                 return

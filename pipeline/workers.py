@@ -9,6 +9,7 @@ import sys
 from typing import Callable, Sequence, TypeVar
 
 from pipeline import lazy
+from pipeline.forking import forking
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -93,7 +94,8 @@ class Workers:
             # the block ends.
             blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
-                self._pool.submit(int)
+                with forking:
+                    self._pool.submit(int)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
