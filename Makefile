@@ -60,8 +60,12 @@ send: $(STAMP)
 # Chromium; from npm, pinned. Without npm those tests are skipped, saying why.
 AXE := $(VENV)/node_modules/axe-core/axe.min.js
 
+# The tests run on every core the machine gives (pytest-xdist), a module whose fixtures
+# are costly kept to one test process (its xdist_group); `make test TESTS="-n0
+# tests/test_watch.py"` runs some, in one process.
+TESTS ?=
 test: $(STAMP) $(AXE)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup $(TESTS)
 
 $(AXE): | $(STAMP)
 	@if command -v npm >/dev/null; then \

@@ -158,27 +158,3 @@ def test_a_record_round_trips_through_json(round_dir):
         assert records.loads(records.dumps(result)) == result
 
 
-def test_a_build_leaves_no_temporary_folder_behind(round_dir, tmp_path):
-    # WeasyPrint copies the fonts into a temporary folder for each font configuration;
-    # the one each process shares is freed as the process ends, workers included (they end
-    # without running exit handlers), on two cores or one, with no error on the way out.
-    import os
-
-    from support import cli_env, run_cli
-
-    for cores in ("two", "one"):
-        temporary = tmp_path / f"tmp-{cores}"
-        temporary.mkdir()
-        command = ["papers", "--inputs", str(round_dir), "--output", str(tmp_path / f"out-{cores}")]
-        if cores == "one" and hasattr(os, "sched_setaffinity"):
-            import subprocess
-            import sys
-
-            result = subprocess.run([sys.executable, "-m", "pipeline", *command], capture_output=True, text=True,
-                                    env=cli_env(TMPDIR=str(temporary)), stdin=subprocess.DEVNULL,
-                                    preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
-        else:
-            result = run_cli(*command, env=cli_env(TMPDIR=str(temporary)))
-        assert result.returncode == 0, result.stderr
-        assert "Exception" not in result.stderr and "Traceback" not in result.stderr
-        assert list(temporary.iterdir()) == []

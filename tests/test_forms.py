@@ -20,6 +20,9 @@ from pipeline.model import BlockKind, CompletionDate, Run
 from pipeline.vocabulary import MARKER_SHEET, label_key, question_index
 from sample_round.sample import read_sample, segments
 
+# Its module fixtures are built once: by one test process, when the tests run side by side.
+pytestmark = pytest.mark.xdist_group("forms")
+
 ROUND = read_round(INPUTS)
 PAPER, REGISTRY = ROUND.paper, tuple(e.partnership for e in ROUND.entries)
 TYPED = {ret.values["partnership"].value: sample for ret, sample in zip(

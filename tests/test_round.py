@@ -91,13 +91,13 @@ def test_version_and_every_command_has_an_example():
         assert help_.returncode == 0 and "Example" in help_.stdout, command
 
 
-def test_progress_on_a_terminal_and_quiet_otherwise(round_dir, tmp_path):
-    quiet = run_cli("papers", "--inputs", str(round_dir), "--output", str(tmp_path / "a"))
-    assert "Read 12 of 12 returns" not in quiet.stdout + quiet.stderr
+def test_progress_on_a_terminal_and_quiet_otherwise(sample_build, round_dir, tmp_path):
+    quiet, _ = sample_build  # its output read through pipes
+    assert "Read 12 of 12 returns" not in quiet.stdout + quiet.stderr and "Laid out" not in quiet.stderr
     # The same build with its standard error on a terminal (a pseudo-terminal here).
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "papers", "--inputs", str(round_dir), "--output", str(tmp_path / "b")],
+        [sys.executable, "-m", "pipeline", "papers", "--inputs", str(round_dir), "--output", str(tmp_path / "out")],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=follower, stdin=subprocess.DEVNULL, env=cli_env(),
     )
     os.close(follower)

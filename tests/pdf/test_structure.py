@@ -23,6 +23,9 @@ from pipeline.model import Round
 from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html, render_parts
 from pipeline.render.view import build_view
 
+# Its module fixtures are built once: by one test process, when the tests run side by side.
+pytestmark = pytest.mark.xdist_group("structure")
+
 STEM = "2011-03-17-partnership-update-report"
 
 
