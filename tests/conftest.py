@@ -13,14 +13,39 @@ from aiosmtpd.controller import Controller
 from support import INPUTS, run_cli
 
 
+def _round_inputs(folder: Path) -> Path:
+    target = folder / "inputs"
+    shutil.copytree(INPUTS, target)
+    (target / "meeting.toml").unlink()
+    shutil.rmtree(target / "papers")
+    return target
+
+
 @pytest.fixture
 def round_dir(tmp_path: Path) -> Path:
     """A copy of the sample round's inputs, free to change: the partnership update report on
     its own, as a round's folder is without a meeting.toml."""
-    target = tmp_path / "inputs"
-    shutil.copytree(INPUTS, target)
-    (target / "meeting.toml").unlink()
-    shutil.rmtree(target / "papers")
+    return _round_inputs(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def _round_built_once(tmp_path_factory) -> Path:
+    """The sample round on its own (as round_dir has it) built once for the session through
+    the command line: its output folder, to be copied, never changed."""
+    inputs = _round_inputs(tmp_path_factory.mktemp("round"))
+    output = inputs.parent / "output"
+    result = run_cli("papers", "--inputs", str(inputs), "--output", str(output))
+    assert result.returncode == 0, result.stdout + result.stderr
+    return output
+
+
+@pytest.fixture
+def round_output(_round_built_once, tmp_path) -> Path:
+    """An output folder holding round_dir's papers as a build of it writes them, cache and
+    all, free to change: for a test whose first step would be that build (a rebuild equals
+    a clean build: tests/test_cache.py holds it to that)."""
+    target = tmp_path / "out"
+    shutil.copytree(_round_built_once, target)
     return target
 
 

@@ -28,9 +28,8 @@ def test_nothing_changed_reuses_the_papers_untouched(round_dir, tmp_path):
     assert {s: (output / f"{STEM}{s}").stat().st_mtime_ns for s in SUFFIXES} == before
 
 
-def test_one_changed_return_rebuilds_exactly_as_a_clean_build(round_dir, tmp_path):
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+def test_one_changed_return_rebuilds_exactly_as_a_clean_build(round_dir, round_output, tmp_path):
+    output = round_output
     first = outputs(output)
     path = round_dir / "Vale Partnership.xlsx"
     book = load_workbook(path, rich_text=True)
@@ -46,9 +45,8 @@ def test_one_changed_return_rebuilds_exactly_as_a_clean_build(round_dir, tmp_pat
     assert outputs(output)[".pdf"] != first[".pdf"]
 
 
-def test_a_changed_setting_rebuilds(round_dir, tmp_path):
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+def test_a_changed_setting_rebuilds(round_dir, round_output):
+    output = round_output
     paper = round_dir / "paper.toml"
     paper.write_text(paper.read_text().replace('title = "Partnership update report"', 'title = "Partnership update report"\nagenda_item = "7"'))
     assert build_papers(round_dir, output).rebuilt
@@ -83,9 +81,8 @@ def test_a_changed_version_of_papers_invalidates_everything(round_dir, tmp_path)
     assert not newer.outputs_current(newer.render_key("same round"), files, STEM)
 
 
-def test_a_damaged_or_missing_output_is_rebuilt(round_dir, tmp_path):
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+def test_a_damaged_or_missing_output_is_rebuilt(round_dir, round_output):
+    output = round_output
     clean = outputs(output)
     (output / f"{STEM}.pdf").write_bytes(b"%PDF-1.7 truncated")
     assert build_papers(round_dir, output).rebuilt
@@ -94,9 +91,8 @@ def test_a_damaged_or_missing_output_is_rebuilt(round_dir, tmp_path):
     assert outputs(output) == clean
 
 
-def test_a_damaged_intake_entry_is_read_again(round_dir, tmp_path):
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+def test_a_damaged_intake_entry_is_read_again(round_dir, round_output):
+    output = round_output
     clean = outputs(output)
     entries = sorted((output / ".cache" / "intake").glob("*.json"))
     assert len(entries) == 12
@@ -107,9 +103,8 @@ def test_a_damaged_intake_entry_is_read_again(round_dir, tmp_path):
     assert outputs(output) == clean
 
 
-def test_entries_for_returns_taken_away_are_pruned(round_dir, tmp_path):
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+def test_entries_for_returns_taken_away_are_pruned(round_dir, round_output):
+    output = round_output
     assert len(list((output / ".cache" / "intake").glob("*.json"))) == 12
     (round_dir / "OSP.xlsx").unlink()
     build_papers(round_dir, output)

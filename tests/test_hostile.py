@@ -86,9 +86,8 @@ def test_toml_nested_three_thousand_deep(round_dir, tmp_path):
     assert result.returncode == 2 and "nests tables or lists too deeply" in result.stderr
 
 
-def test_a_line_break_in_a_recipient_is_named_and_the_others_drafted(round_dir, tmp_path):
-    built = tmp_path / "out"
-    assert _papers(round_dir, built).returncode == 0
+def test_a_line_break_in_a_recipient_is_named_and_the_others_drafted(round_dir, round_output):
+    built = round_output
     _setting(round_dir, 'name = "Committee clerk"', 'name = "Committee clerk\\r\\nBcc: everyone@example.org"')
     result = run_cli("send", "--inputs", str(round_dir), "--output", str(built))
     assert "recipient 2 (Committee clerk Bcc: everyone@example.org): the name or address has a line break" in result.stderr
@@ -97,9 +96,8 @@ def test_a_line_break_in_a_recipient_is_named_and_the_others_drafted(round_dir, 
     assert all(b"everyone@example.org" not in p.read_bytes() for p in (built / "outbox").glob("*.eml"))
 
 
-def test_a_line_break_in_from_stops_with_a_message(round_dir, tmp_path):
-    built = tmp_path / "out"
-    _papers(round_dir, built)
+def test_a_line_break_in_from_stops_with_a_message(round_dir, round_output):
+    built = round_output
     _setting(round_dir, 'from = "Claire Moore <Claire.moore@oxfordshire.gov.uk>"', 'from = "Claire\\nBcc: x@example.org"')
     result = run_cli("send", "--inputs", str(round_dir), "--output", str(built))
     assert result.returncode == 2 and "'from' in [mail] has a line break" in result.stderr
@@ -301,11 +299,10 @@ def test_a_200000_letter_word_wraps_in_the_pdf_and_is_kept_whole():
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
 
 
-def test_a_build_stopped_between_renames_is_never_sent(round_dir, tmp_path):
+def test_a_build_stopped_between_renames_is_never_sent(round_dir, round_output, tmp_path):
     # A build killed after writing the new Word file but before the PDF: the old PDF beside
     # the new Word file, and the killed write's temporary.
-    output = tmp_path / "out"
-    assert _papers(round_dir, output).returncode == 0
+    output = round_output
     _setting(round_dir, 'title = "Partnership update report"', 'title = "Partnership update report"\nagenda_item = "7"')
     old_pdf = (output / f"{STEM}.pdf").read_bytes()
     new = tmp_path / "new"
@@ -324,13 +321,13 @@ def test_a_build_stopped_between_renames_is_never_sent(round_dir, tmp_path):
     assert run_cli("send", "--inputs", str(round_dir), "--output", str(output)).returncode == 0
 
 
-def test_characters_the_pdf_font_lacks_are_named_by_cell(round_dir, tmp_path):
+def test_characters_the_pdf_font_lacks_are_named_by_cell(round_dir, round_output):
     path = round_dir / "Vale Partnership.xlsx"
     book = load_workbook(path, rich_text=True)
     (cell,) = [row[1] for row in book["Return"].iter_rows() if row[0].value == "Contact officer"]
     cell.value = "Emma Morris 王秀英 हिन्दी 😀, Croeso ŵ ŷ"
     book.save(path)
-    result = _papers(round_dir, tmp_path / "out")
+    result = _papers(round_dir, round_output)
     assert result.returncode == 0
     (line,) = [l for l in result.stdout.splitlines() if "font cannot draw" in l]
     assert f"Vale Partnership.xlsx [Return] {cell.coordinate}" in line

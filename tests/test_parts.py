@@ -27,11 +27,10 @@ def _parts(output: Path) -> set[str]:
     return {p.name for p in (output / ".cache" / "parts").glob("*.pdf")}
 
 
-def test_one_changed_return_lays_out_only_its_own_part(round_dir, tmp_path):
+def test_one_changed_return_lays_out_only_its_own_part(round_dir, round_output):
     # The PDF is laid out in parts (the report, then a few returns at a time); a correction
     # to one return lays out the part it is in, and nothing else.
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+    output = round_output
     before = _parts(output)
     assert len(before) >= 4  # the report, the returns in parts, the page furniture
     path = round_dir / "Vale Partnership.xlsx"
@@ -65,9 +64,8 @@ def test_the_papers_are_the_same_on_one_core_and_leave_no_temporary_folder(round
     assert built["two"] == built["one"]
 
 
-def test_a_damaged_kept_part_is_laid_out_again(round_dir, tmp_path):
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+def test_a_damaged_kept_part_is_laid_out_again(round_dir, round_output):
+    output = round_output
     clean = outputs(output)
     for part in (output / ".cache" / "parts").glob("*.pdf"):
         part.write_bytes(part.read_bytes()[:100])  # cut short, as by a full disk
