@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from support import QUESTIONS, ROOT, cli_env, run_cli
+from support import QUESTIONS, ROOT, cli_env, needs_ctrl_c, run_cli
 from openpyxl import Workbook, load_workbook
 
 from pipeline.intake import read_return
@@ -131,6 +131,7 @@ def _stopped_mid_build(round_dir: Path, output: Path) -> subprocess.Popen | None
     return None
 
 
+@needs_ctrl_c
 def test_ctrl_c_leaves_nothing_half_written(round_dir, tmp_path):
     # The interrupt lands while the build is known to be at work (stopped there, and seen to
     # be): it must stop with status 130, saying so, and leave nothing half-written.

@@ -9,10 +9,12 @@ import sys
 import time
 
 import pytest
+from support import needs_ctrl_c
 
 from pipeline.interrupts import interrupt_held
 
 
+@needs_ctrl_c
 def test_ctrl_c_inside_the_block_is_raised_when_it_ends():
     reached_the_end = False
     with pytest.raises(KeyboardInterrupt):

@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 
-from support import ROOT, cli_env, running_in
+from support import ROOT, cli_env, needs_ctrl_c, running_in
 
 from pipeline import watch
 
@@ -52,6 +52,7 @@ def _until_built(process: subprocess.Popen) -> list[str]:
     raise AssertionError("papers watch ended before building: " + "".join(lines) + process.stderr.read())
 
 
+@needs_ctrl_c
 def test_papers_watch_builds_again_on_a_change_and_stops_cleanly_on_ctrl_c(round_dir, tmp_path):
     output = tmp_path / "output"
     # Its own process group, as a terminal's foreground job is: Ctrl-C reaches every process in it.

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from support import ROOT, cli_env
+from support import ROOT, cli_env, needs_ctrl_c
 
 from pipeline.workers import WorkerLost, Workers, cores
 
@@ -69,6 +69,7 @@ workers.close()
 
 
 @_needs_workers
+@needs_ctrl_c
 def test_ctrl_c_as_the_workers_start_stops_this_process_and_no_worker():
     finished = subprocess.run([sys.executable, "-c", _CTRL_C_AS_THE_WORKERS_FORK], cwd=ROOT, env=cli_env(),
                               capture_output=True, text=True, timeout=30, start_new_session=True)
