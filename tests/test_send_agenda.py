@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 
-from support import run_cli
+from support import pdf_text, run_cli
 
 STEM = "2011-03-17-cabinet"
 
@@ -67,3 +67,35 @@ def test_someone_listed_twice_once_without_entitlement_is_not_entitled():
     assert entitled == {"ann@example.org": False, "ben@example.org": True}
     assert [p.message for p in problems] == [
         "is listed twice, once entitled to exempt papers and once not: they are not sent the exempt papers"]
+
+
+def test_a_late_exempt_item_goes_in_the_private_supplement_alone_and_only_to_the_entitled(published_meeting):
+    inputs, output = published_meeting
+    (inputs / "papers").mkdir()
+    (inputs / "papers" / "staffing.md").write_text(
+        '+++\ntitle = "Staffing"\n+++\nThe names of the staff concerned: Jo Quarrington.\n', encoding="utf-8")
+    path = inputs / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8") + '[[item]]\nnumber = "2"\ntitle = "Staffing"\n'
+                    'paper = "papers/staffing.md"\nexempt = 1\nlate = "The post must be filled first."\n',
+                    encoding="utf-8")
+    built = run_cli("papers", "--inputs", str(inputs), "--output", str(output))
+    assert built.returncode == 0, built.stdout + built.stderr
+    published = run_cli("publish", "--inputs", str(inputs), "--output", str(output))
+    assert "Published version 2 (Supplement 1)" in published.stdout, published.stdout + published.stderr
+    # The public supplement names the item as exempt; its paper is in the private one alone.
+    private = output / "private" / f"{STEM}-private-supplement-1.pdf"
+    assert "Quarrington" in pdf_text(private) and "NOT FOR PUBLICATION" in pdf_text(private)
+    public = sorted((output / "publish").iterdir())
+    assert f"{STEM}-supplement-1.pdf" in [p.name for p in public] and private.name not in [p.name for p in public]
+    for file in public:
+        text = pdf_text(file) if file.suffix == ".pdf" else file.read_text(encoding="utf-8")
+        assert "Quarrington" not in text and "staffing.md" not in text, file.name
+    assert "Exempt: paragraph 1 of Schedule 12A" in pdf_text(output / "publish" / f"{STEM}-supplement-1.pdf")
+    # Sent: the member entitled gets both supplements, the press desk the public one.
+    assert _send(inputs, output).returncode == 0
+    attached = {}
+    for draft in (output / "outbox" / "agenda").glob("*-v2.eml"):
+        message = email.message_from_bytes(draft.read_bytes(), policy=email.policy.default)
+        attached[message["To"]] = sorted(p.get_filename() for p in message.iter_attachments())
+    assert attached == {"Cllr Ann Able <ann@example.org>": [private.name, f"{STEM}-supplement-1.pdf"],
+                        "Press desk <press@example.org>": [f"{STEM}-supplement-1.pdf"]}
