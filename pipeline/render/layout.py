@@ -14,6 +14,7 @@ import gc
 import hashlib
 import os
 import re
+import weakref
 from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -181,11 +182,30 @@ def _fonts(root: Path, stamp: tuple):
     stylesheet passed this way changes nothing; report.css stays linked, an author sheet.)"""
     fetcher = TemplateFetcher(root)
     font_config = FontConfiguration()
+    _MADE_HERE.add(font_config)
     fonts = weasyprint.CSS(filename=str(root / FONTS), url_fetcher=fetcher, font_config=font_config)
     # Registered here, in the process that loads them: a forked worker starts with no
     # finalizers of its parent's.
     multiprocessing_util.Finalize(None, _forget_fonts, exitpriority=100)
     return fetcher, [fonts], font_config
+
+
+_MADE_HERE: weakref.WeakSet = weakref.WeakSet()
+"""The font configurations this process made, whose folders are its to delete."""
+
+
+def _disown_fonts() -> None:
+    """In a process just forked: its parent's font configurations, copied into it, are used
+    but never deleted here. WeasyPrint's FontConfiguration deletes its folder of fonts when
+    it is freed; a worker that freed its copy (on laying out with other templates, say)
+    would delete the folder under its parent, whose fonts not yet read (the italic, often)
+    would then come out empty: text that vanishes from the PDF (tests/render/test_layout.py)."""
+    for font_config in list(_MADE_HERE):
+        font_config._folder = None  # what FontConfiguration.__del__ deletes (WeasyPrint 70)
+    _MADE_HERE.clear()
+
+
+os.register_at_fork(after_in_child=_disown_fonts)
 
 
 def _forget_fonts() -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import http.server
 import io
 import re
+import shutil
 import subprocess
 import sys
 import threading
 
+import pytest
 import weasyprint
 from PIL import Image
 from pypdf import PdfReader
@@ -17,8 +20,10 @@ from pypdf import PdfReader
 from support import HOSTILE, ROOT, make_round, render_pdf
 
 from pipeline.filenames import TEMPLATES
+from pipeline.render import layout
 from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html
 from pipeline.render.view import build_view
+from pipeline.workers import Workers, cores
 
 WHEN = dt.datetime(2011, 3, 17, 12)
 
@@ -139,3 +144,26 @@ print(written.page_references == first, written.page_references is written.page_
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     # pydyf's own: equal tuples, built anew; the work-around's: the same references, built once.
     assert found.stdout.split() == ["False", "True", "True", "True"], found.stdout + found.stderr
+
+
+def _page(body: str) -> str:
+    return f'<html><head><link rel="stylesheet" href="report.css"></head><body>{body}</body></html>'
+
+
+def _lay_out_elsewhere(templates, _) -> int:
+    return len(layout.lay_out(_page("<p>Elsewhere</p>"), templates, "t", "s", WHEN))
+
+
+@pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
+def test_a_worker_leaves_the_fonts_of_the_process_it_was_forked_from(tmp_path):
+    # This process loads the fonts (its folder of them made); workers forked from it lay out
+    # with other templates, freeing their copies of its font configuration; the italic,
+    # first read here afterwards, must still be there (it came out empty, and the words in
+    # it vanished from the PDF, when a worker's copy deleted the folder).
+    other = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, other)
+    layout.lay_out(_page("<p>Plain</p>"), TEMPLATES, "t", "s", WHEN)
+    with Workers() as workers:
+        workers.map(functools.partial(_lay_out_elsewhere, other), [1, 2, 3, 4], helping=False)
+    data = layout.lay_out(_page("<p>Plain <em>Leaning</em> words</p>"), TEMPLATES, "t", "s", WHEN)
+    assert PdfReader(io.BytesIO(data)).pages[0].extract_text() == "Plain Leaning words"
