@@ -19,9 +19,8 @@ def outputs(folder: Path) -> dict[str, bytes]:
     return {s: (folder / f"{STEM}{s}").read_bytes() for s in SUFFIXES}
 
 
-def test_nothing_changed_reuses_the_papers_untouched(round_dir, tmp_path):
-    output = tmp_path / "out"
-    assert build_papers(round_dir, output).rebuilt
+def test_nothing_changed_reuses_the_papers_untouched(round_dir, round_output):
+    output = round_output
     before = {s: (output / f"{STEM}{s}").stat().st_mtime_ns for s in SUFFIXES}
     again = build_papers(round_dir, output)
     assert not again.rebuilt
@@ -64,7 +63,7 @@ def test_a_changed_template_rebuilds(round_dir, tmp_path):
     assert b"#ffe4b5" in outputs(output)[".html"]
 
 
-def test_a_changed_version_of_papers_invalidates_everything(round_dir, tmp_path):
+def test_a_changed_version_of_papers_invalidates_everything(round_output, tmp_path):
     package = tmp_path / "pipeline"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_fingerprint(package)
@@ -73,8 +72,7 @@ def test_a_changed_version_of_papers_invalidates_everything(round_dir, tmp_path)
 
     # The key of the same round under the changed code is not the one the outputs were
     # built with, so they are not taken as current.
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+    output = round_output
     files = [output / f"{STEM}{s}" for s in SUFFIXES]
     current, newer = Cache(output, TEMPLATES), Cache(output, TEMPLATES, code=code_fingerprint(package))
     assert newer.render_key("same round") != current.render_key("same round")
@@ -123,14 +121,13 @@ class _Planted:
 _PLANTED = ""
 
 
-def test_a_planted_cache_entry_runs_nothing(round_dir, tmp_path):
+def test_a_planted_cache_entry_runs_nothing(round_dir, round_output, tmp_path):
     # Someone who can write to a shared output folder plants an entry that would run code
     # if it were unpickled; the build reads the workbook instead, and nothing runs.
     global _PLANTED
     import pickle
 
-    output = tmp_path / "out"
-    build_papers(round_dir, output)
+    output = round_output
     clean = outputs(output)
     _PLANTED = str(tmp_path / "ran.txt")
     for entry in (output / ".cache" / "intake").glob("*.json"):
