@@ -62,3 +62,15 @@ def test_libreoffice_is_started_only_while_no_other_fork_is_made(tmp_path, monke
         assert not conversion.started.wait(0.5), "LibreOffice was started while another fork could be made"
     assert conversion.started.wait(10)
     assert "could not convert it" in conversion.result().message  # the stand-in wrote no PDF
+
+
+def _forking_is_free(_) -> bool:
+    return not forking.locked()
+
+
+@pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
+def test_a_worker_may_fork_in_its_turn():
+    # The workers are forked under the lock; in each, it is free.
+    with Workers() as workers:
+        results, _ = workers.map(_forking_is_free, [1, 2, 3, 4], helping=False)
+    assert results == [True] * 4 and not forking.locked()
