@@ -39,14 +39,19 @@ def _round_built_once(tmp_path_factory) -> Path:
     return output
 
 
+def _copy(folder: Path, tmp_path: Path) -> Path:
+    """A copy of a session's built output folder in the test's own, free to change."""
+    target = tmp_path / "out"
+    shutil.copytree(folder, target)
+    return target
+
+
 @pytest.fixture
 def round_output(_round_built_once, tmp_path) -> Path:
     """An output folder holding round_dir's papers as a build of it writes them, cache and
     all, free to change: for a test whose first step would be that build (a rebuild equals
     a clean build: tests/test_cache.py holds it to that)."""
-    target = tmp_path / "out"
-    shutil.copytree(_round_built_once, target)
-    return target
+    return _copy(_round_built_once, tmp_path)
 
 
 @pytest.fixture
@@ -79,9 +84,7 @@ def warm_output(built, tmp_path) -> Path:
     free to change: a build of a changed copy of the sample into it lays out only what
     changed and reuses the Word paper's conversion, as an officer's next build would (a
     rebuild equals a clean build: tests/test_assemble.py holds it to that)."""
-    target = tmp_path / "out"
-    shutil.copytree(built, target)
-    return target
+    return _copy(built, tmp_path)
 
 
 def _free_port() -> int:

@@ -30,7 +30,7 @@ from pipeline.model import (
     Answer, Block, BlockKind, Entry, Kind, Paper, Partnership, Return, Round, Run, Section, Source, Status, Value,
 )
 from pipeline.parts import Part, furniture, lay_out, warm_up
-from pipeline.workers import Workers
+from pipeline.workers import Workers, cores
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
@@ -125,6 +125,8 @@ needs_libreoffice = pytest.mark.skipif(
     SOFFICE is None,
     reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui libreoffice-writer-nogui)",
 )
+
+needs_workers = pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
 
 # A program started with Ctrl-C ignored keeps ignoring it, and so does every program it starts.
 needs_ctrl_c = pytest.mark.skipif(

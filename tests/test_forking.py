@@ -7,19 +7,19 @@ import subprocess
 import threading
 import time
 
-import pytest
 from docx import Document
+from support import needs_workers
 
 from pipeline.convert import Conversion
 from pipeline.forking import forking
-from pipeline.workers import Workers, cores
+from pipeline.workers import Workers
 
 
-@pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
+@needs_workers
 def test_workers_forked_while_programs_start_hold_none_of_them_up():
-    # A build's LibreOffice starts in a thread while its workers start (CI's hang: the
-    # workers, forked as it started, held open the pipe it waits on, and the build waited
-    # for ever). Programs start over and over here, as the workers are started again and again.
+    # A build's LibreOffice starts in a thread while its workers start (the hang found
+    # running the tests side by side: the workers, forked as it started, held open the pipe
+    # it waits on, and the build waited for ever). Programs start over and over here, as the workers are started again and again.
     stop, started = threading.Event(), []
 
     def programs():
@@ -68,7 +68,7 @@ def _forking_is_free(_) -> bool:
     return not forking.locked()
 
 
-@pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
+@needs_workers
 def test_a_worker_may_fork_in_its_turn():
     # The workers are forked under the lock; in each, it is free.
     with Workers() as workers:

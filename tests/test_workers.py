@@ -8,11 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from support import ROOT, cli_env, needs_ctrl_c
+from support import ROOT, cli_env, needs_ctrl_c, needs_workers
 
-from pipeline.workers import WorkerLost, Workers, cores
+from pipeline.workers import WorkerLost, Workers
 
-_needs_workers = pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
 _WARMED = []
 
 
@@ -34,7 +33,7 @@ def test_work_is_shared_with_this_process_and_comes_back_in_order():
     assert results == list(range(20, 0, -1)) and other == "meanwhile"
 
 
-@_needs_workers
+@needs_workers
 def test_each_worker_warms_up_as_it_starts():
     with Workers(warm_up=_warm_up) as workers:
         results, _ = workers.map(_warmed, list(range(8)), helping=False)
@@ -43,7 +42,7 @@ def test_each_worker_warms_up_as_it_starts():
     assert os.getpid() not in _WARMED  # this process did not warm up: it has its own work
 
 
-@_needs_workers
+@needs_workers
 def test_a_worker_that_dies_is_named_not_waited_for():
     with pytest.raises(WorkerLost):
         with Workers() as workers:
@@ -68,7 +67,7 @@ workers.close()
 """
 
 
-@_needs_workers
+@needs_workers
 @needs_ctrl_c
 def test_ctrl_c_as_the_workers_start_stops_this_process_and_no_worker():
     finished = subprocess.run([sys.executable, "-c", _CTRL_C_AS_THE_WORKERS_FORK], cwd=ROOT, env=cli_env(),

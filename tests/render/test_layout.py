@@ -12,18 +12,17 @@ import subprocess
 import sys
 import threading
 
-import pytest
 import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
-from support import HOSTILE, ROOT, make_round, render_pdf
+from support import HOSTILE, ROOT, make_round, needs_workers, render_pdf
 
 from pipeline.filenames import TEMPLATES
 from pipeline.render import layout
 from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html
 from pipeline.render.view import build_view
-from pipeline.workers import Workers, cores
+from pipeline.workers import Workers
 
 WHEN = dt.datetime(2011, 3, 17, 12)
 
@@ -154,7 +153,7 @@ def _lay_out_elsewhere(templates, _) -> int:
     return len(layout.lay_out(_page("<p>Elsewhere</p>"), templates, "t", "s", WHEN))
 
 
-@pytest.mark.skipif(not Workers().usable, reason=f"workers need Linux and two cores ({cores()} here)")
+@needs_workers
 def test_a_worker_leaves_the_fonts_of_the_process_it_was_forked_from(tmp_path):
     # This process loads the fonts (its folder of them made); workers forked from it lay out
     # with other templates, freeing their copies of its font configuration; the italic,
