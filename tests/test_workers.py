@@ -53,9 +53,11 @@ _CTRL_C_AS_THE_WORKERS_FORK = """
 import functools, os, signal
 from pipeline.workers import Workers
 
-# Ctrl-C reaches the process group (this process and its workers, as at a terminal) the
-# moment each worker is forked, before it has set itself to ignore it.
-os.register_at_fork(after_in_child=functools.partial(os.killpg, 0, signal.SIGINT))
+# Ctrl-C reaches each worker the moment it is forked, before it has set itself to ignore it,
+# and this process as it forks them (as Ctrl-C at a terminal reaches the whole group; sent
+# to each here, so that none comes late, after the workers have started).
+os.register_at_fork(before=functools.partial(signal.raise_signal, signal.SIGINT),
+                    after_in_child=functools.partial(signal.raise_signal, signal.SIGINT))
 workers = Workers()
 try:
     workers.start()
