@@ -9,21 +9,32 @@ the pdf package, the outputs' cache in cache.py.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline import lazy, parts
-from pipeline.cache import Cache
-from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, remove_temporaries, write_atomic
-from pipeline.model import Round
+from pipeline import parts, pdf
+from pipeline.filenames import (
+    CACHE_DIR,
+    PRIVATE,
+    TEMPLATES,
+    remove_temporaries,
+    shown,
+    write_atomic,
+)
+from pipeline.machinery.cache import Cache
+from pipeline.machinery.workers import Progress, Workers
 from pipeline.parts import LaidOut, Part
-from pipeline.publication import Publication, public, stage
+from pipeline.publication import Publication
+from pipeline.records.meeting import Item, Meeting
+from pipeline.records.problems import Problem, Severity, Source
+from pipeline.records.round import Round
+from pipeline.render import html, word
 from pipeline.render.summary import summary_text
 from pipeline.render.view import PaperView, build_view
-from pipeline.rounds import read_round
-from pipeline.workers import Progress, Workers
+from pipeline.vocabulary import long_date
 
 
 @dataclass
@@ -35,6 +46,11 @@ class Build:
     rebuilt: bool = True
     publication: Publication | None = None
     """The publication folder, when the build was a round's own (a meeting's has its own)."""
+
+    @property
+    def fresh(self) -> set[Path]:
+        """Those of ``written`` made by this run (none, when they were all current)."""
+        return set(self.written) if self.rebuilt else set()
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,21 +66,7 @@ class Plan:
     paths: list[Path]
 
 
-def build_papers(inputs: Path, output: Path, templates: Path = TEMPLATES, progress: Progress | None = None,
-                 workers: Workers | None = None) -> Build:
-    """The round in ``inputs`` built into ``output``, reusing what is current (and ``workers``,
-    resident ones, when given)."""
-    clear_temporaries(output)
-    cache = Cache(output, templates)
-    with workers or Workers(warm_up=parts.warm_up) as workers:
-        round_ = read_round(inputs, cache, progress, workers)
-        cache.prune()
-        (build,) = build_rounds([(round_, output)], cache, templates, progress, workers)
-    build.publication = stage(output, public(output, build.written))
-    return build
-
-
-def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
+def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
                  progress: Progress | None = None, workers: Workers | None = None,
                  keep_workers: bool = False) -> list[Build]:
     """Several papers (each a round, and its folder), those not current rebuilt side by side.
@@ -82,8 +84,8 @@ def build_rounds(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
             if not keep_workers:
                 using.stop()
         for p, body, margin, docx in zip(stale, bodies, margins, words):
-            pdf = lazy.pdf().join([laid[key].data for key in body], [laid[key].data for key in margin])
-            _write(p, cache, templates, docx, pdf, (*body, *margin))
+            joined = pdf.join([laid[key].data for key in body], [laid[key].data for key in margin])
+            _write(p, cache, templates, docx, joined, (*body, *margin))
     for folder in {p.folder for p in stale}:
         cache.prune_parts(folder)
     return [Build(p.round, p.paths, rebuilt=p in stale) for p in plans]
@@ -96,15 +98,6 @@ def plan(round_: Round, folder: Path, cache: Cache, templates: Path = TEMPLATES)
     when = document_date(round_.paper.meeting_date)
     paths = [folder / f"{view.file_stem}{suffix}" for suffix in (".docx", ".pdf", ".html", "-check.txt")]
     return Plan(round_, folder, view, summary, when, cache.render_key(view, summary, when), paths)
-
-
-def papers_current(inputs: Path, output: Path, templates: Path = TEMPLATES,
-                   shown=lambda round_: round_) -> tuple[Round, bool]:
-    """The round (as ``shown``: a meeting's view of it), and whether the papers in ``output``
-    are what building it would write now."""
-    cache = Cache(output, templates)
-    p = plan(shown(read_round(inputs, cache)), output, cache, templates)
-    return p.round, cache.outputs_current(p.key, p.paths, p.view.file_stem)
 
 
 def document_date(meeting_date: dt.date) -> dt.datetime:
@@ -134,10 +127,10 @@ def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers,
     bodies = []
     for p in stale:
         subject = f"{p.view.committee}, {p.view.meeting_date}"
-        body = [Part(html, p.view.title, subject, p.when) for html in lazy.html().render_parts(p.view, templates, created=p.when)]
+        body = [Part(html, p.view.title, subject, p.when) for html in html.render_parts(p.view, templates, created=p.when)]
         bodies.append({cache.render_key(part): (part, p.folder) for part in body})
     laid, words = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates, workers,
-                                     progress, meanwhile=lambda: [lazy.word().render_docx(p.view, templates, p.when)
+                                     progress, meanwhile=lambda: [word.render_docx(p.view, templates, p.when)
                                                                   for p in stale])
     return bodies, laid, words
 
@@ -149,7 +142,7 @@ def _furniture(stale: list[Plan], bodies: list[Keyed], laid: dict[str, LaidOut],
     margins = []
     for p, body in zip(stale, bodies):
         pages = sum(laid[key].pages for key in body)
-        furniture = lazy.html().Furniture("paper", p.view.committee, p.view.meeting_date)
+        furniture = html.Furniture("paper", p.view.committee, p.view.meeting_date)
         margins.append({cache.render_key(part): (part, p.folder)
                         for part in parts.furniture(furniture, pages, templates, p.when)})
     laid.update(parts.lay_out_kept({k: v for margin in margins for k, v in margin.items()}, cache, templates,
@@ -163,9 +156,35 @@ def _write(p: Plan, cache: Cache, templates: Path, docx: bytes, pdf: bytes, part
     files = {
         f"{stem}.docx": docx,
         f"{stem}.pdf": pdf,
-        f"{stem}.html": lazy.html().render_html(p.view, templates, created=p.when).encode("utf-8"),
+        f"{stem}.html": html.render_html(p.view, templates, created=p.when).encode("utf-8"),
         f"{stem}-check.txt": p.summary.encode("utf-8"),
     }
     for name, data in files.items():
         write_atomic(p.folder / name, data)
     cache.record(p.key, p.folder, files, stem, part_keys)
+
+
+def of_meeting(round_: Round, item: Item, meeting: Meeting) -> tuple[Round, list[Problem]]:
+    """``round_`` as the paper of ``item`` at ``meeting``: its committee, date and agenda item
+    the meeting's (and so its files named by the meeting's date); where the paper said
+    otherwise, a warning naming what it said."""
+    paper = round_.paper
+    said = [f"{what} '{own}'" for what, own, truth in (
+        ("committee", paper.committee, meeting.committee),
+        ("meeting date", long_date(paper.meeting_date), long_date(meeting.date)),
+        ("agenda item", paper.agenda_item or item.number, item.number)) if own.casefold() != truth.casefold()]
+    problems = [Problem(
+        Severity.WARNING, Source(shown(item.paper.name)),
+        f"says {', '.join(said)}, but it is item {item.number} of the {meeting.committee} on {long_date(meeting.date)}: "
+        "it is shown with the meeting's",
+        "take the committee, meeting date and agenda item out of the paper's own settings: a paper of a "
+        "meeting takes them from meeting.toml")] if said else []
+    paper = dataclasses.replace(paper, committee=meeting.committee, meeting_date=meeting.date, agenda_item=item.number)
+    return dataclasses.replace(round_, paper=paper), problems
+
+
+def as_in_meeting(round_: Round, meeting: Meeting | None) -> Round:
+    """The partnership round as the meeting shows it (its committee, date and agenda item),
+    where ``meeting`` lists it; else as it stands."""
+    item = next((i for i in meeting.items if i.paper is not None and i.paper.name == "paper.toml"), None) if meeting else None
+    return of_meeting(round_, item, meeting)[0] if item else round_

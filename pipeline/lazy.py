@@ -1,14 +1,19 @@
-"""The modules papers loads only once a build needs them: the one place an import waits.
+"""The outside libraries papers loads only once a build needs them: the one place an import waits.
 
 A build with nothing to do says "Up to date" in a tenth of a second or two, most of it
-Python starting; each module below would add to that, and none of them is needed unless
-something is read, laid out or written. Everywhere else, imports are at the top of the
-module (a test holds the package to that). Times are the import's own, measured on this
-project's 2-core machine.
+Python starting; each library below would add to that, and none of them is needed unless
+something is read, laid out or written. papers' own modules all import at their tops (a
+test holds the package to that, and to no circle); a module that uses one of these
+libraries asks for it here when it first needs it. One import a library, each with what
+it costs (measured on this project's 2-core machine) and who needs it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
+import sys
+import threading
 from types import ModuleType
 
 
@@ -16,121 +21,119 @@ class SystemLibraryMissing(Exception):
     """WeasyPrint cannot run because a system library (Pango) is missing."""
 
 
-def layout() -> ModuleType:
-    """render.layout: WeasyPrint (about 0.35 s, half of it cffi parsing Pango's C
-    declarations), and the pdf package with it. Needed only to lay something out."""
+def _brought(name: str) -> ModuleType:
+    """A module the library just loaded brought with it (a test holds each library to
+    bringing what papers takes from it: tests/test_lazy.py)."""
+    return sys.modules[name]
+
+
+def weasyprint() -> tuple[ModuleType, ModuleType]:
+    """WeasyPrint (about 0.35 s, half of it cffi parsing Pango's C declarations), and pydyf,
+    which it writes PDFs with and brings. Needed only to lay something out (render/layout.py)."""
     try:
-        from pipeline.render import layout as module
+        import weasyprint
     except OSError as error:  # raised when Pango or its friends cannot be loaded
         raise SystemLibraryMissing(
             f"WeasyPrint could not load a system library ({error}). Install Pango: "
             "on Debian or Ubuntu, sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0; "
             "on macOS, brew install pango"
         ) from error
-    return module
+    return weasyprint, _brought("pydyf")
+
+
+def pikepdf() -> ModuleType:
+    """pikepdf (about 0.1 s), with Ctrl-C held back as its compiled extension loads
+    (:func:`interrupt_held`). Needed to read, join or assemble a PDF (the pdf package alone
+    uses it, through ``pdf/_pikepdf.py``)."""
+    with interrupt_held():
+        import pikepdf
+
+    return pikepdf
+
+
+def font_tools() -> ModuleType:
+    """fontTools.ttLib, with the glyph table's module (about 0.05 s). Needed to merge a
+    paper's font subsets (pdf/fonts.py), or when a return holds characters beyond those the
+    shipped fonts are known to draw (render/coverage.py)."""
+    import fontTools.ttLib.tables._g_l_y_f
+
+    return fontTools.ttLib
+
+
+def word() -> tuple[ModuleType, ModuleType]:
+    """docxtpl, and python-docx, which it brings (with lxml, about 0.15 s). Needed to write a
+    Word paper (render/word.py)."""
+    import docxtpl
+
+    return docxtpl, _brought("docx")
+
+
+def openpyxl() -> ModuleType:
+    """openpyxl (about 0.15 s). Needed to read a return not read before (intake/workbook.py),
+    or to write a form (round/forms.py)."""
+    import openpyxl
+
+    return openpyxl
+
+
+def calamine() -> ModuleType:
+    """python-calamine (about 0.01 s). Needed to read an .xls or .ods return (intake/plain.py)."""
+    import python_calamine
+
+    return python_calamine
+
+
+def jinja2() -> ModuleType:
+    """Jinja2 (about 0.045 s). Needed to write a paper's HTML or the pack's (render/html.py),
+    or a message (mail/compose.py)."""
+    import jinja2
+
+    return jinja2
+
+
+def processes() -> tuple[ModuleType, ModuleType]:
+    """concurrent.futures with its process pool, and the multiprocessing it brings (about
+    0.015 s). Needed only when worker processes start (machinery/workers.py), or a layout
+    engine loads in one (render/layout.py)."""
+    import concurrent.futures.process
+
+    return concurrent.futures, _brought("multiprocessing")
+
+
+def smtp() -> tuple[ModuleType, ModuleType]:
+    """smtplib, and the ssl it brings (about 0.02 s). Needed only to send through a mail
+    server (mail/smtp.py)."""
+    import smtplib
+
+    return smtplib, _brought("ssl")
 
 
 def holidays() -> ModuleType:
     """holidays: the bank holidays of England and Wales (about 0.08 s, and 0.1 s more to
     list a year's). Needed to count clear days: to date an agenda, or to publish it."""
-    import holidays as module
+    import holidays
 
-    return module
-
-
-def pdf() -> ModuleType:
-    """The pdf package: pikepdf and fontTools (about 0.15 s). Needed to put parts together,
-    or to read a supplied PDF not read before."""
-    from pipeline import pdf as module
-
-    return module
+    return holidays
 
 
-def word() -> ModuleType:
-    """render.word: docxtpl, python-docx and lxml (about 0.15 s). Needed to write a Word paper."""
-    from pipeline.render import word as module
+@contextlib.contextmanager
+def interrupt_held():
+    """Ctrl-C held back until the block ends, then raised (in the main thread; elsewhere,
+    nothing is held; and where Ctrl-C is ignored, as in a worker process, it stays ignored).
 
-    return module
-
-
-def reader() -> ModuleType:
-    """intake.reader: openpyxl and python-calamine (about 0.15 s). Needed to read a return
-    not read before."""
-    from pipeline.intake import reader as module
-
-    return module
-
-
-def forms() -> ModuleType:
-    """forms: openpyxl (about 0.15 s). Needed to write a form, or a reminder that carries one."""
-    from pipeline import forms as module
-
-    return module
-
-
-def font_reader() -> ModuleType:
-    """fontTools.ttLib (about 0.05 s). Needed only when a return holds characters beyond
-    those the shipped fonts are known to draw (render/coverage.py)."""
-    from fontTools import ttLib
-
-    return ttLib
-
-
-def futures() -> ModuleType:
-    """concurrent.futures, with its process pool (about 0.015 s, multiprocessing with it).
-    Needed only when worker processes start (workers.py)."""
-    import concurrent.futures.process
-
-    return concurrent.futures
-
-
-def processes() -> ModuleType:
-    """multiprocessing (loaded with :func:`futures`). Needed only when worker processes start."""
-    import multiprocessing
-
-    return multiprocessing
-
-
-def html() -> ModuleType:
-    """render.html: Jinja2 and MarkupSafe (about 0.045 s). Needed to write a paper's HTML,
-    or the pack's."""
-    from pipeline.render import html as module
-
-    return module
-
-
-def agenda() -> ModuleType:
-    """render.agenda: the agenda's HTML (Jinja2, as :func:`html`). Needed to make a pack or
-    the meeting's page."""
-    from pipeline.render import agenda as module
-
-    return module
-
-
-def new_round() -> ModuleType:
-    """new_round: starting a round (openpyxl, to write the forms). Needed only by new-round."""
-    from pipeline import new_round as module
-
-    return module
-
-
-def mail() -> ModuleType:
-    """send: Jinja2, smtplib, ssl and email (about 0.06 s). Needed only by the commands that
-    send (send, chase)."""
-    from pipeline import send as module
-
-    return module
-
-
-def agenda_mail() -> ModuleType:
-    """send_agenda: sending the published agenda and supplements (the mailer, as :func:`mail`)."""
-    from pipeline import send_agenda as module
-
-    return module
-
-
-def chasing() -> ModuleType:
-    """chase: the reminders (and, through send, what mail needs). Needed only by ``chase``."""
-    from pipeline import chase as module
-
-    return module
+    For loading compiled extensions: pikepdf 10's (nanobind) aborts the whole process, with a
+    traceback, when a KeyboardInterrupt arrives while it creates its enums, instead of
+    letting it stop the build cleanly (tests/test_lazy.py reproduces it, and says
+    when it is no longer needed). One already on its way when the block starts is held
+    too: Python calls whichever handler is set when it gets round to it."""
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt

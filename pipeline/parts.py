@@ -17,10 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import Callable
 
-from pipeline import lazy
-from pipeline.cache import Cache
-from pipeline.interrupts import interrupt_held
-from pipeline.workers import Progress, Workers
+from pipeline import lazy, pdf
+from pipeline.machinery.cache import Cache
+from pipeline.machinery.workers import Progress, Workers
+from pipeline.render import layout
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,8 @@ class LaidOut:
 def warm_up() -> None:
     """Load the layout engine (WeasyPrint) ahead of the first part: what a worker does as it starts."""
     try:
-        with interrupt_held():
-            lazy.layout()
+        with lazy.interrupt_held():
+            layout.engine()
     except lazy.SystemLibraryMissing:
         pass  # said when a layout is asked for, with what to install
 
@@ -65,8 +65,8 @@ def lay_out(parts: list[Part], templates: Path, workers: Workers, meanwhile: Cal
 
 
 def _lay_out(part: Part, templates: Path) -> LaidOut:
-    data = lazy.layout().lay_out(part.html, templates, part.title, part.subject, part.when, part.tagged)
-    return LaidOut(data, lazy.pdf().page_count(data))
+    data = layout.lay_out(part.html, templates, part.title, part.subject, part.when, part.tagged)
+    return LaidOut(data, pdf.page_count(data))
 
 
 def lay_out_kept(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: Path, workers: Workers,
@@ -79,7 +79,7 @@ def lay_out_kept(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
     for key, (_, folder) in parts.items():
         data = cache.part(folder, key)
         # A kept part is read before it is used: one damaged (or not a PDF) is laid out again.
-        pages = lazy.pdf().page_count(data) if data is not None else 0
+        pages = pdf.page_count(data) if data is not None else 0
         if pages:
             laid[key] = LaidOut(data, pages)
     todo = [key for key in parts if key not in laid]

@@ -17,7 +17,16 @@ import re
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Problem, Run, Section, Severity, Source, Table
+from pipeline.records.problems import Problem, Severity, Source
+from pipeline.records.rich_text import (
+    Block,
+    BlockKind,
+    Delimiter,
+    NumberFormat,
+    Run,
+    Table,
+)
+from pipeline.records.settings import Section
 
 PARTNERSHIPS_MARKER = "<!-- partnerships -->"
 UNNUMBERED_MARKER = "<!-- unnumbered -->"  # the next paragraph, in a numbered paper, has no number

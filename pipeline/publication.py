@@ -42,12 +42,12 @@ def public(output: Path, written: list[Path]) -> list[Path]:
     return [path for path in written if path.parent == output and path.suffix in PUBLIC_SUFFIXES]
 
 
-def stage(output: Path, files: list[Path], now: dt.datetime | None = None) -> Publication:
+def stage(output: Path, files: list[Path], now: dt.datetime) -> Publication:
     """Make ``output/publish/`` hold exactly ``files`` (copies of them, by name): anything
     else there moved to ``output/retired/<now>/``."""
     folder = output / PUBLISH
     wanted = {path.name: path for path in files}
-    stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d-%H%M%S")
+    stamp = now.strftime("%Y-%m-%d-%H%M%S")
     publication = Publication(folder)
     if folder.is_dir():
         for found in sorted(folder.iterdir()):

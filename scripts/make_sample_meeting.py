@@ -18,7 +18,7 @@ from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipeline.convert import word_to_pdf  # noqa: E402
+from pipeline.meeting.convert import word_to_pdf  # noqa: E402
 
 WORD_PAPER = (
     "Comprehensive Area Assessment",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+
 from support import INPUTS, run_cli
 
 
@@ -137,3 +138,22 @@ def published_meeting(_published_once, tmp_path):
         copies.append(tmp_path / folder.name)
         shutil.copytree(folder, copies[-1], symlinks=True)
     return tuple(copies)
+
+
+@pytest.fixture
+def paper_round(round_dir, sample_build, tmp_path):
+    """Inputs whose mail settings a test writes, and an output folder holding the built paper."""
+    _, built = sample_build
+    output = tmp_path / "out"
+    # The papers and the record of what built them, so send knows they are current; and the
+    # meeting they were built for (the report is its item 3, and shows so).
+    shutil.copytree(built, output)
+    shutil.copy(INPUTS / "meeting.toml", round_dir)
+    base = (round_dir / "paper.toml").read_text(encoding="utf-8").split("# How `make send`", 1)[0]
+
+    def configure(mail: str, recipients: list[tuple[str, str]]) -> tuple[Path, Path]:
+        people = "".join(f'\n[[recipient]]\nname = "{n}"\nemail = "{e}"\n' for n, e in recipients)
+        (round_dir / "paper.toml").write_text(base + "\n" + mail + "\n" + people, encoding="utf-8")
+        return round_dir, output
+
+    return configure

@@ -22,18 +22,23 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import Workbook
-from sample_round.sample import plain
+from pypdf import PdfReader
 
 from pipeline import pdf
 from pipeline.intake.answers import parse_text
-from pipeline.model import (
-    Answer, Block, BlockKind, Entry, Kind, Paper, Partnership, Return, Round, Run, Section, Source, Status, Value,
-)
+from pipeline.machinery.workers import Workers, cores
 from pipeline.parts import Part, furniture, lay_out, warm_up
-from pipeline.workers import Workers, cores
+from pipeline.records.problems import Source
+from pipeline.records.returns import Answer, Return, Value
+from pipeline.records.rich_text import Block, BlockKind, Run
+from pipeline.records.round import Entry, Round, Status
+from pipeline.records.settings import Kind, Paper, Partnership, Section
+from sample_round.sample import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 INPUTS = ROOT / "inputs"
+NOW = dt.datetime(2011, 3, 9, 12, 0)
+"""When a build a test runs itself takes place (the command line reads the clock; a test says the time)."""
 QUESTIONS = (
     "What is the current focus for the Partnership?",
     "What has the Partnership achieved since the last update? (given in September 2010)",
@@ -88,8 +93,6 @@ def docx_text(path: Path) -> str:
 
 
 def pdf_pages(path: Path) -> list[str]:
-    from pypdf import PdfReader
-
     return [page.extract_text() or "" for page in PdfReader(path).pages]
 
 
@@ -343,3 +346,23 @@ def running_in(group: int) -> list[int]:
             return []
         time.sleep(0.05)
     return running
+
+
+# --- the paper sent, as an officer sends it ---------------------------------------------
+
+PEOPLE = [("Cllr Ann Able", "ann@example.org"), ("Cllr Ben Best", "ben@example.org"), ("Clerk", "clerk@example.org")]
+"""A distribution list of three."""
+
+
+def send_paper(inputs: Path, output: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``papers send`` run on ``inputs`` and ``output``, as typed at a prompt (no terminal)."""
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline", "send", "--inputs", str(inputs), "--output", str(output), *extra],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        env=cli_env(**(env or {})),
+    )
+
+
+def smtp_settings(port: int, security: str = "none", extra: str = "") -> str:
+    """paper.toml's [mail] for a server on loopback at ``port``."""
+    return f'[mail]\nfrom = "Claire Moore <claire@example.org>"\n[mail.smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "{security}"\n{extra}'

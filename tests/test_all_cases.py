@@ -5,8 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from support import HOSTILE, docx_text, normalise, pdf_text, run_cli
+from openpyxl import Workbook, load_workbook
+
 from sample_round.sample import read_sample, write_inputs
+from support import HOSTILE, docx_text, normalise, pdf_text, run_cli
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STEM = "2011-03-17-partnership-update-report"
@@ -37,7 +39,6 @@ def test_a_round_with_everything_wrong(round_dir, tmp_path):
     stranger.file = "Parish cluster.xlsx"
     stranger.fields = [(l, "Parish Cluster Forum" if l == "Partnership" else v) for l, v in stranger.fields]
     write_inputs(round_dir, [vale, health, osca, older_west, stranger])
-    from openpyxl import Workbook, load_workbook
 
     # A formula never calculated: written by openpyxl, which stores no value for it.
     book = load_workbook(round_dir / "OSCA.xlsx")

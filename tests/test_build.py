@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from support import INPUTS, render_pdf
-
-from pipeline.assemble import as_in_meeting
-from pipeline.build import document_date
+from pipeline.build import as_in_meeting, document_date
 from pipeline.filenames import TEMPLATES
-from pipeline.meeting import load_meeting
+from pipeline.meeting.config import load_meeting
 from pipeline.render.html import Furniture, render_parts
 from pipeline.render.view import build_view
-from pipeline.rounds import read_round
+from pipeline.round.read import read_round
+from support import INPUTS, render_pdf
 
 
 def test_the_build_writes_the_pdf_its_steps_make_in_one_process(built):

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
 
 import pytest
+from docx import Document
 from PIL import Image
-from support import INPUTS, answer_items, docx_paragraphs, docx_text, normalise, pdf_pages, pdf_text
-from sample_round.sample import read_sample
+from pypdf import PdfReader
 
-from pipeline.config import load_config
 from pipeline.intake.dates import parse_date
+from pipeline.round.config import load_config
 from pipeline.vocabulary import label_key
+from sample_round.sample import read_sample
+from support import (
+    INPUTS,
+    answer_items,
+    docx_paragraphs,
+    docx_text,
+    normalise,
+    pdf_pages,
+    pdf_text,
+)
 
 STEM = "2011-03-17-partnership-update-report"
 HEAD = "Strategy and Partnerships Scrutiny Committee – 17 March 2011"
@@ -97,8 +108,6 @@ def test_word_uses_its_own_list_styles_with_nesting(sample_build):
 
 
 def test_pdf_is_a4_with_page_numbers_and_embedded_fonts(sample_build):
-    from pypdf import PdfReader
-
     _, output = sample_build
     reader = PdfReader(output / f"{STEM}.pdf")
     pages = reader.pages
@@ -124,10 +133,6 @@ def test_no_question_stands_alone_at_the_foot_of_a_page(sample_build):
 
 
 def test_source_date_epoch_dates_the_papers(round_dir, tmp_path):
-    import os
-    from pypdf import PdfReader
-    from docx import Document
-
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1300000000"}  # 13 March 2011, 07:06:40 UTC
     result = subprocess.run(
         [sys.executable, "-m", "pipeline", "papers", "--inputs", str(round_dir), "--output", str(tmp_path)],

@@ -14,12 +14,31 @@ import time
 import zipfile
 from pathlib import Path
 
+import page as page_validation
 import pytest
-from support import QUESTIONS, ROOT, cli_env, needs_ctrl_c, run_cli
+from fontTools.ttLib import TTFont
 from openpyxl import Workbook, load_workbook
+from pypdf import PdfReader
 
+from pipeline.filenames import TEMPLATES
 from pipeline.intake import read_return
 from pipeline.intake.workbook import MAX_PART_BYTES
+from pipeline.render.coverage import _SURE
+from pipeline.render.html import PDF_STYLESHEETS, render_html
+from pipeline.render.links import split_links
+from pipeline.render.view import build_view
+from support import (
+    QUESTIONS,
+    ROOT,
+    SOFFICE,
+    WHEN,
+    cli_env,
+    libreoffice_convert,
+    make_round,
+    needs_ctrl_c,
+    render_pdf,
+    run_cli,
+)
 
 STEM = "2011-03-17-partnership-update-report"
 
@@ -271,22 +290,13 @@ def test_characters_that_act_are_dropped_with_a_warning_naming_the_cell(tmp_path
 def test_a_million_letter_line_is_read_and_linked_in_linear_time():
     # Time grows with the square of the length if the address patterns backtrack: this
     # would not finish within the test run's limit.
-    from pipeline.render.links import split_links
-
     line = "a" * 1_000_000
     assert split_links(line) == [(line, None)]
     assert split_links(line + " x@y.org")[-1] == ("x@y.org", "mailto:x@y.org")
 
 
 def test_a_200000_letter_word_wraps_in_the_pdf_and_is_kept_whole():
-    from pypdf import PdfReader
 
-    from pipeline.filenames import TEMPLATES
-    from pipeline.render.html import PDF_STYLESHEETS, render_html
-    from pipeline.render.view import build_view
-    from support import WHEN, make_round, render_pdf
-
-    import page
 
     word = "x" * 200_000
     html = render_html(build_view(make_round([word, "b", "c", "d"], name="N")), TEMPLATES, stylesheets=PDF_STYLESHEETS)
@@ -296,7 +306,7 @@ def test_a_200000_letter_word_wraps_in_the_pdf_and_is_kept_whole():
     assert text.count("x") == 200_000  # every letter is on a page, none run off it
     assert max(len(line) for line in text.replace("\u200b", "\n").splitlines()) < 120
     # Laid out in pieces (render.layout.breakable), and still one paragraph to a screen reader.
-    report = page.validate_pdf_bytes(data, profile="ua1")
+    report = page_validation.validate_pdf_bytes(data, profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
 
 
@@ -337,8 +347,6 @@ def test_characters_the_pdf_font_lacks_are_named_by_cell(round_dir, round_output
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler is not installed (apt-get install poppler-utils)")
 def test_a_round_of_every_hostile_case_at_once(round_dir, tmp_path):
-    from support import SOFFICE, libreoffice_convert
-
     # Bad files beside the good returns …
     book = Workbook()
     _full_return(book.active, "Parish Cluster Forum")
@@ -393,10 +401,7 @@ def _full_return(sheet, name: str) -> None:
 
 def test_the_characters_taken_as_drawable_are_in_the_fonts():
     # coverage.py settles most text without reading the fonts; its list must be true.
-    from fontTools.ttLib import TTFont
 
-    from pipeline.filenames import TEMPLATES
-    from pipeline.render.coverage import _SURE
 
     for path in sorted((TEMPLATES / "fonts").glob("*.ttf")):
         missing = sorted(hex(c) for c in _SURE - set(TTFont(path).getBestCmap()))

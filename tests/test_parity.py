@@ -6,9 +6,10 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from support import normalise, pdf_text
 from docx import Document
 from docx.oxml.ns import qn
+
+from support import normalise, pdf_text
 
 STEM = "2011-03-17-partnership-update-report"
 HEAD = "Strategy and Partnerships Scrutiny Committee – 17 March 2011"

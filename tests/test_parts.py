@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from support import cli_env
-
-from pipeline.build import build_papers
+from pipeline.round.build import build_round
+from support import NOW, cli_env
 
 STEM = "2011-03-17-partnership-update-report"
 SUFFIXES = (".docx", ".pdf", ".html", "-check.txt")
@@ -37,7 +36,7 @@ def test_one_changed_return_lays_out_only_its_own_part(round_dir, round_output):
     book = load_workbook(path, rich_text=True)
     book["Return"]["B10"] = "Cllr Jane Newchair"
     book.save(path)
-    build_papers(round_dir, output)
+    build_round(round_dir, output, NOW)
     after = _parts(output)
     assert len(after - before) == 1 and len(before - after) == 1  # the old part is pruned
 
@@ -70,5 +69,5 @@ def test_a_damaged_kept_part_is_laid_out_again(round_dir, round_output):
     for part in (output / ".cache" / "parts").glob("*.pdf"):
         part.write_bytes(part.read_bytes()[:100])  # cut short, as by a full disk
     (output / ".cache" / f"manifest-{STEM}.json").unlink()
-    assert build_papers(round_dir, output).rebuilt
+    assert build_round(round_dir, output, NOW).rebuilt
     assert outputs(output) == clean

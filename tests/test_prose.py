@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from support import run_cli, docx_text
-
 from pipeline.intake.answers import parse_text
-from pipeline.model import BlockKind, Delimiter
 from pipeline.prose import read_report
+from pipeline.records.rich_text import BlockKind, Delimiter
+from support import docx_text, run_cli
 
 REPORT = """## Purpose
 

@@ -3,9 +3,8 @@ page; anything else moved out, where the clerk can find it, never deleted unseen
 
 from __future__ import annotations
 
-from support import run_cli
-
-from pipeline.build import build_papers
+from pipeline.round.build import build_round
+from support import NOW, run_cli
 
 MEETING = "2011-03-17-strategy-and-partnerships-scrutiny-committee"
 ITEM_6 = "2011-03-17-south-east-employers-funding-for-lsp-capacity-building"
@@ -43,7 +42,7 @@ def test_an_item_made_exempt_leaves_the_folder_and_is_kept_where_the_clerk_can_f
 
 def test_what_was_dropped_in_by_hand_is_moved_out_and_a_round_publishes_its_paper(round_dir, tmp_path):
     output = tmp_path / "out"
-    build_papers(round_dir, output)
+    build_round(round_dir, output, NOW)
     publish = output / "publish"
     assert sorted(p.name for p in publish.iterdir()) == [
         "2011-03-17-partnership-update-report.docx", "2011-03-17-partnership-update-report.html",
@@ -51,7 +50,7 @@ def test_what_was_dropped_in_by_hand_is_moved_out_and_a_round_publishes_its_pape
     (publish / "notes.txt").write_text("private notes", encoding="utf-8")
     (publish / "2010-09-22-partnership-update-report.pdf").write_bytes(b"%PDF- last meeting's paper")
     (publish / "2011-03-17-partnership-update-report.pdf").write_bytes(b"%PDF- edited by hand")
-    again = build_papers(round_dir, output)
+    again = build_round(round_dir, output, NOW)
     assert not again.rebuilt and sorted(p.name for p in publish.iterdir()) == [
         "2011-03-17-partnership-update-report.docx", "2011-03-17-partnership-update-report.html",
         "2011-03-17-partnership-update-report.pdf"]

@@ -6,9 +6,9 @@ import resource
 import shutil
 
 import pytest
-from support import ROOT, run_cli
 
 from pipeline.intake.files import SPREADSHEET_SUFFIXES
+from support import ROOT, run_cli
 
 REALWORLD = ROOT.parent / "shared" / "realworld-spreadsheets"
 STEM = "2011-03-17-partnership-update-report"

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
+from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run
 
 MAX_LEVEL = 2  # three levels: Word's List Bullet, List Bullet 2, List Bullet 3
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.model import Run
+from pipeline.records.rich_text import Run
 
 # A return form is a few dozen rows; read no further, whatever the sheet declares.
 MAX_ROWS = 1_000

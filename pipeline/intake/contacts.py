@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.model import Contact
+from pipeline.records.returns import Contact
 
 # The lookbehind makes a match start only where a run of address characters starts, so a
 # long run with no "@" in it is scanned once, not once from each of its letters (which

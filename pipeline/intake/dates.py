@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from pipeline.model import CompletionDate
+from pipeline.records.returns import CompletionDate
 
 _MONTHS = {
     name: number

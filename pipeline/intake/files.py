@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.filenames import shown
-from pipeline.model import WHO, Problem, Severity, Source
+from pipeline.records.problems import WHO, Problem, Severity, Source
 
 # Read as returns: .xlsx and its kin through openpyxl, .xls and .ods as values only.
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".ods"}

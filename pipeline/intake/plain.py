@@ -13,14 +13,16 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-import python_calamine
-
+from pipeline import lazy
 from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell, within_limit
-from pipeline.model import Run
+from pipeline.records.rich_text import Run
 from pipeline.text import clean
 from pipeline.vocabulary import MARKER_KEYS, MARKER_SHEET
 
-ERRORS = (python_calamine.CalamineError, ValueError, OSError, TypeError)
+
+def errors() -> tuple[type[Exception], ...]:
+    """What reading a damaged .xls or .ods raises."""
+    return (lazy.calamine().CalamineError, ValueError, OSError, TypeError)
 
 
 @dataclass
@@ -78,8 +80,8 @@ def _grid(rows, start: tuple[int, int]) -> list[list[CellText]]:
 
 
 def open_plain(data: bytes) -> PlainBook:
-    """The workbook in ``data`` (.xls or .ods); raises one of ERRORS if it cannot be read."""
-    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    """The workbook in ``data`` (.xls or .ods); raises one of :func:`errors` if it cannot be read."""
+    book = lazy.calamine().CalamineWorkbook.from_filelike(io.BytesIO(data))
     try:
         out = PlainBook()
         for meta in book.sheets_metadata:

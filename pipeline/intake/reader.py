@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline.filenames import shown
 from pipeline.intake.answers import parse_answer
+from pipeline.intake.cells import CellText
 from pipeline.intake.contacts import parse_contact
 from pipeline.intake.dates import parse_date
-from pipeline.filenames import shown
-from pipeline.intake.cells import CellText
 from pipeline.intake.sheet import find_return_sheet, read_layout
 from pipeline.intake.workbook import Refusal, open_workbook
-from pipeline.model import WHO, Answer, Problem, Return, Severity, Source, Value
+from pipeline.records.problems import WHO, Problem, Severity, Source
+from pipeline.records.returns import Answer, Return, Value
 from pipeline.vocabulary import LABEL_BY_KEY
 
 

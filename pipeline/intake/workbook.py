@@ -10,15 +10,19 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-
-from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell, unusable_cell, within_limit
-from pipeline.intake.plain import ERRORS as PLAIN_ERRORS
+from pipeline import lazy
+from pipeline.intake.cells import (
+    MAX_COLS,
+    MAX_ROWS,
+    CellText,
+    error_cell,
+    unusable_cell,
+    within_limit,
+)
 from pipeline.intake.plain import PlainBook, open_plain
-from pipeline.model import WHO, Run
+from pipeline.intake.plain import errors as plain_errors
+from pipeline.records.problems import WHO
+from pipeline.records.rich_text import Run
 from pipeline.text import clean
 from pipeline.vocabulary import MARKER_KEYS, MARKER_SHEET
 
@@ -55,9 +59,10 @@ def _cell_text(cell, formula: str | None) -> CellText | None:
     font = cell.font
     base = (bool(font and font.b), bool(font and font.i), bool(font and _underlined(font.u)))
     pieces: list[tuple[str, bool, bool, bool]] = []
-    if isinstance(value, CellRichText):
+    rich_text = lazy.openpyxl().cell.rich_text
+    if isinstance(value, rich_text.CellRichText):
         for part in value:
-            if isinstance(part, TextBlock):
+            if isinstance(part, rich_text.TextBlock):
                 f = part.font
                 pieces.append(
                     (
@@ -101,7 +106,7 @@ def _plain(value: object) -> str:
     return str(value)
 
 
-def _formulas(sheet: Worksheet | None) -> dict[tuple[int, int], str]:
+def _formulas(sheet) -> dict[tuple[int, int], str]:
     if sheet is None:
         return {}
     return {
@@ -112,7 +117,7 @@ def _formulas(sheet: Worksheet | None) -> dict[tuple[int, int], str]:
     }
 
 
-def _grid(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> list[list[CellText]]:
+def _grid(sheet, formulas: dict[tuple[int, int], str]) -> list[list[CellText]]:
     rows = []
     max_row = min(sheet.max_row or 0, MAX_ROWS)
     max_col = min(sheet.max_column or 0, MAX_COLS)
@@ -129,15 +134,18 @@ def _grid(sheet: Worksheet, formulas: dict[tuple[int, int], str]) -> list[list[C
 class Opened:
     """A workbook's cell values (as last saved), and its formulas when it has any."""
 
-    values: Workbook
-    formulas: Workbook | None
+    values: object
+    """The workbook as openpyxl read it, values as last saved."""
+    formulas: object | None
+    """The same, read for its formulas (None when it has none)."""
     formatting = True
     """Whether bold, italic and underline were read (they are, from .xlsx)."""
 
     def sheets(self):
         """Each worksheet in order: (title, visible, its non-empty cells by row), read lazily."""
+        worksheet = lazy.openpyxl().worksheet.worksheet.Worksheet
         for sheet in self.values.worksheets:
-            if not isinstance(sheet, Worksheet) or sheet.title == MARKER_SHEET:
+            if not isinstance(sheet, worksheet) or sheet.title == MARKER_SHEET:
                 continue  # a chart sheet, or the form's marker
             formulas_sheet = self.formulas[sheet.title] if self.formulas is not None else None
             yield sheet.title, sheet.sheet_state == "visible", _grid(sheet, _formulas(formulas_sheet))
@@ -147,7 +155,7 @@ class Opened:
         if MARKER_SHEET not in self.values.sheetnames:
             return {}
         sheet = self.values[MARKER_SHEET]
-        if not isinstance(sheet, Worksheet):
+        if not isinstance(sheet, lazy.openpyxl().worksheet.worksheet.Worksheet):
             return {}
         facts = {}
         for key_cell, value_cell in sheet.iter_rows(min_row=1, max_row=len(MARKER_KEYS) + 5, max_col=2):
@@ -179,12 +187,12 @@ def _caused_by_defusedxml(error: BaseException | None) -> bool:
     return False
 
 
-def _load(data: bytes, data_only: bool) -> Workbook:
+def _load(data: bytes, data_only: bool):
     with warnings.catch_warnings():
         # openpyxl warns about parts it drops (data validation extensions, slicers…);
         # they do not matter for reading values.
         warnings.simplefilter("ignore")
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=data_only, rich_text=True, keep_links=False)
+        return lazy.openpyxl().load_workbook(io.BytesIO(data), data_only=data_only, rich_text=True, keep_links=False)
 
 
 def open_workbook(path: Path) -> Opened | PlainBook | Refusal:
@@ -251,5 +259,5 @@ def open_workbook(path: Path) -> Opened | PlainBook | Refusal:
 def _values_only(data: bytes, what: str, resave: str) -> PlainBook | Refusal:
     try:
         return open_plain(data)
-    except PLAIN_ERRORS as error:
+    except plain_errors() as error:
         return Refusal(f"{what} that could not be read (the file is damaged: {type(error).__name__})", resave)

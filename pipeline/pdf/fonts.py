@@ -23,19 +23,17 @@ import hashlib
 import io
 import re
 
-from fontTools.ttLib import TTFont
-from fontTools.ttLib.tables._g_l_y_f import Glyph
-
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, pikepdf
+from pipeline import lazy
+from pipeline.pdf import _pikepdf as pk
 
 _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")
 _PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 
-def _fonts(pdf: pikepdf.Pdf) -> list[Dictionary]:
+def _fonts(pdf: pk.Pdf) -> list[pk.Dictionary]:
     """Every font the pages' resources name (form XObjects' included), each once, in page order."""
     seen: set[tuple[int, int]] = set()
-    found: list[Dictionary] = []
+    found: list[pk.Dictionary] = []
 
     def first_visit(obj) -> bool:
         if not obj.is_indirect:
@@ -46,13 +44,13 @@ def _fonts(pdf: pikepdf.Pdf) -> list[Dictionary]:
         return True
 
     def visit(resources) -> None:
-        if not isinstance(resources, Dictionary) or not first_visit(resources):
+        if not isinstance(resources, pk.Dictionary) or not first_visit(resources):
             return
-        for font in resources.get("/Font", Dictionary()).values():
-            if isinstance(font, Dictionary) and "/BaseFont" in font and first_visit(font):
+        for font in resources.get("/Font", pk.Dictionary()).values():
+            if isinstance(font, pk.Dictionary) and "/BaseFont" in font and first_visit(font):
                 found.append(font)
-        for xobject in resources.get("/XObject", Dictionary()).values():
-            if isinstance(xobject, pikepdf.Stream) and xobject.get("/Subtype") == Name.Form and first_visit(xobject):
+        for xobject in resources.get("/XObject", pk.Dictionary()).values():
+            if isinstance(xobject, pk.Stream) and xobject.get("/Subtype") == pk.Name.Form and first_visit(xobject):
                 visit(xobject.get("/Resources"))
 
     for page in pdf.pages:
@@ -60,19 +58,19 @@ def _fonts(pdf: pikepdf.Pdf) -> list[Dictionary]:
     return found
 
 
-def _program(holder: Dictionary):
+def _program(holder: pk.Dictionary):
     descriptor = holder.get("/FontDescriptor")
-    if not isinstance(descriptor, Dictionary):
+    if not isinstance(descriptor, pk.Dictionary):
         return None
     return next((descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
 
 
-def name_subsets(pdf: pikepdf.Pdf) -> None:
+def name_subsets(pdf: pk.Pdf) -> None:
     """Every embedded font subset tagged from its bytes; composite subsets with the same bytes
     (the page furniture's, mostly) embedded once."""
-    kept: dict[bytes, Dictionary] = {}  # a descendant font, by its program, widths and text
+    kept: dict[bytes, pk.Dictionary] = {}  # a descendant font, by its program, widths and text
     for font in _fonts(pdf):
-        composite = font.get("/Subtype") == Name.Type0
+        composite = font.get("/Subtype") == pk.Name.Type0
         holder = font.DescendantFonts[0] if composite else font  # the dictionary with the descriptor
         program = _program(holder)
         match = _SUBSET.fullmatch(str(font.BaseFont))
@@ -83,31 +81,31 @@ def name_subsets(pdf: pikepdf.Pdf) -> None:
              repr(font.get("/Encoding")).encode(), font.ToUnicode.read_raw_bytes() if "/ToUnicode" in font else b""]
         )).digest()
         if composite and digest in kept:
-            font.DescendantFonts = Array([kept[digest]])
+            font.DescendantFonts = pk.Array([kept[digest]])
             font.BaseFont = kept[digest].BaseFont
             continue
-        font.BaseFont = Name(f"/{''.join(chr(ord('A') + b % 26) for b in digest[:6])}+{match.group(1)}")
+        font.BaseFont = pk.Name(f"/{''.join(chr(ord('A') + b % 26) for b in digest[:6])}+{match.group(1)}")
         holder.BaseFont = font.BaseFont
         holder.FontDescriptor.FontName = font.BaseFont
         if composite:
             kept[digest] = holder
 
 
-def merge_subsets(pdf: pikepdf.Pdf) -> None:
+def merge_subsets(pdf: pk.Pdf) -> None:
     """The composite TrueType subsets of each font (made with glyph numbers kept) merged
     into one, which every font dictionary of that font then uses."""
-    groups: dict[tuple, list[tuple[Dictionary, Dictionary]]] = {}
+    groups: dict[tuple, list[tuple[pk.Dictionary, pk.Dictionary]]] = {}
     sizes: dict[tuple[int, int], int] = {}  # each subset's number of glyphs
     for font in _fonts(pdf):
         match = _SUBSET.fullmatch(str(font.BaseFont))
-        if font.get("/Subtype") != Name.Type0 or match is None:
+        if font.get("/Subtype") != pk.Name.Type0 or match is None:
             continue
         descendant = font.DescendantFonts[0]
-        if descendant.get("/Subtype") != Name.CIDFontType2 or "/FontFile2" not in descendant.get("/FontDescriptor", {}):
+        if descendant.get("/Subtype") != pk.Name.CIDFontType2 or "/FontFile2" not in descendant.get("/FontDescriptor", {}):
             continue
         try:
             # Read lazily: only the head and the glyph count, here.
-            ttf = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()), lazy=True)
+            ttf = lazy.font_tools().TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()), lazy=True)
             head = ttf["head"]
             sizes[descendant.objgen] = ttf["maxp"].numGlyphs
         except Exception:  # noqa: BLE001 - a font fontTools cannot read is left as it is
@@ -123,20 +121,20 @@ def merge_subsets(pdf: pikepdf.Pdf) -> None:
             _merge(pdf, [font for font, _ in members], base, [d for d in pieces if d is not base])
 
 
-def _merge(pdf: pikepdf.Pdf, fonts: list[Dictionary], base_descendant: Dictionary, others: list[Dictionary]) -> None:
+def _merge(pdf: pk.Pdf, fonts: list[pk.Dictionary], base_descendant: pk.Dictionary, others: list[pk.Dictionary]) -> None:
     # recalcTimestamp off: the font keeps its own date, so equal inputs give equal bytes.
-    base = TTFont(io.BytesIO(base_descendant.FontDescriptor.FontFile2.read_bytes()), recalcTimestamp=False)
+    base = lazy.font_tools().TTFont(io.BytesIO(base_descendant.FontDescriptor.FontFile2.read_bytes()), recalcTimestamp=False)
     order, glyf, metrics = base.getGlyphOrder(), base["glyf"], base["hmtx"].metrics
-    widths = _widths(base_descendant.get("/W", Array()))
+    widths = _widths(base_descendant.get("/W", pk.Array()))
     for descendant in others:
-        widths.update(_widths(descendant.get("/W", Array())))
-        ttf = TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()))
+        widths.update(_widths(descendant.get("/W", pk.Array())))
+        ttf = lazy.font_tools().TTFont(io.BytesIO(descendant.FontDescriptor.FontFile2.read_bytes()))
         other, other_metrics = ttf["glyf"], ttf["hmtx"].metrics
         for index, name in enumerate(ttf.getGlyphOrder()[:len(order)]):
             glyph = other.glyphs[name]
             if _outlined(glyph) and not _outlined(glyf.glyphs[order[index]]):
                 # Copied as bytes: a composite glyph names its parts by number, the same here.
-                glyf.glyphs[order[index]] = Glyph(glyph.data) if hasattr(glyph, "data") else glyph
+                glyf.glyphs[order[index]] = lazy.font_tools().tables._g_l_y_f.Glyph(glyph.data) if hasattr(glyph, "data") else glyph
             if other_metrics[name][0] and not metrics[order[index]][0]:
                 metrics[order[index]] = other_metrics[name]
     text: dict[bytes, bytes] = {}
@@ -148,16 +146,16 @@ def _merge(pdf: pikepdf.Pdf, fonts: list[Dictionary], base_descendant: Dictionar
     data = out.getvalue()
     head = base["head"]
     scale = 1000 / head.unitsPerEm
-    descriptor = Dictionary(base_descendant.FontDescriptor)
-    descriptor.FontBBox = Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)])
+    descriptor = pk.Dictionary(base_descendant.FontDescriptor)
+    descriptor.FontBBox = pk.Array([round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)])
     descriptor.FontFile2 = pdf.make_stream(data, Length1=len(data))
-    descendant = Dictionary(base_descendant)
+    descendant = pk.Dictionary(base_descendant)
     descendant.FontDescriptor = pdf.make_indirect(descriptor)
     descendant.W = _width_array(widths)
     descendant = pdf.make_indirect(descendant)
     to_unicode = pdf.make_stream(_cmap(text)) if text else None
     for font in fonts:
-        font.DescendantFonts = Array([descendant])
+        font.DescendantFonts = pk.Array([descendant])
         if to_unicode is not None:
             font.ToUnicode = to_unicode
 
@@ -173,7 +171,7 @@ def _widths(array) -> dict[int, float]:
     i = 0
     while i < len(items):
         first = int(items[i])
-        if i + 1 < len(items) and isinstance(items[i + 1], Array):
+        if i + 1 < len(items) and isinstance(items[i + 1], pk.Array):
             for offset, width in enumerate(items[i + 1]):
                 out[first + offset] = float(width)
             i += 2
@@ -186,15 +184,15 @@ def _widths(array) -> dict[int, float]:
     return out
 
 
-def _width_array(widths: dict[int, float]) -> Array:
+def _width_array(widths: dict[int, float]) -> pk.Array:
     """Widths as a /W array, a run of consecutive glyphs to an entry."""
-    out = Array()
+    out = pk.Array()
     run: list = []
     start = previous = None
     for cid in sorted(widths):
         if previous is not None and cid != previous + 1:
             out.append(start)
-            out.append(Array(run))
+            out.append(pk.Array(run))
             run = []
             start = None
         if start is None:
@@ -204,7 +202,7 @@ def _width_array(widths: dict[int, float]) -> Array:
         previous = cid
     if run:
         out.append(start)
-        out.append(Array(run))
+        out.append(pk.Array(run))
     return out
 
 

@@ -32,8 +32,9 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from pipeline.pdf import _pikepdf as pk
 from pipeline.pdf import fonts, outline
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, String, pikepdf, to_bytes
+from pipeline.pdf._pikepdf import to_bytes
 from pipeline.pdf.tree import elements, forget_joins, join_id, kids, name_key, name_tree
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
@@ -50,15 +51,15 @@ class TitledPdf:
     """Its bookmark's level: 2 for an appendix, under its item's."""
 
 
-def _copy(pack: pikepdf.Pdf, obj):
+def _copy(pack: pk.Pdf, obj):
     """``obj`` from another PDF into ``pack``: indirect objects through qpdf's copier (which
     maps each once, pages included), direct ones rebuilt around them."""
-    if isinstance(obj, pikepdf.Object) and obj.is_indirect:
+    if isinstance(obj, pk.Object) and obj.is_indirect:
         return pack.copy_foreign(obj)
-    if isinstance(obj, Array):
-        return Array(_copy(pack, item) for item in obj)
-    if isinstance(obj, Dictionary):
-        return Dictionary({key: _copy(pack, value) for key, value in obj.items()})
+    if isinstance(obj, pk.Array):
+        return pk.Array(_copy(pack, item) for item in obj)
+    if isinstance(obj, pk.Dictionary):
+        return pk.Dictionary({key: _copy(pack, value) for key, value in obj.items()})
     return obj
 
 
@@ -69,18 +70,18 @@ STANDARD_TYPES = frozenset(
 """The standard structure types of ISO 32000-1 (14.8.4), which a role map does not map."""
 
 
-def _prefix_ids(document: Dictionary, prefix: str) -> dict[bytes, Dictionary]:
+def _prefix_ids(document: pk.Dictionary, prefix: str) -> dict[bytes, pk.Dictionary]:
     """Give every element ID in ``document`` a prefix, and every /Headers reference with it:
     the elements by their new IDs."""
     ids = {}
     for element in elements(document):
         if "/ID" in element:
-            element.ID = String(prefix + bytes(element.ID).decode("latin-1"))
+            element.ID = pk.String(prefix + bytes(element.ID).decode("latin-1"))
             ids[bytes(element.ID)] = element
         attributes = element.get("/A")
-        for attribute in attributes if isinstance(attributes, Array) else [attributes] if attributes is not None else []:
-            if isinstance(attribute, Dictionary) and "/Headers" in attribute:
-                attribute.Headers = Array(String(prefix + bytes(h).decode("latin-1")) for h in attribute.Headers)
+        for attribute in attributes if isinstance(attributes, pk.Array) else [attributes] if attributes is not None else []:
+            if isinstance(attribute, pk.Dictionary) and "/Headers" in attribute:
+                attribute.Headers = pk.Array(pk.String(prefix + bytes(h).decode("latin-1")) for h in attribute.Headers)
     return ids
 
 
@@ -88,18 +89,18 @@ class _Merger:
     """A PDF being put together from others: pages, structure trees, bookmarks, names."""
 
     def __init__(self) -> None:
-        self.pdf = pikepdf.new()
-        self.root = self.pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        self.document = self.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=self.root, K=Array()))
-        self.root.K = Array([self.document])
+        self.pdf = pk.new()
+        self.root = self.pdf.make_indirect(pk.Dictionary(Type=pk.Name.StructTreeRoot))
+        self.document = self.pdf.make_indirect(pk.Dictionary(Type=pk.Name.StructElem, S=pk.Name.Document, P=self.root, K=pk.Array()))
+        self.root.K = pk.Array([self.document])
         self.parent_tree: list[tuple[int, object]] = []  # (key, value), written as one flat /Nums
-        self.ids: dict[bytes, Dictionary] = {}  # every element's ID, for the /IDTree
-        self.role_map, self.class_map = Dictionary(), Dictionary()
+        self.ids: dict[bytes, pk.Dictionary] = {}  # every element's ID, for the /IDTree
+        self.role_map, self.class_map = pk.Dictionary(), pk.Dictionary()
         self.next_key = 0
         self.outline: list[outline.Bookmark] = []
         self.dests: dict[bytes, object] = {}
 
-    def add(self, src: pikepdf.Pdf, prefix: str) -> tuple[int, list]:
+    def add(self, src: pk.Pdf, prefix: str) -> tuple[int, list]:
         """``src``'s pages appended, its parent tree, role and class maps and element IDs
         merged: its first page's index, and its structure tree's top elements (copied, not yet
         placed). Its element IDs are given ``prefix`` if any is taken already."""
@@ -112,13 +113,13 @@ class _Merger:
             if tagged and "/StructParents" in page:
                 highest = max(highest, int(page.StructParents))
                 page.StructParents = int(page.StructParents) + shift
-            for annotation in page.get("/Annots", Array()):
+            for annotation in page.get("/Annots", pk.Array()):
                 if tagged and "/StructParent" in annotation:
                     highest = max(highest, int(annotation.StructParent))
                     annotation.StructParent = int(annotation.StructParent) + shift
-        dests = src.Root.get("/Names", Dictionary()).get("/Dests")
-        if isinstance(dests, Dictionary):
-            for name, destination in NameTree(dests).items():
+        dests = src.Root.get("/Names", pk.Dictionary()).get("/Dests")
+        if isinstance(dests, pk.Dictionary):
+            for name, destination in pk.NameTree(dests).items():
                 self.dests.setdefault(name_key(name),
                                       _copy(self.pdf, destination))
         if not tagged:
@@ -127,11 +128,11 @@ class _Merger:
         # Copied whole by qpdf (each object once, the elements with it), then renumbered.
         parent_tree = self.pdf.copy_foreign(src_root.ParentTree) if src_root.ParentTree.is_indirect \
             else _copy(self.pdf, src_root.ParentTree)
-        for key, value in NumberTree(parent_tree).items():
+        for key, value in pk.NumberTree(parent_tree).items():
             highest = max(highest, int(key))
             self.parent_tree.append((int(key) + shift, value))
         for mapping, target in ((src_root.get("/RoleMap"), self.role_map), (src_root.get("/ClassMap"), self.class_map)):
-            for key, value in (mapping.items() if isinstance(mapping, Dictionary) else []):
+            for key, value in (mapping.items() if isinstance(mapping, pk.Dictionary) else []):
                 # A standard type is never role-mapped in the pack: PDF/UA-1 forbids it, and a
                 # standard type mapped to itself (LibreOffice's plain "Tagged PDF" export maps
                 # /H1 to /H1) says nothing, but reads to a validator as a cycle.
@@ -146,9 +147,9 @@ class _Merger:
         # most of putting it together. Only a source whose IDs are already taken is walked,
         # to give them, and the /Headers that name them, a prefix.
         ids = {}
-        if isinstance(src_root.get("/IDTree"), Dictionary):
+        if isinstance(src_root.get("/IDTree"), pk.Dictionary):
             ids = {name_key(name): element
-                   for name, element in NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
+                   for name, element in pk.NameTree(self.pdf.copy_foreign(src_root.IDTree)).items()}
         if ids.keys() & self.ids.keys():
             ids = {}
             for kid in copied:
@@ -156,7 +157,7 @@ class _Merger:
         self.ids.update(ids)
         return first, copied
 
-    def bookmarks(self, src: pikepdf.Pdf, first: int, level: int = 1, title: str = "") -> None:
+    def bookmarks(self, src: pk.Pdf, first: int, level: int = 1, title: str = "") -> None:
         """``src``'s bookmarks, under one titled ``title`` if given, placed at ``level``: under
         the last bookmark one level up, as a heading's is."""
         items = outline.read(src, first)
@@ -169,17 +170,17 @@ class _Merger:
             siblings = siblings[-1].children
         siblings.extend(items)
 
-    def save(self, lang: str, metadata: Dictionary | None = None, docinfo: Dictionary | None = None,
+    def save(self, lang: str, metadata: pk.Dictionary | None = None, docinfo: pk.Dictionary | None = None,
              labels: bool | str = False, merge_fonts: bool = False) -> bytes:
         root, pdf = self.root, self.pdf
         if merge_fonts:
             fonts.merge_subsets(pdf)
         fonts.name_subsets(pdf)
-        nums = Array()
+        nums = pk.Array()
         for key, value in sorted(self.parent_tree, key=lambda pair: pair[0]):
             nums.append(key)
             nums.append(value)
-        root.ParentTree = pdf.make_indirect(Dictionary(Nums=nums))
+        root.ParentTree = pdf.make_indirect(pk.Dictionary(Nums=nums))
         root.ParentTreeNextKey = self.next_key
         if len(self.role_map):
             root.RoleMap = self.role_map
@@ -188,14 +189,14 @@ class _Merger:
         if self.ids:
             root.IDTree = name_tree(pdf, self.ids)
         pdf.Root.StructTreeRoot = root
-        pdf.Root.MarkInfo = Dictionary(Marked=True)
-        pdf.Root.Lang = String(lang)
-        pdf.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)
+        pdf.Root.MarkInfo = pk.Dictionary(Marked=True)
+        pdf.Root.Lang = pk.String(lang)
+        pdf.Root.ViewerPreferences = pk.Dictionary(DisplayDocTitle=True)
         if labels:
-            style = Dictionary(S=Name.D, **({"P": String(labels)} if isinstance(labels, str) else {}))
-            pdf.Root.PageLabels = pdf.make_indirect(Dictionary(Nums=Array([0, style])))
+            style = pk.Dictionary(S=pk.Name.D, **({"P": pk.String(labels)} if isinstance(labels, str) else {}))
+            pdf.Root.PageLabels = pdf.make_indirect(pk.Dictionary(Nums=pk.Array([0, style])))
         if self.dests:
-            pdf.Root.Names = Dictionary(Dests=name_tree(pdf, self.dests))
+            pdf.Root.Names = pk.Dictionary(Dests=name_tree(pdf, self.dests))
         outline.write(pdf, self.outline)
         if metadata is not None:
             pdf.Root.Metadata = metadata
@@ -211,11 +212,11 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], la
     labels 1, 2, 3 … after ``label`` ("S1-" in a supplement)."""
     merger = _Merger()
     for number, source in enumerate([front, *sources]):
-        with pikepdf.open(io.BytesIO(source.data)) as src:
+        with pk.open(io.BytesIO(source.data)) as src:
             first, tops = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
             if tops:
-                section = merger.pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Sect, P=merger.document,
-                                                              K=Array(), T=String(source.title)))
+                section = merger.pdf.make_indirect(pk.Dictionary(Type=pk.Name.StructElem, S=pk.Name.Sect, P=merger.document,
+                                                              K=pk.Array(), T=pk.String(source.title)))
                 if "/Lang" in src.Root:
                     section.Lang = src.Root.Lang
                 for top in tops:
@@ -225,8 +226,8 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], la
             merger.bookmarks(src, first, level=source.level, title=source.title)
     _link_pages(merger.pdf)
     _stamp(merger.pdf, stamps, "PackPage")
-    metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=Name.Metadata, Subtype=Name.XML)
-    return merger.save(lang, metadata, Dictionary(Title=String(title)), labels=label or True)
+    metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=pk.Name.Metadata, Subtype=pk.Name.XML)
+    return merger.save(lang, metadata, pk.Dictionary(Title=pk.String(title)), labels=label or True)
 
 
 def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -> bytes:
@@ -242,7 +243,7 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
     metadata = docinfo = None
     lang = "en-GB"
     for number, data in enumerate(parts):
-        with pikepdf.open(io.BytesIO(data)) as src:
+        with pk.open(io.BytesIO(data)) as src:
             first, tops = merger.add(src, f"p{number}-")  # a paper's parts: its IDs are HTML ids
             for top in tops:  # each part's /Document: its children go under the paper's
                 _join_right(merger.document, top)
@@ -251,27 +252,27 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
                 lang = str(src.Root.get("/Lang", lang))
                 if "/Metadata" in src.Root:
                     metadata = merger.pdf.copy_foreign(src.Root.Metadata)
-                docinfo = Dictionary({key: value for key, value in src.docinfo.items() if isinstance(value, String)})
+                docinfo = pk.Dictionary({key: value for key, value in src.docinfo.items() if isinstance(value, pk.String)})
     forget_joins(merger.root)
     if furniture:
         _stamp(merger.pdf, furniture, "Furniture")
     return merger.save(lang, metadata, docinfo, merge_fonts=merge_fonts)
 
 
-def _join_right(parent: Dictionary, document: Dictionary) -> None:
+def _join_right(parent: pk.Dictionary, document: pk.Dictionary) -> None:
     """``document``'s children placed under ``parent``, each joined with ``parent``'s last
     child when both stand for the same HTML element (the same id), and so on down."""
     for kid in kids(document):
         last = parent.K[-1] if len(parent.K) else None
         if (
-            isinstance(kid, Dictionary) and isinstance(last, Dictionary)
+            isinstance(kid, pk.Dictionary) and isinstance(last, pk.Dictionary)
             and join_id(kid) is not None and join_id(kid) == join_id(last) and kid.get("/S") == last.get("/S")
-            and all(isinstance(k, Dictionary) and "/S" in k for k in kids(kid))
-            and all(isinstance(k, Dictionary) and "/S" in k for k in kids(last))
+            and all(isinstance(k, pk.Dictionary) and "/S" in k for k in kids(kid))
+            and all(isinstance(k, pk.Dictionary) and "/S" in k for k in kids(last))
         ):
             _join_right(last, kid)  # only elements below both: no content to re-point
             continue
-        if isinstance(kid, Dictionary):
+        if isinstance(kid, pk.Dictionary):
             kid.P = parent
         parent.K.append(kid)
 
@@ -279,7 +280,7 @@ def _join_right(parent: Dictionary, document: Dictionary) -> None:
 def _heading_level(tops: list) -> int:
     """The level of a part's first heading (its first bookmark's): 1 for H1, and so on."""
     for top in tops:
-        for element in elements(Dictionary(K=Array([top]))):
+        for element in elements(pk.Dictionary(K=pk.Array([top]))):
             name = str(element.get("/S", ""))
             if re.fullmatch(r"/H[1-6]", name):
                 return int(name[2])
@@ -300,32 +301,32 @@ def _xmp(title: str, lang: str) -> str:
     )
 
 
-def _link_pages(pack: pikepdf.Pdf) -> None:
+def _link_pages(pack: pk.Pdf) -> None:
     """Links to ``#pack-page-N`` (from the front sheet) made links to pack page N."""
     for page in pack.pages:
-        for annotation in page.get("/Annots", Array()):
+        for annotation in page.get("/Annots", pk.Array()):
             action = annotation.get("/A")
-            uri = str(action.get("/URI", "")) if isinstance(action, Dictionary) else ""
+            uri = str(action.get("/URI", "")) if isinstance(action, pk.Dictionary) else ""
             found = PAGE_LINK.search(uri)
             if found and 1 <= int(found.group(1)) <= len(pack.pages):
                 target = pack.pages[int(found.group(1)) - 1].obj
-                annotation.A = Dictionary(S=Name.GoTo, D=Array([target, Name.Fit]))
+                annotation.A = pk.Dictionary(S=pk.Name.GoTo, D=pk.Array([target, pk.Name.Fit]))
 
 
-def _stamp(pack: pikepdf.Pdf, stamps: list[bytes], prefix: str) -> None:
+def _stamp(pack: pk.Pdf, stamps: list[bytes], prefix: str) -> None:
     """Each page of ``stamps`` (page numbers, running heads), in turn, drawn over the same
     page of ``pack``, as page furniture (an /Artifact)."""
     pages = iter(pack.pages)
     number = 0
     for data in stamps:
-        with pikepdf.open(io.BytesIO(data)) as source:
+        with pk.open(io.BytesIO(data)) as source:
             for stamp_page in source.pages:
                 page = next(pages)
                 number += 1
                 form = pack.copy_foreign(stamp_page.as_form_xobject())
-                wrapper = pikepdf.Page(page)
+                wrapper = pk.Page(page)
                 # Named by its number, not at random: equal inputs give equal bytes.
-                name = str(wrapper.add_resource(form, Name.XObject, Name(f"/{prefix}{number}"))).encode()
+                name = str(wrapper.add_resource(form, pk.Name.XObject, pk.Name(f"/{prefix}{number}"))).encode()
                 # The page's own drawing is closed in q … Q first: it may leave its coordinates
                 # changed (WeasyPrint flips them), and the stamp is drawn in the page's own.
                 wrapper.contents_add(pack.make_stream(b"q\n"), prepend=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, String, pikepdf
+from pipeline.pdf import _pikepdf as pk
 
 MOST = 100_000
 """The most bookmarks read from one source: a loop in a damaged outline ends here."""
@@ -26,45 +26,45 @@ class Bookmark:
     children: list[Bookmark] = field(default_factory=list)
 
 
-def read(src: pikepdf.Pdf, first: int) -> list[Bookmark]:
+def read(src: pk.Pdf, first: int) -> list[Bookmark]:
     """``src``'s bookmarks, their pages numbered from ``first`` (where its pages start in the result)."""
     index = {page.objgen: number for number, page in enumerate(src.pages)}
     seen: set[tuple[int, int]] = set()
 
     def level(node) -> list[Bookmark]:
         found = []
-        while isinstance(node, Dictionary) and len(seen) < MOST:
+        while isinstance(node, pk.Dictionary) and len(seen) < MOST:
             if node.is_indirect:
                 if node.objgen in seen:
                     break  # a loop
                 seen.add(node.objgen)
             destination = node.get("/Dest")
             page = index.get(destination[0].objgen) \
-                if isinstance(destination, Array) and len(destination) and isinstance(destination[0], Dictionary) \
+                if isinstance(destination, pk.Array) and len(destination) and isinstance(destination[0], pk.Dictionary) \
                 else None
             if page is not None:
                 title = node.get("/Title")
-                found.append(Bookmark(str(title) if isinstance(title, String) else "", first + page,
+                found.append(Bookmark(str(title) if isinstance(title, pk.String) else "", first + page,
                                       level(node.get("/First"))))
             node = node.get("/Next")
         return found
 
     outlines = src.Root.get("/Outlines")
-    return level(outlines.get("/First")) if isinstance(outlines, Dictionary) else []
+    return level(outlines.get("/First")) if isinstance(outlines, pk.Dictionary) else []
 
 
-def write(pdf: pikepdf.Pdf, bookmarks: list[Bookmark]) -> None:
+def write(pdf: pk.Pdf, bookmarks: list[Bookmark]) -> None:
     """``bookmarks`` as ``pdf``'s outline, each going to its page, all open."""
     if not bookmarks:
         return
     pages = [page.obj for page in pdf.pages]
 
-    def place(parent: Dictionary, marks: list[Bookmark]) -> int:
+    def place(parent: pk.Dictionary, marks: list[Bookmark]) -> int:
         """``marks`` under ``parent``: how many bookmarks that puts under it, at any depth."""
         count, previous = 0, None
         for mark in marks:
-            item = pdf.make_indirect(Dictionary(Title=String(mark.title), Parent=parent,
-                                                Dest=Array([pages[mark.page], Name.Fit])))
+            item = pdf.make_indirect(pk.Dictionary(Title=pk.String(mark.title), Parent=parent,
+                                                Dest=pk.Array([pages[mark.page], pk.Name.Fit])))
             if previous is None:
                 parent.First = item
             else:
@@ -78,6 +78,6 @@ def write(pdf: pikepdf.Pdf, bookmarks: list[Bookmark]) -> None:
             parent.Last = previous
         return count
 
-    root = pdf.make_indirect(Dictionary(Type=Name.Outlines))
+    root = pdf.make_indirect(pk.Dictionary(Type=pk.Name.Outlines))
     root.Count = place(root, bookmarks)
     pdf.Root.Outlines = root

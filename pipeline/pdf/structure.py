@@ -29,31 +29,40 @@ import io
 import re
 from collections import defaultdict
 
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, String, pikepdf, to_bytes
-from pipeline.pdf.tree import HEADERS_NAME, ID_NAME, KEY_NAME, MARKS, elements, list_ids, near_top
+from pipeline.pdf import _pikepdf as pk
+from pipeline.pdf._pikepdf import to_bytes
+from pipeline.pdf.tree import (
+    HEADERS_NAME,
+    ID_NAME,
+    KEY_NAME,
+    MARKS,
+    elements,
+    list_ids,
+    near_top,
+)
 
-_PRIVATE = tuple(Name("/" + key) for key in MARKS)
+_PRIVATE = tuple("/" + key for key in MARKS)  # names as text: a pikepdf Name equals its text
 
 # Row groups WeasyPrint draws again on every page a table runs onto.
-_REPEATED = (Name.THead, Name.TFoot)
+_REPEATED = ("/THead", "/TFoot")
 
 
 class _Tree:
     """The structure tree being repaired, and what the repair has to carry to the rest."""
 
-    def __init__(self, pdf: pikepdf.Pdf):
+    def __init__(self, pdf: pk.Pdf):
         self.pdf = pdf
         self.root = pdf.Root.StructTreeRoot
         self.page_index = {page.objgen: i for i, page in enumerate(pdf.pages)}
-        self.replaced: dict[tuple[int, int], Dictionary] = {}  # fragment → the element kept
+        self.replaced: dict[tuple[int, int], pk.Dictionary] = {}  # fragment → the element kept
         self.artifacts: dict[int, set[int]] = defaultdict(set)  # page index → MCIDs
 
     # --- joining fragments ---------------------------------------------------------
 
-    def join(self, element: Dictionary) -> None:
+    def join(self, element: pk.Dictionary) -> None:
         """Join the fragments among ``element``'s children, then do the same below."""
         kids = element.get("/K")
-        if not isinstance(kids, Array):
+        if not isinstance(kids, pk.Array):
             return
         seen: set[tuple[int, str]] = set()
         kept: list = []
@@ -73,41 +82,41 @@ class _Tree:
                 seen.add(key)
             kept.append(kid)
         for element_kept in kept:
-            if isinstance(element_kept, Dictionary) and element_kept.objgen in gathered:
-                element_kept.K = Array(gathered[element_kept.objgen])
-        element.K = Array(kept)
+            if isinstance(element_kept, pk.Dictionary) and element_kept.objgen in gathered:
+                element_kept.K = pk.Array(gathered[element_kept.objgen])
+        element.K = pk.Array(kept)
         for kid in kept:
-            if isinstance(kid, Dictionary) and "/S" in kid:
+            if isinstance(kid, pk.Dictionary) and "/S" in kid:
                 self.join(kid)
 
-    def _absorb(self, kept: Dictionary, fragment: Dictionary, gathered: dict) -> None:
+    def _absorb(self, kept: pk.Dictionary, fragment: pk.Dictionary, gathered: dict) -> None:
         """Move ``fragment``'s children to ``kept``'s (in ``gathered``), its earlier fragment."""
         if kept.objgen not in gathered:
-            gathered[kept.objgen] = list(kept.K) if isinstance(kept.get("/K"), Array) else (
+            gathered[kept.objgen] = list(kept.K) if isinstance(kept.get("/K"), pk.Array) else (
                 [kept.K] if "/K" in kept else [])
         children = gathered[kept.objgen]
         fragment_kids = fragment.get("/K")
-        fragment_kids = list(fragment_kids) if isinstance(fragment_kids, Array) else [fragment_kids]
+        fragment_kids = list(fragment_kids) if isinstance(fragment_kids, pk.Array) else [fragment_kids]
         same_page = fragment.get("/Pg") is not None and kept.get("/Pg") is not None and fragment.Pg.objgen == kept.Pg.objgen
         for kid in fragment_kids:
             if isinstance(kid, int):  # pikepdf hands integers over as Python's
                 # A content item of the fragment's page: name the page, unless it is kept's.
-                kid = int(kid) if same_page else Dictionary(Type=Name.MCR, Pg=fragment.Pg, MCID=int(kid))
-            elif isinstance(kid, Dictionary) and "/S" in kid:
+                kid = int(kid) if same_page else pk.Dictionary(Type=pk.Name.MCR, Pg=fragment.Pg, MCID=int(kid))
+            elif isinstance(kid, pk.Dictionary) and "/S" in kid:
                 kid.P = kept
             children.append(kid)
         self.replaced[fragment.objgen] = kept
 
-    def _to_artifact(self, element: Dictionary) -> None:
+    def _to_artifact(self, element: pk.Dictionary) -> None:
         """Mark everything ``element`` holds as artifact content, and drop it from the tree."""
         page = self.page_index.get(element.Pg.objgen) if "/Pg" in element else None
         kids = element.get("/K")
-        for kid in (kids if isinstance(kids, Array) else [kids] if kids is not None else []):
-            if isinstance(kid, Dictionary) and "/S" in kid:
+        for kid in (kids if isinstance(kids, pk.Array) else [kids] if kids is not None else []):
+            if isinstance(kid, pk.Dictionary) and "/S" in kid:
                 self._to_artifact(kid)
-            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+            elif isinstance(kid, pk.Dictionary) and kid.get("/Type") == pk.Name.MCR:
                 self.artifacts[self.page_index[kid.Pg.objgen]].add(int(kid.MCID))
-            elif isinstance(kid, Dictionary):
+            elif isinstance(kid, pk.Dictionary):
                 continue  # an annotation's reference; the head holds none
             elif page is not None:
                 self.artifacts[page].add(int(kid))
@@ -118,29 +127,29 @@ class _Tree:
         """Give each header cell its HTML id as its ID (unique in the whole paper, so the parts
         of a paper never share one), and each cell with an HTML ``headers`` attribute the IDs
         of those headers."""
-        by_html_id: dict[str, String] = {}
-        renamed: dict[bytes, String] = {}
-        cells: list[Dictionary] = []
+        by_html_id: dict[str, pk.String] = {}
+        renamed: dict[bytes, pk.String] = {}
+        cells: list[pk.Dictionary] = []
         for element in self.elements():
             if ID_NAME in element and "/ID" in element and str(element[ID_NAME]) not in by_html_id:
-                html_id = String(str(element[ID_NAME]))
+                html_id = pk.String(str(element[ID_NAME]))
                 renamed[bytes(element.ID)] = html_id
                 element.ID = html_id
                 by_html_id[str(html_id)] = html_id
             cells.append(element)
         for cell in cells:
             attributes = cell.get("/A")
-            if isinstance(attributes, Dictionary) and "/Headers" in attributes:  # WeasyPrint's own
-                attributes.Headers = Array(renamed.get(bytes(h), h) for h in attributes.Headers)
+            if isinstance(attributes, pk.Dictionary) and "/Headers" in attributes:  # WeasyPrint's own
+                attributes.Headers = pk.Array(renamed.get(bytes(h), h) for h in attributes.Headers)
             if HEADERS_NAME not in cell:
                 continue
             ids = [by_html_id[h] for h in str(cell[HEADERS_NAME]).split() if h in by_html_id]
             if not ids:
                 continue
-            if not isinstance(attributes, Dictionary):
-                attributes = Dictionary(O=Name.Table)
+            if not isinstance(attributes, pk.Dictionary):
+                attributes = pk.Dictionary(O=pk.Name.Table)
                 cell.A = attributes
-            attributes.Headers = Array(ids)
+            attributes.Headers = pk.Array(ids)
 
     def write_id_tree(self) -> None:
         list_ids(self.pdf, self.root)
@@ -165,18 +174,18 @@ class _Tree:
         nums = self.root.ParentTree.Nums
         for i in range(1, len(nums), 2):
             value = nums[i]
-            if isinstance(value, Array):
+            if isinstance(value, pk.Array):
                 page = int(nums[i - 1])
-                fixed = Array()
+                fixed = pk.Array()
                 for mcid, parent in enumerate(value):
-                    parent = self.replaced.get(parent.objgen, parent) if isinstance(parent, Dictionary) else parent
-                    if isinstance(parent, Dictionary) and parent.objgen not in reachable:
+                    parent = self.replaced.get(parent.objgen, parent) if isinstance(parent, pk.Dictionary) else parent
+                    if isinstance(parent, pk.Dictionary) and parent.objgen not in reachable:
                         self.artifacts[page].add(mcid)
                     if mcid in self.artifacts[page]:
                         parent = None
                     fixed.append(parent)
                 nums[i] = fixed
-            elif isinstance(value, Dictionary):
+            elif isinstance(value, pk.Dictionary):
                 nums[i] = self.replaced.get(value.objgen, value)
 
     def mark_artifacts(self) -> None:
@@ -189,7 +198,7 @@ class _Tree:
             # parsing it into instructions and back took most of the repair's time.
             # WeasyPrint writes text as hex strings, so the pattern cannot match inside one.
             contents = page.obj.get("/Contents")
-            streams = list(contents) if isinstance(contents, Array) else [contents]
+            streams = list(contents) if isinstance(contents, pk.Array) else [contents]
             data = b"\n".join(stream.read_bytes() for stream in streams)
 
             def artifact(match, mcids=mcids):
@@ -204,7 +213,7 @@ _MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 
 
 def _key(kid) -> tuple[int, str] | None:
-    if isinstance(kid, Dictionary) and KEY_NAME in kid and "/S" in kid:
+    if isinstance(kid, pk.Dictionary) and KEY_NAME in kid and "/S" in kid:
         return int(kid[KEY_NAME]), str(kid.S)
     return None
 
@@ -215,9 +224,9 @@ def repair(data: bytes, keep_joins: bool = False) -> bytes:
     With ``keep_joins``, elements keep the HTML id they stand for, by which merge.join puts
     a paper's parts together (and then forgets it).
     """
-    with pikepdf.open(io.BytesIO(data)) as pdf:
+    with pk.open(io.BytesIO(data)) as pdf:
         tree = _Tree(pdf)
-        for document in tree.root.K if isinstance(tree.root.K, Array) else [tree.root.K]:
+        for document in tree.root.K if isinstance(tree.root.K, pk.Array) else [tree.root.K]:
             tree.join(document)
         tree.tie_headers()
         tree.forget_private_keys(keep_joins)

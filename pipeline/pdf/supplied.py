@@ -27,14 +27,16 @@ from __future__ import annotations
 
 import io
 
-from pipeline.model import SuppliedPdf
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, NumberTree, pikepdf, to_bytes
+from pipeline.pdf import _pikepdf as pk
+from pipeline.pdf._pikepdf import to_bytes
 from pipeline.pdf.tree import list_ids
+from pipeline.records.meeting import SuppliedPdf
 
-SAFE_ACTIONS = frozenset({Name.GoTo, Name.URI, Name.Named})
+# Names as text, so that the package loads without pikepdf: a pikepdf Name equals, and
+# hashes as, its text.
+SAFE_ACTIONS = frozenset({"/GoTo", "/URI", "/Named"})
 """The actions a public pack keeps: to a page, to a web address, the viewer's page turning."""
-ACTIVE_ANNOTATIONS = frozenset({Name.FileAttachment, Name.RichMedia, Name.Screen, Name.Movie, Name.Sound,
-                                Name("/3D")})
+ACTIVE_ANNOTATIONS = frozenset({"/FileAttachment", "/RichMedia", "/Screen", "/Movie", "/Sound", "/3D"})
 MAX_PAGES = 2000
 """More pages than a committee paper's appendix can sensibly have: refused before anything else is read."""
 
@@ -43,7 +45,7 @@ def prepare(data: bytes) -> SuppliedPdf:
     """``data`` (a supplied PDF) with its active content stripped and what the pack relies on
     made sound; or why it cannot go in."""
     try:
-        with pikepdf.open(io.BytesIO(data)) as pdf:
+        with pk.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
                 return SuppliedPdf(b"", "is protected against changes or copying",
                                    "ask its author to send it again without that protection")
@@ -63,10 +65,10 @@ def prepare(data: bytes) -> SuppliedPdf:
             return SuppliedPdf(to_bytes(pdf) if removed or mended or fitted or relisted else data, tagged=tagged,
                                removed=tuple(dict.fromkeys(removed)), mended=tuple(dict.fromkeys(mended)),
                                fitted=fitted)
-    except pikepdf.PasswordError:
+    except pk.PasswordError:
         return SuppliedPdf(b"", "needs a password to open",
                            "ask its author to send it again without a password (papers never asks for one)")
-    except (pikepdf.PdfError, pikepdf.ForeignObjectError, ValueError, TypeError, KeyError, AttributeError,
+    except (pk.PdfError, pk.ForeignObjectError, ValueError, TypeError, KeyError, AttributeError,
             RecursionError, OSError) as error:
         return SuppliedPdf(b"", f"is not a readable PDF ({type(error).__name__})",
                            "ask its author to save it again as PDF (or send the Word file)")
@@ -76,7 +78,7 @@ A4 = (595.275591, 841.889764)
 """A4's width and height, in points: the pack's page size."""
 
 
-def _fit_to_a4(pdf: pikepdf.Pdf) -> tuple[str, ...]:
+def _fit_to_a4(pdf: pk.Pdf) -> tuple[str, ...]:
     """Each page of another size than A4 (either way round) scaled to fit A4, centred, its
     links moved with it: the sizes fitted, as "2 pages of 216 × 279 mm"."""
     sizes: dict[str, int] = {}
@@ -93,14 +95,14 @@ def _fit_to_a4(pdf: pikepdf.Pdf) -> tuple[str, ...]:
         dy = (target[1] - height * scale) / 2 - min(y0, y1) * scale
         page.contents_add(pdf.make_stream(f"q {scale:.6f} 0 0 {scale:.6f} {dx:.4f} {dy:.4f} cm\n".encode()), prepend=True)
         page.contents_add(pdf.make_stream(b"\nQ\n"), prepend=False)
-        page.obj.MediaBox = Array([0, 0, target[0], target[1]])
+        page.obj.MediaBox = pk.Array([0, 0, target[0], target[1]])
         for box in ("/CropBox", "/BleedBox", "/TrimBox", "/ArtBox"):
             if box in page.obj:
                 del page.obj[box]
-        for annotation in page.obj.get("/Annots", Array()):
-            if isinstance(annotation, Dictionary) and isinstance(annotation.get("/Rect"), Array):
+        for annotation in page.obj.get("/Annots", pk.Array()):
+            if isinstance(annotation, pk.Dictionary) and isinstance(annotation.get("/Rect"), pk.Array):
                 ax0, ay0, ax1, ay1 = (float(v) for v in annotation.Rect)
-                annotation.Rect = Array([round(ax0 * scale + dx, 4), round(ay0 * scale + dy, 4),
+                annotation.Rect = pk.Array([round(ax0 * scale + dx, 4), round(ay0 * scale + dy, 4),
                                          round(ax1 * scale + dx, 4), round(ay1 * scale + dy, 4)])
         size = f"{width / 72 * 25.4:.0f} × {height / 72 * 25.4:.0f} mm"
         sizes[size] = sizes.get(size, 0) + 1
@@ -111,18 +113,18 @@ def _a4(width: float, height: float) -> bool:
     return abs(width - A4[0]) < 3 and abs(height - A4[1]) < 3
 
 
-def _strip(pdf: pikepdf.Pdf, removed: list[str], mended: list[str]) -> None:
+def _strip(pdf: pk.Pdf, removed: list[str], mended: list[str]) -> None:
     root = pdf.Root
     if "/OpenAction" in root:
         action = root.OpenAction
-        if not (isinstance(action, Array) or (isinstance(action, Dictionary) and _safe(action))):
+        if not (isinstance(action, pk.Array) or (isinstance(action, pk.Dictionary) and _safe(action))):
             del root["/OpenAction"]
             removed.append("an action run on opening")
     if "/AA" in root:
         del root["/AA"]
         removed.append("actions run on opening, closing, saving or printing")
     names = root.get("/Names")
-    if isinstance(names, Dictionary):
+    if isinstance(names, pk.Dictionary):
         for key, what in (("/JavaScript", "JavaScript"), ("/EmbeddedFiles", "embedded files")):
             if key in names:
                 del names[key]
@@ -143,15 +145,15 @@ def _strip(pdf: pikepdf.Pdf, removed: list[str], mended: list[str]) -> None:
         annotations = page.obj.get("/Annots")
         if annotations is None:
             continue
-        kept = Array()
-        for annotation in (annotations if isinstance(annotations, Array) else []):
-            if not isinstance(annotation, Dictionary):
+        kept = pk.Array()
+        for annotation in (annotations if isinstance(annotations, pk.Array) else []):
+            if not isinstance(annotation, pk.Dictionary):
                 mended.append("damaged annotations")
                 continue
-            if annotation.get("/Subtype") == Name.Widget and "/AcroForm" not in root:
+            if annotation.get("/Subtype") == pk.Name.Widget and "/AcroForm" not in root:
                 continue  # a field of the form taken out, with nothing to draw (it had no appearance)
             if annotation.get("/Subtype") in ACTIVE_ANNOTATIONS:
-                removed.append("an embedded file" if annotation.get("/Subtype") == Name.FileAttachment
+                removed.append("an embedded file" if annotation.get("/Subtype") == pk.Name.FileAttachment
                                else "embedded media")
                 continue
             if "/AA" in annotation:
@@ -160,13 +162,13 @@ def _strip(pdf: pikepdf.Pdf, removed: list[str], mended: list[str]) -> None:
             if "/A" in annotation and not _safe_chain(annotation, removed):
                 del annotation["/A"]
             kept.append(annotation)
-        if not isinstance(annotations, Array) or len(kept) != len(annotations):
+        if not isinstance(annotations, pk.Array) or len(kept) != len(annotations):
             page.obj.Annots = kept
 
 
-def _strip_outline(item: Dictionary, removed: list[str], seen: set) -> None:
+def _strip_outline(item: pk.Dictionary, removed: list[str], seen: set) -> None:
     """The bookmarks' own actions made safe, however deep (a loop in them is not followed)."""
-    while isinstance(item, Dictionary) and item.objgen not in seen:
+    while isinstance(item, pk.Dictionary) and item.objgen not in seen:
         seen.add(item.objgen)
         if "/A" in item and not _safe_chain(item, removed):
             del item["/A"]
@@ -175,25 +177,25 @@ def _strip_outline(item: Dictionary, removed: list[str], seen: set) -> None:
         item = item.get("/Next")
 
 
-def _safe(action: Dictionary) -> bool:
+def _safe(action: pk.Dictionary) -> bool:
     return action.get("/S") in SAFE_ACTIONS and "/Next" not in action
 
 
-def _safe_chain(holder: Dictionary, removed: list[str]) -> bool:
+def _safe_chain(holder: pk.Dictionary, removed: list[str]) -> bool:
     """Whether ``holder``'s action (/A) is safe, following its /Next chain; each unsafe one is named."""
     action, seen = holder.A, set()
-    while isinstance(action, Dictionary):
+    while isinstance(action, pk.Dictionary):
         if action.is_indirect:
             if action.objgen in seen:
                 break
             seen.add(action.objgen)
         kind = action.get("/S")
         if kind not in SAFE_ACTIONS:
-            removed.append({Name.JavaScript: "JavaScript", Name.Launch: "an action that starts a program",
-                            Name.SubmitForm: "an action that sends a form's data away",
-                            Name.ImportData: "an action that reads another file",
-                            Name.GoToR: "a link that opens another file",
-                            Name.GoToE: "a link into an embedded file"}.get(kind, f"an action ({str(kind)[1:]})"))
+            removed.append({pk.Name.JavaScript: "JavaScript", pk.Name.Launch: "an action that starts a program",
+                            pk.Name.SubmitForm: "an action that sends a form's data away",
+                            pk.Name.ImportData: "an action that reads another file",
+                            pk.Name.GoToR: "a link that opens another file",
+                            pk.Name.GoToE: "a link into an embedded file"}.get(kind, f"an action ({str(kind)[1:]})"))
             return False
         action = action.get("/Next")
     return True
@@ -202,27 +204,27 @@ def _safe_chain(holder: Dictionary, removed: list[str]) -> bool:
 def _sound_root(tree, mended: list[str]) -> bool:
     """Whether the structure tree's root is one the pack can take: a parent tree it can read,
     and elements at its top (anything else there is dropped, and named)."""
-    if not isinstance(tree, Dictionary) or not isinstance(tree.get("/ParentTree"), Dictionary):
+    if not isinstance(tree, pk.Dictionary) or not isinstance(tree.get("/ParentTree"), pk.Dictionary):
         return False
     try:
-        list(NumberTree(tree.ParentTree).items())
+        list(pk.NumberTree(tree.ParentTree).items())
     except Exception:  # noqa: BLE001 - pikepdf's errors for a damaged number tree have no common base
         return False
     top = tree.get("/K")
-    items = list(top) if isinstance(top, Array) else [top] if top is not None else []
-    elements = [item for item in items if isinstance(item, Dictionary) and "/S" in item]
+    items = list(top) if isinstance(top, pk.Array) else [top] if top is not None else []
+    elements = [item for item in items if isinstance(item, pk.Dictionary) and "/S" in item]
     if len(elements) != len(items):
-        tree.K = Array(elements)
+        tree.K = pk.Array(elements)
         mended.append("a damaged structure tree (what was not an element at its top left out)")
     return True
 
 
-def _sound_tree(pdf: pikepdf.Pdf, mended: list[str]) -> bool:
+def _sound_tree(pdf: pk.Pdf, mended: list[str]) -> bool:
     """Whether the file is tagged, with a structure tree the pack can take; a tree it cannot
     take (no parent tree) is dropped, and a damaged outline or list of destinations too."""
     root = pdf.Root
     tree = root.get("/StructTreeRoot")
-    marked = root.get("/MarkInfo", Dictionary()).get("/Marked", False) if isinstance(root.get("/MarkInfo"), Dictionary) \
+    marked = root.get("/MarkInfo", pk.Dictionary()).get("/Marked", False) if isinstance(root.get("/MarkInfo"), pk.Dictionary) \
         else False
     if tree is not None and not _sound_root(tree, mended):
         del root["/StructTreeRoot"]
@@ -230,7 +232,7 @@ def _sound_tree(pdf: pikepdf.Pdf, mended: list[str]) -> bool:
         tree = None
     for page in pdf.pages:
         # What ties a page, and each of its annotations, to the tree must be a number.
-        holders = [page.obj] + [a for a in page.obj.get("/Annots", Array()) if isinstance(a, Dictionary)]
+        holders = [page.obj] + [a for a in page.obj.get("/Annots", pk.Array()) if isinstance(a, pk.Dictionary)]
         for holder, key in ((h, k) for h in holders for k in ("/StructParents", "/StructParent")):
             if key in holder and (tree is None or not isinstance(holder[key], int)):
                 if tree is not None:
@@ -244,10 +246,10 @@ def _sound_tree(pdf: pikepdf.Pdf, mended: list[str]) -> bool:
             del root["/Outlines"]
             mended.append("damaged bookmarks")
     names = root.get("/Names")
-    dests = names.get("/Dests") if isinstance(names, Dictionary) else None
+    dests = names.get("/Dests") if isinstance(names, pk.Dictionary) else None
     if dests is not None:
         try:
-            list(NameTree(dests).items())
+            list(pk.NameTree(dests).items())
         except Exception:  # noqa: BLE001 - likewise, for a damaged name tree
             del names["/Dests"]
             mended.append("damaged named destinations")

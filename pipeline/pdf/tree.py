@@ -7,7 +7,7 @@ merge.py joins a paper's parts by the HTML id kept near the top of each part's t
 
 from __future__ import annotations
 
-from pipeline.pdf._pikepdf import Array, Dictionary, Name, NameTree, String, pikepdf
+from pipeline.pdf import _pikepdf as pk
 
 KEY, ID, HEADERS = "PapersKey", "PapersId", "PapersHeaders"
 MARKS = (KEY, ID, HEADERS)
@@ -15,33 +15,34 @@ MARKS = (KEY, ID, HEADERS)
 element an element stands for, that element's id, and its headers attribute (a td's).
 Removed by the repair; none reaches an output."""
 
-KEY_NAME, ID_NAME, HEADERS_NAME = (Name("/" + key) for key in MARKS)
+KEY_NAME, ID_NAME, HEADERS_NAME = ("/" + key for key in MARKS)
+"""The marks as PDF names (a pikepdf Name equals, and hashes as, its text)."""
 
 
-def kids(element: Dictionary) -> list:
+def kids(element: pk.Dictionary) -> list:
     """An element's children, whether its /K holds one or an array: elements, content, refs."""
     found = element.get("/K")
-    return list(found) if isinstance(found, Array) else [found] if found is not None else []
+    return list(found) if isinstance(found, pk.Array) else [found] if found is not None else []
 
 
-def element_kids(element: Dictionary) -> list[Dictionary]:
+def element_kids(element: pk.Dictionary) -> list[pk.Dictionary]:
     """An element's children that are structure elements."""
-    return [kid for kid in kids(element) if isinstance(kid, Dictionary) and "/S" in kid]
+    return [kid for kid in kids(element) if isinstance(kid, pk.Dictionary) and "/S" in kid]
 
 
-def elements(root: Dictionary):
+def elements(root: pk.Dictionary):
     """Every structure element below ``root`` (a tree's root or an element), parents first."""
     found = root.get("/K")
-    stack = list(reversed(list(found))) if isinstance(found, Array) else [found] if found is not None else []
+    stack = list(reversed(list(found))) if isinstance(found, pk.Array) else [found] if found is not None else []
     seen = set()
     while stack:
         element = stack.pop()
-        if not isinstance(element, Dictionary) or "/S" not in element or element.objgen in seen:
+        if not isinstance(element, pk.Dictionary) or "/S" not in element or element.objgen in seen:
             continue
         seen.add(element.objgen)
         yield element
         found = element.get("/K")
-        if isinstance(found, Array):
+        if isinstance(found, pk.Array):
             stack.extend(reversed(list(found)))
         elif found is not None:
             stack.append(found)
@@ -52,23 +53,23 @@ def name_key(name) -> bytes:
     return name.encode("latin-1") if isinstance(name, str) else bytes(name)
 
 
-def name_tree(pdf: pikepdf.Pdf, entries: dict[bytes, object]) -> Dictionary:
+def name_tree(pdf: pk.Pdf, entries: dict[bytes, object]) -> pk.Dictionary:
     """``entries`` as a name tree of one node, its keys in order (ISO 32000-1, 7.9.6)."""
-    names = Array()
+    names = pk.Array()
     for name in sorted(entries):
-        names.append(String(name))
+        names.append(pk.String(name))
         names.append(entries[name])
-    return pdf.make_indirect(Dictionary(Names=names))
+    return pdf.make_indirect(pk.Dictionary(Names=names))
 
 
-def list_ids(pdf: pikepdf.Pdf, root: Dictionary) -> bool:
+def list_ids(pdf: pk.Pdf, root: pk.Dictionary) -> bool:
     """The tree's ``/IDTree`` made to list every element with an ``/ID``, and nothing else
     (ISO 32000-1, 14.7.2): whether it had to change. merge.py reads a source's IDs from it."""
-    entries = {bytes(e.ID): e for e in elements(root) if isinstance(e.get("/ID"), String)}
+    entries = {bytes(e.ID): e for e in elements(root) if isinstance(e.get("/ID"), pk.String)}
     listed = root.get("/IDTree")
     try:
-        kept = {name_key(name): element.objgen for name, element in NameTree(listed).items()} \
-            if isinstance(listed, Dictionary) else None
+        kept = {name_key(name): element.objgen for name, element in pk.NameTree(listed).items()} \
+            if isinstance(listed, pk.Dictionary) else None
     except Exception:  # noqa: BLE001 - pikepdf's errors for a damaged name tree have no common base
         kept = None
     if kept == {name: element.objgen for name, element in entries.items()} or (listed is None and not entries):
@@ -80,7 +81,7 @@ def list_ids(pdf: pikepdf.Pdf, root: Dictionary) -> bool:
     return True
 
 
-def near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:
+def near_top(root: pk.Dictionary, depth: int = 3) -> list[pk.Dictionary]:
     """The elements at most ``depth`` levels below ``root``: the document, and its parts."""
     found, level = [], [root]
     for _ in range(depth):
@@ -89,13 +90,13 @@ def near_top(root: Dictionary, depth: int = 3) -> list[Dictionary]:
     return found
 
 
-def join_id(element: Dictionary) -> str | None:
+def join_id(element: pk.Dictionary) -> str | None:
     """The HTML id of the element a part's structure element stands for (kept by
     ``repair(keep_joins=True)``), by which merge.join joins the parts."""
     return str(element[ID_NAME]) if ID_NAME in element else None
 
 
-def forget_joins(root: Dictionary) -> None:
+def forget_joins(root: pk.Dictionary) -> None:
     """Remove what ``repair(keep_joins=True)`` kept, once the parts are joined."""
     for element in near_top(root):
         if ID_NAME in element:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline.model import AgendaRow, Meeting, PackLink
+from pipeline.records.meeting import AgendaRow, Meeting, PackLink
 from pipeline.render.html import environment
 from pipeline.vocabulary import long_date
 

@@ -7,7 +7,8 @@ import unicodedata
 from pathlib import Path
 
 from pipeline import lazy
-from pipeline.model import Problem, Round, Severity, Source
+from pipeline.records.problems import Problem, Severity, Source
+from pipeline.records.round import Round
 
 
 @functools.lru_cache(maxsize=4)
@@ -15,7 +16,7 @@ def _drawable(fonts: Path) -> frozenset[int]:
     """Every character some font in ``fonts`` has a glyph for."""
     codes: set[int] = set()
     for path in sorted(fonts.glob("*.ttf")):
-        with lazy.font_reader().TTFont(path, lazy=True) as font:
+        with lazy.font_tools().TTFont(path, lazy=True) as font:
             codes.update(font.getBestCmap() or {})
     return frozenset(codes)
 

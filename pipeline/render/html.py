@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run
+from pipeline import lazy
+from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
@@ -118,13 +118,14 @@ def linkify(text: str) -> Markup:
     )
 
 
-def environment(templates: Path, trailing_newline: bool = True) -> Environment:
+def environment(templates: Path, trailing_newline: bool = True):
     """The HTML templates' environment: everything escaped, an unknown name an error, and
     the ``linkify`` filter."""
-    env = Environment(
-        loader=FileSystemLoader(templates),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        undefined=StrictUndefined,
+    jinja2 = lazy.jinja2()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
         keep_trailing_newline=trailing_newline,
     )
     env.filters["linkify"] = linkify

@@ -1,7 +1,7 @@
 """HTML laid out as PDF by WeasyPrint: one part of a paper, or its page furniture, fetching nothing but the templates folder.
 
-Loading this module loads WeasyPrint (a third of a second), so papers loads it only when
-there is something to lay out (pipeline/lazy.py); a worker process loads it as it starts.
+WeasyPrint (a third of a second to load) is loaded, and set up for papers, the first time
+something is laid out (:func:`engine`); a worker process loads it as it starts.
 """
 
 from __future__ import annotations
@@ -15,17 +15,10 @@ import hashlib
 import os
 import re
 import weakref
-from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-import pydyf
-import weasyprint
-from weasyprint.layout.absolute import AbsolutePlaceholder
-from weasyprint.pdf import tags
-from weasyprint.text.fonts import FontConfiguration
-
-from pipeline import pdf
+from pipeline import lazy, pdf
 
 
 def _cached_page_references(written) -> tuple[bytes, ...]:
@@ -38,7 +31,7 @@ def _cached_page_references(written) -> tuple[bytes, ...]:
     return cached[1]
 
 
-def _speed_up_pydyf() -> None:
+def _speed_up_pydyf(pydyf) -> None:
     """Replace pydyf 0.13's page_references with a cached one giving the same references.
 
     WeasyPrint's tagger reads ``pdf.page_references[n]`` for every structure element, and
@@ -51,27 +44,42 @@ def _speed_up_pydyf() -> None:
         pydyf.PDF.page_references = property(_cached_page_references)
 
 
-_speed_up_pydyf()
+@functools.cache
+def engine():
+    """WeasyPrint and pydyf, loaded (lazy.weasyprint) and set up for papers once in this
+    process: pydyf's page references sped up, and the fonts this process makes looked after
+    as it forks and ends (:func:`_disown_fonts`, :func:`_forget_fonts`). Raises
+    lazy.SystemLibraryMissing where Pango is missing."""
+    weasyprint, pydyf = lazy.weasyprint()
+    _speed_up_pydyf(pydyf)
+    os.register_at_fork(after_in_child=_disown_fonts)
+    atexit.register(_forget_fonts)
+    return weasyprint, pydyf
 
 
-class TemplateFetcher(weasyprint.URLFetcher):
-    """Fetches files inside the templates folder and refuses everything else.
+def _allowed(url: str, root: Path) -> None:
+    """Refuse ``url`` unless it is a file inside the templates folder ``root``: content from
+    returns can hold URLs, and none of them may reach the disk or network."""
+    parsed = urlparse(url)
+    if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+        raise ValueError(f"papers fetches only its own templates, not {url}")
+    path = Path(unquote(parsed.path)).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise ValueError(f"papers fetches only its own templates, not {url}")
 
-    Content from returns can hold URLs; none of them may reach the disk or network.
-    """
 
-    def __init__(self, root: Path):
-        super().__init__(allowed_protocols={"file"})
-        self.root = root.resolve()
+def template_fetcher(root: Path):
+    """A WeasyPrint URL fetcher that fetches files inside the templates folder ``root`` and
+    refuses everything else."""
+    weasyprint, _ = engine()
+    root = root.resolve()
 
-    def fetch(self, url, headers=None):
-        parsed = urlparse(url)
-        if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
-            raise ValueError(f"papers fetches only its own templates, not {url}")
-        path = Path(unquote(parsed.path)).resolve()
-        if not path.is_relative_to(self.root) or not path.is_file():
-            raise ValueError(f"papers fetches only its own templates, not {url}")
-        return super().fetch(url, headers)
+    class TemplateFetcher(weasyprint.URLFetcher):
+        def fetch(self, url, headers=None):
+            _allowed(url, root)
+            return super().fetch(url, headers)
+
+    return TemplateFetcher(allowed_protocols={"file"})
 
 
 @contextlib.contextmanager
@@ -80,13 +88,15 @@ def marking_elements():
     (pdf.MARKS): the first half of the repair of WeasyPrint's structure tree, whose second
     half, and whose reasons, are in pipeline/pdf/structure.py."""
     key, html_id, headers = pdf.MARKS
+    weasyprint, pydyf = engine()
+    tags = weasyprint.pdf.tags
     original = tags._build_box_tree
 
     def build(box, *args):
         for element in original(box, *args):
             # The innermost call has named it (html and body pass their children through).
             if key not in element:
-                source = box._box if isinstance(box, AbsolutePlaceholder) else box
+                source = box._box if isinstance(box, weasyprint.layout.absolute.AbsolutePlaceholder) else box
                 html = source.element
                 if html is not None:
                     element[key] = id(html)
@@ -180,13 +190,15 @@ def _fonts(root: Path, stamp: tuple):
     process shares: loading the four font files for each part took ten milliseconds a
     part. (The fonts' rules hold only @font-face, so the user origin WeasyPrint gives a
     stylesheet passed this way changes nothing; report.css stays linked, an author sheet.)"""
-    fetcher = TemplateFetcher(root)
-    font_config = FontConfiguration()
+    weasyprint, _ = engine()
+    fetcher = template_fetcher(root)
+    font_config = weasyprint.text.fonts.FontConfiguration()
     _MADE_HERE.add(font_config)
     fonts = weasyprint.CSS(filename=str(root / FONTS), url_fetcher=fetcher, font_config=font_config)
     # Registered here, in the process that loads them: a forked worker starts with no
     # finalizers of its parent's.
-    multiprocessing_util.Finalize(None, _forget_fonts, exitpriority=100)
+    _, multiprocessing = lazy.processes()
+    multiprocessing.util.Finalize(None, _forget_fonts, exitpriority=100)
     return fetcher, [fonts], font_config
 
 
@@ -205,8 +217,6 @@ def _disown_fonts() -> None:
     _MADE_HERE.clear()
 
 
-os.register_at_fork(after_in_child=_disown_fonts)
-
 
 def _forget_fonts() -> None:
     """Free the shared font configuration, and with it the temporary folder WeasyPrint keeps
@@ -216,14 +226,13 @@ def _forget_fonts() -> None:
     gc.collect()
 
 
-atexit.register(_forget_fonts)
-
 
 def lay_out(html: str, templates: Path, title: str, subject: str, when: dt.datetime, tagged: bool = True) -> bytes:
     """``html`` (linking report.css in ``templates``; the fonts are given) laid out as an A4
     PDF, fonts embedded:
     one part of a paper, tagged, its structure tree repaired (``pdf.join`` puts the parts
     together), or untagged (page furniture, to draw over other pages)."""
+    weasyprint, _ = engine()
     root = templates.resolve()
     fetcher, fonts, font_config = _fonts(root, _fonts_stamp(root))
     document = weasyprint.HTML(string=breakable(html), base_url=root.as_uri() + "/", url_fetcher=fetcher).render(

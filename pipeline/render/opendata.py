@@ -18,7 +18,7 @@ import re
 from typing import Callable
 from zoneinfo import ZoneInfo
 
-from pipeline.model import Item, Meeting, PackLink
+from pipeline.records.meeting import Item, Meeting, PackLink
 
 OPARL = "https://schema.oparl.org/1.1/"
 LONDON = ZoneInfo("Europe/London")

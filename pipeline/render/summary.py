@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.model import Round, Severity, Status
+from pipeline.records.problems import Severity
+from pipeline.records.round import Round, Status
 from pipeline.vocabulary import long_date
 
 _MARK = {

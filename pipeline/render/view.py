@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.filenames import slug
-from pipeline.model import Block, BlockKind, Kind, Round, Run, Status
+from pipeline.records.rich_text import Block, BlockKind, Run
+from pipeline.records.round import Round, Status
+from pipeline.records.settings import Kind
 from pipeline.vocabulary import LABELS, long_date
 
 NO_RETURN = "No return received"

@@ -8,12 +8,15 @@ import io
 import zipfile
 from pathlib import Path
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docxtpl import DocxTemplate, RichText
-
-from pipeline.model import Block, BlockKind, Delimiter, NumberFormat, Run, Table
+from pipeline import lazy
+from pipeline.records.rich_text import (
+    Block,
+    BlockKind,
+    Delimiter,
+    NumberFormat,
+    Run,
+    Table,
+)
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
@@ -48,20 +51,22 @@ class _Rich:
     Remembers the numbered blocks in document order, for _restart_numbering.
     """
 
-    def __init__(self, template: DocxTemplate) -> None:
-        self.template = template
+    def __init__(self, template) -> None:
+        self.template = template  # a docxtpl.DocxTemplate
+        self._rich_text = lazy.word()[0].RichText
         self.numbered: list[Block] = []
         self.tables: list[Table] = []
 
-    def runs(self, runs: tuple[Run, ...]) -> RichText:
-        rich = RichText()
+    def runs(self, runs: tuple[Run, ...]):
+        """``runs`` as one docxtpl RichText."""
+        rich = self._rich_text()
         for run in runs:
             for piece, href in split_links(run.text):
                 link = {"url_id": self.template.build_url_id(href), "color": LINK_COLOUR} if href else {}
                 rich.add(piece, bold=run.bold, italic=run.italic, underline=run.underline or bool(href), **link)
         return rich
 
-    def text(self, text: str) -> RichText:
+    def text(self, text: str):
         return self.runs((Run(text),))
 
     def items(self, blocks: tuple[Block, ...], numbered_paragraphs: bool = False) -> list[dict]:
@@ -111,6 +116,8 @@ def _tables(document, tables: list[Table]) -> None:
     """Each table an officer wrote, put in place of the paragraph marking it: a grid whose
     header row is repeated on every page the table runs on to, no row split across pages."""
     marks = {_table_mark(n): table for n, table in enumerate(tables, start=1)}
+    _, docx = lazy.word()
+    parse_xml, nsdecls = docx.oxml.parse_xml, docx.oxml.ns.nsdecls
     for paragraph in list(document.paragraphs):
         table = marks.get(paragraph.text)
         if table is None:
@@ -125,7 +132,7 @@ def _tables(document, tables: list[Table]) -> None:
             for cell, runs, align in zip(row.cells, cells, table.align + ("",) * len(cells)):
                 text = cell.paragraphs[0]
                 text.style = document.styles["Table Label" if header else "Table Value"]
-                text.alignment = _ALIGN.get(align)
+                text.alignment = getattr(docx.enum.text.WD_ALIGN_PARAGRAPH, _ALIGN[align]) if align in _ALIGN else None
                 # The styles keep a return's label rows with the next; a long table may break
                 # between any two rows (each row is kept whole, and the header repeated).
                 text.paragraph_format.keep_with_next = header
@@ -139,7 +146,8 @@ def _tables(document, tables: list[Table]) -> None:
         paragraph._p.getparent().remove(paragraph._p)
 
 
-_ALIGN = {"right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
+_ALIGN = {"right": "RIGHT", "center": "CENTER"}
+"""A table column's alignment as Word's paragraph alignment names it."""
 
 
 def _restart_numbering(document, numbered: list[Block]) -> None:
@@ -149,6 +157,8 @@ def _restart_numbering(document, numbered: list[Block]) -> None:
     answer to the next. Each list's first item (``Block.start``) gets a new w:num, with the
     list's own number format.
     """
+    _, docx = lazy.word()
+    parse_xml, nsdecls, qn = docx.oxml.parse_xml, docx.oxml.ns.nsdecls, docx.oxml.ns.qn
     paragraphs = [
         p for p in document.element.body.iter(qn("w:p"))
         if p.pPr is not None and p.pPr.pStyle is not None and p.pPr.pStyle.val in _NUMBER_STYLE_IDS
@@ -218,7 +228,8 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
 
 def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     """The paper as .docx bytes; ``when`` dates the document (the meeting date)."""
-    template = DocxTemplate(templates / TEMPLATE)
+    docxtpl, _ = lazy.word()
+    template = docxtpl.DocxTemplate(templates / TEMPLATE)
     # The title property is set below, cut to what a property holds: docxtpl would render
     # the template's own ({{ title }}) whole first, and python-docx refuse a long one.
     template.init_docx()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.intake.answers import parse_answer, parse_text
-from pipeline.model import BlockKind, NumberFormat, Run
+from pipeline.records.rich_text import BlockKind, NumberFormat, Run
 
 
 def shape(blocks):

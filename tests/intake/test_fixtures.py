@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import INPUTS, QUESTIONS
-
 from pipeline.intake import read_return
+from support import INPUTS, QUESTIONS
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import zipfile
 
 import pytest
-from support import INPUTS, QUESTIONS, libreoffice_convert, make_workbook, needs_libreoffice
 from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
-from pipeline.rounds import read_round
 from pipeline.intake import read_return
-from pipeline.model import Severity, Status
+from pipeline.records.problems import Severity
+from pipeline.records.round import Status
+from pipeline.round.read import read_round
+from support import (
+    INPUTS,
+    QUESTIONS,
+    libreoffice_convert,
+    make_workbook,
+    needs_libreoffice,
+)
 
 SAMPLE = INPUTS / "Vale Partnership.xlsx"
 
@@ -109,8 +117,6 @@ def test_a_hidden_old_copy_before_the_visible_return_is_not_published(tmp_path):
 
 @pytest.mark.parametrize("indent", ["NaN", "inf", "1e308", "-3"])
 def test_an_impossible_indent_in_a_cell_style_costs_only_that_return(tmp_path, indent):
-    import zipfile
-
     book = Workbook()
     _full(book.active, "Vale Partnership", "• an answer")
     book.active["B7"].alignment = Alignment(indent=2)

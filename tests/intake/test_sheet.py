@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from support import HEADER, QUESTIONS, full_return, make_workbook
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from pipeline.intake import read_return
-from pipeline.model import BlockKind, CompletionDate, Contact, Run, Severity
+from pipeline.records.problems import Severity
+from pipeline.records.returns import CompletionDate, Contact
+from pipeline.records.rich_text import BlockKind, Run
+from support import HEADER, QUESTIONS, full_return, make_workbook
 
 
 def test_each_header_field_with_its_cell(tmp_path):

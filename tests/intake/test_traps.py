@@ -7,13 +7,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from support import HEADER, QUESTIONS, full_return
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from pipeline.intake import read_return
 from pipeline.intake.workbook import MAX_PART_BYTES
-from pipeline.model import CompletionDate, Severity
+from pipeline.records.problems import Severity
+from pipeline.records.returns import CompletionDate
+from support import HEADER, QUESTIONS, full_return
 
 
 def rewrite(path: Path, member: str, change) -> Path:

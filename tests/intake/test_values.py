@@ -8,8 +8,8 @@ import pytest
 
 from pipeline.intake.contacts import parse_contact
 from pipeline.intake.dates import parse_date
+from pipeline.records.returns import CompletionDate
 from pipeline.text import clean
-from pipeline.model import CompletionDate
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import zipfile
 
 import pytest
-from support import QUESTIONS, make_workbook
 
 from pipeline.intake import find_returns, read_return
 from pipeline.intake.workbook import OLE_SIGNATURE
-from pipeline.model import Severity
+from pipeline.records.problems import Severity
+from support import QUESTIONS, make_workbook
 
 
 def only_problem(path):

@@ -9,13 +9,13 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
-from support import HOSTILE, make_round
 
 from pipeline import pdf
 from pipeline.filenames import TEMPLATES
 from pipeline.render.html import Furniture, render_parts
 from pipeline.render.layout import lay_out
 from pipeline.render.view import build_view
+from support import HOSTILE, make_round
 
 WHEN = dt.datetime(2011, 3, 17, 12)
 

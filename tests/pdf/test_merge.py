@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import page as page_validation
 import pikepdf
 import pytest
-from support import libreoffice_convert, needs_libreoffice
+from docx import Document
 
 from pipeline import pdf
 from pipeline.filenames import TEMPLATES
 from pipeline.render.layout import lay_out
+from support import libreoffice_convert, needs_libreoffice
 
 WHEN = dt.datetime(2011, 3, 17, 12)
 STYLE = '<link rel="stylesheet" href="report.css">'
@@ -83,8 +85,6 @@ def test_a_paper_joins_the_elements_its_parts_continue():
 def test_a_pack_of_libreoffice_tagged_exports_passes_pdf_ua_1(tmp_path):
     """LibreOffice's plain "Tagged PDF" export (headings, a table over pages) maps each
     standard type to itself; in a pack that would read as a role-map cycle."""
-    import page
-    from docx import Document
 
     document = Document()
     document.core_properties.title = "Budget"
@@ -106,7 +106,7 @@ def test_a_pack_of_libreoffice_tagged_exports_passes_pdf_ua_1(tmp_path):
         assert source.Root.StructTreeRoot.RoleMap.H1 == pikepdf.Name.H1  # the export as it comes
     packed = pdf.assemble(pdf.TitledPdf(_laid("<h1>Agenda</h1>"), "Agenda"),
                           [pdf.TitledPdf(pdf.prepare(exported.read_bytes()).data, "Item 1: Budget")], [], title="Pack")
-    report = page.validate_pdf_bytes(packed, profile="ua1")
+    report = page_validation.validate_pdf_bytes(packed, profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
     with pikepdf.open(io.BytesIO(packed)) as merged:
         assert "/H1" not in merged.Root.StructTreeRoot.get("/RoleMap", {})

@@ -12,16 +12,17 @@ import dataclasses
 import io
 from collections import Counter
 
-import page
+import page as page_validation
 import pikepdf
 import pytest
-from support import INPUTS, WHEN, hostile_round, render_pdf
+import weasyprint
 
 from pipeline.filenames import TEMPLATES
-from pipeline.rounds import read_round
-from pipeline.model import Round
+from pipeline.records.round import Round
 from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html, render_parts
 from pipeline.render.view import build_view
+from pipeline.round.read import read_round
+from support import INPUTS, WHEN, hostile_round, render_pdf
 
 # Its module fixtures are built once: by one test process, when the tests run side by side.
 pytestmark = pytest.mark.xdist_group("structure")
@@ -38,7 +39,7 @@ def _pdf(round_: Round) -> bytes:
 
 
 def _failures(data: bytes) -> Counter:
-    report = page.validate_pdf_bytes(data, profile="ua1")
+    report = page_validation.validate_pdf_bytes(data, profile="ua1")
     return Counter(f.rule_id for f in report.failures)
 
 
@@ -114,8 +115,6 @@ def test_the_validator_catches_what_the_repair_mends():
     # The control: WeasyPrint's own tree, unrepaired, fails the rule the repair is for.
     # When this fails, WeasyPrint ties answers to questions itself (WeasyPrint #2902,
     # #1836) and pipeline/pdf/structure.py (with render.layout.marking_elements) can go.
-    import weasyprint
-
     view = build_view(hostile_round())
     html = render_html(view, TEMPLATES, stylesheets=PDF_STYLESHEETS)
     data = weasyprint.HTML(string=html, base_url=TEMPLATES.as_uri() + "/").write_pdf(

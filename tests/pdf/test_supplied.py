@@ -9,10 +9,10 @@ import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
-from support import active_content
-
 from pipeline import pdf
 from pipeline.pdf import supplied as pdf_supplied
+from support import active_content
+
 
 def _base() -> pikepdf.Pdf:
     """Two blank A4 pages."""

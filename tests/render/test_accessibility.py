@@ -6,12 +6,12 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from support import INPUTS, libreoffice_convert, needs_libreoffice
 from docx import Document
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from pipeline.config import load_config
+from pipeline.round.config import load_config
+from support import INPUTS, libreoffice_convert, needs_libreoffice
 
 STEM = "2011-03-17-partnership-update-report"
 CONFIG = load_config(INPUTS)

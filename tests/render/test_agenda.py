@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pipeline.filenames import TEMPLATES
-from pipeline.model import AgendaRow, Meeting, PackLink
+from pipeline.records.meeting import AgendaRow, Meeting, PackLink
 from pipeline.render.agenda import agenda_html
 
 MEETING = Meeting("Scrutiny <Committee>", dt.date(2011, 3, 17), "10.00 am", "County Hall, Oxford")

@@ -8,16 +8,16 @@ import re
 
 from docx import Document
 from docx.oxml.ns import qn
-from hypothesis import HealthCheck, given, settings, strategies as st
-
-from support import WHEN, make_round
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.filenames import TEMPLATES
 from pipeline.intake.answers import BULLET_GLYPHS
-from pipeline.text import clean
 from pipeline.render.html import render_html
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
+from pipeline.text import clean
+from support import WHEN, make_round
 
 # Words of letters, digits and the characters that break markup: & < > { } % " ' and so on.
 word = st.text(

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from support import HOSTILE, make_round
-
 from pipeline.filenames import TEMPLATES
 from pipeline.intake.answers import parse_text
 from pipeline.render.html import ListNode, ParagraphNode, linkify, nodes, render_html
 from pipeline.render.view import build_view
+from support import HOSTILE, make_round
 
 
 def test_flat_blocks_become_nested_lists():

@@ -16,13 +16,13 @@ import weasyprint
 from PIL import Image
 from pypdf import PdfReader
 
-from support import HOSTILE, ROOT, make_round, needs_workers, render_pdf
-
 from pipeline.filenames import TEMPLATES
+from pipeline.machinery.workers import Workers
 from pipeline.render import layout
 from pipeline.render.html import PDF_STYLESHEETS, Furniture, render_html
+from pipeline.render.layout import LONG_TEXT, PIECE, breakable
 from pipeline.render.view import build_view
-from pipeline.workers import Workers
+from support import HOSTILE, ROOT, make_round, needs_workers, render_pdf
 
 WHEN = dt.datetime(2011, 3, 17, 12)
 
@@ -113,8 +113,6 @@ def test_no_request_leaves_for_the_network():
 
 
 def test_a_very_long_text_is_laid_out_in_pieces_and_ordinary_text_is_untouched():
-    from pipeline.render.layout import LONG_TEXT, PIECE, breakable
-
     ordinary = "<html><body><p>" + "A sentence of a long paragraph. " * 600 + "</p></body></html>"
     assert len(ordinary) > 15_000 and breakable(ordinary) == ordinary
     long = "<html><body><p>" + "Cost &amp; benefit; " * 5_000 + "</p></body></html>"
@@ -125,7 +123,7 @@ def test_a_very_long_text_is_laid_out_in_pieces_and_ordinary_text_is_untouched()
 
 
 def test_pydyfs_page_references_still_builds_a_new_tuple_on_every_read():
-    # The work-around in render/layout.py (_speed_up_pydyf) stands while pydyf's own
+    # The work-around in render/layout.py (_speed_up_pydyf, installed as the engine loads) stands while pydyf's own
     # PDF.page_references builds the tuple of every page again on each read (WeasyPrint's
     # tagger reads it for every structure element: quadratic in pages; docs/upstream/
     # pydyf-page-references.md is the report). When this fails, pydyf has changed: measure
@@ -138,6 +136,7 @@ for _ in range(3):
 first, second = written.page_references, written.page_references
 print(first is second, first == second)
 from pipeline.render import layout
+layout.engine()
 print(written.page_references == first, written.page_references is written.page_references)
 """
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)

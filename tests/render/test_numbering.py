@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from support import WHEN, libreoffice_convert, make_round, needs_libreoffice, render_pdf
 from docx import Document
 from docx.oxml.ns import qn
 from fontTools.ttLib import TTFont
@@ -15,10 +14,11 @@ from pypdf import PdfReader
 
 from pipeline.filenames import TEMPLATES
 from pipeline.intake.answers import parse_text
-from pipeline.model import Delimiter
+from pipeline.records.rich_text import Delimiter
 from pipeline.render.html import PDF_STYLESHEETS, render_html
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
+from support import WHEN, libreoffice_convert, make_round, needs_libreoffice, render_pdf
 
 # What an officer types for the first two items, and what every output must show.
 TYPED = {

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from support import INPUTS, libreoffice_convert, needs_libreoffice, pdf_pages
 
-from pipeline.rounds import read_round
+from pipeline.round.read import read_round
+from support import INPUTS, libreoffice_convert, needs_libreoffice, pdf_pages
 
 STEM = "2011-03-17-partnership-update-report"
 HEAD = "Strategy and Partnerships Scrutiny Committee – 17 March 2011"

@@ -6,13 +6,13 @@ import datetime as dt
 import io
 import zipfile
 
-from support import HOSTILE, WHEN, make_round
 from docx import Document
 from docx.oxml.ns import qn
 
 from pipeline.filenames import TEMPLATES
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
+from support import HOSTILE, WHEN, make_round
 
 
 def read(data: bytes):

@@ -18,11 +18,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
 
-from support import WHEN, hostile_round
-
 from pipeline.filenames import TEMPLATES
 from pipeline.render.view import build_view
 from pipeline.render.word import render_docx
+from support import WHEN, hostile_round
 
 STEM = "2011-03-17-partnership-update-report"
 SMALLEST_HALF_POINTS = 18  # 9 pt

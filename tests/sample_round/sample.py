@@ -10,6 +10,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.records.rich_text import Run
+from pipeline.round.config import load_paper
+from pipeline.round.forms import write_form
+from pipeline.vocabulary import label_key
+
 HERE = Path(__file__).resolve().parent
 RETURNS = HERE / "returns.txt"
 
@@ -51,8 +56,6 @@ def read_sample(path: Path = RETURNS) -> list[SampleReturn]:
 
 def segments(text: str):
     """Inline **bold**, *italic* and __underline__ as rich-text segments."""
-    from pipeline.model import Run
-
     out = []
     for piece in _INLINE.split(text):
         if not piece:
@@ -75,9 +78,6 @@ def plain(text: str) -> str:
 
 def write_inputs(inputs: Path, sample: list[SampleReturn] | None = None) -> list[Path]:
     """Write each sample return as the workbook its partnership sent back."""
-    from pipeline.config import load_paper
-    from pipeline.forms import write_form
-    from pipeline.vocabulary import label_key
 
     paper, *_ = load_paper(inputs)
     written = []

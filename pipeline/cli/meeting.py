@@ -1,0 +1,67 @@
+"""The clerk's command that publishes: ``publish``, the agenda and then each supplement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from pipeline.cli.building import say_build
+from pipeline.cli.common import (
+    clock,
+    fail,
+    guard,
+    how,
+    inputs_option,
+    output_option,
+    progress,
+    today_option,
+)
+from pipeline.meeting.publish import NotPublished
+from pipeline.meeting.publish import publish as publish_meeting
+from pipeline.vocabulary import long_date
+
+
+@click.command(short_help="Publish the agenda, or its supplement: record the version and keep its files.", epilog="""\b
+Examples:
+  papers publish                       the agenda (version 1), then each supplement
+  papers publish --today 2011-03-09    say which day it is published (it must be the front sheet's)""")
+@inputs_option
+@output_option("output", "Folder the papers are built in; the record is kept in OUTPUT/versions/.")
+@today_option("The day of publication (YYYY-MM-DD), instead of today.")
+def publish(inputs: Path, output: Path, today) -> int:
+    """Build the meeting, then publish what is new: the agenda (version 1), or, once it is
+    published, the supplement the changes made (version 2, 3 …).
+
+    The record (OUTPUT/versions/<meeting>/record.json) says what was published and when,
+    with every file's SHA-256, and a copy of each file is kept beside it, never rewritten.
+    Upload OUTPUT/publish/ to the website afterwards: it holds exactly what is public.
+    """
+    now = clock(today)
+    with progress() as say:
+        done = guard(lambda: publish_meeting(inputs, output, now, progress=say), "publish the agenda")
+    if done.refusal is NotPublished.NO_MEETING:
+        fail(f"Nothing to publish: {inputs} has no meeting.toml (publishing is for a meeting's agenda).")
+    status = say_build(done.built, strict=False)
+    if done.refusal is NotPublished.RECORD_UNUSABLE:
+        fail("Not published: the meeting's publication record cannot be used (see above). Nothing was changed.")
+    if done.refusal is NotPublished.REFUSED:
+        fail(f"Not published: {done.refused}. Nothing was recorded: {done.advice}, then run "
+             f"`{how('publish', 'make publish')}` again.")
+    if done.version is None:
+        click.echo(f"Nothing new to publish: {done.last.edition.called} (version {done.last.number}) was published "
+                   f"on {done.last.published_long}, and nothing has changed since.")
+        return status
+    meeting, version = done.built.meeting, done.version
+    if version.number == 1 and done.notice.short:
+        days = ", ".join(f"{d:%a %-d %b}" for d in done.notice.days) or "none"
+        click.secho(f"Warning: published on {long_date(now.date())}, the agenda gives {len(done.notice.days)} clear "
+                    f"day(s) before the meeting on {long_date(meeting.date)} ({days}); the law asks for "
+                    f"{meeting.clear_days}. The last day to publish was "
+                    f"{long_date(done.notice.last_day)}: an item may only be "
+                    "taken if the chair agrees it is urgent.", fg="yellow")
+    click.echo(f"Published version {version.number} ({version.edition.called.removeprefix('the ')}), "
+               f"{long_date(now.date())}: {len(version.files)} file(s) recorded, with their digests, in "
+               f"{output / 'versions'}.")
+    click.echo(f"Upload {done.built.publication.folder} to the website: it holds exactly what is public now.")
+    return status

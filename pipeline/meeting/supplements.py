@@ -1,0 +1,185 @@
+"""A supplementary agenda: what changed on the agenda since its last published version.
+
+Once the agenda is published, its pack never changes. A late item, a corrected paper or a
+withdrawn item is published in a supplement instead: its own front sheet (each change,
+each late item with the reason for urgency the clerk gives in meeting.toml, as s.100B(4)(b)
+of the Local Government Act 1972 requires) and its own pack of the papers it adds or
+replaces, numbered "Supplement 1, page N" so that no page can be taken for the agenda
+pack's. An item made exempt after it was published is named: a published pack that holds
+its paper is taken out of the publication folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from enum import Enum
+
+from pipeline.filenames import MEETING_FILE
+from pipeline.meeting.clear_days import latest_publication
+from pipeline.meeting.edition import Edition
+from pipeline.meeting.versions import Record
+from pipeline.records.meeting import Item, Meeting
+from pipeline.records.problems import Problem, Severity, Source
+
+
+class What(str, Enum):
+    """What a change does to the agenda."""
+
+    LATE = "late item"
+    CORRECTED = "corrected paper"
+    WITHDRAWN = "withdrawn"
+    EXEMPT = "now exempt"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change to the published agenda."""
+
+    what: What
+    number: str
+    title: str
+    note: str = ""
+    """The reason for urgency, what was corrected, or why it was withdrawn."""
+    exempt: int | None = None
+
+    def line(self) -> str:
+        """The change in a line, as the meeting's page and the record list it."""
+        said = {What.LATE: "added as a late item", What.CORRECTED: "paper corrected",
+                What.WITHDRAWN: "withdrawn", What.EXEMPT: "now exempt (not for publication)"}[self.what]
+        return f"Item {self.number}, {self.title}: {said}" + (f" – {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The supplement a build makes: the version it is to be published as, and its changes."""
+
+    edition: Edition
+    changes: tuple[Change, ...]
+
+    @property
+    def carried(self) -> set[str]:
+        """The items whose papers the supplement carries: the late ones and the corrected."""
+        return {c.number for c in self.changes if c.what in (What.LATE, What.CORRECTED)}
+
+
+def item_digest(pdfs: list[tuple[str, bytes]]) -> str:
+    """One digest of an item's PDFs and their titles, in order."""
+    total = hashlib.sha256()
+    for title, data in pdfs:
+        total.update(hashlib.sha256(title.encode("utf-8")).digest() + hashlib.sha256(data).digest())
+    return total.hexdigest()
+
+
+def pending(meeting: Meeting, digests: dict[str, str], record: Record) -> tuple[Pending | None, list[Problem]]:
+    """What a supplement to the last published version would say (None when nothing changed),
+    and the problems with it (a late item without its reason, say). ``digests`` is each
+    item's item_digest by number."""
+    if not record.versions:
+        return None, []
+    published = record.items
+    changes: list[Change] = []
+    problems: list[Problem] = []
+    listed = {item.number for item in meeting.items}
+    last = record.versions[-1]
+    for item in meeting.items:
+        before = published.get(item.number)
+        if item.withdrawn:
+            if before is not None and not before.withdrawn:
+                changes.append(Change(What.WITHDRAWN, item.number, item.title, item.withdrawn))
+            continue
+        if before is None:
+            if not item.late:
+                problems.append(_problem(item, f"is new since the agenda was published on {last.published_long}, "
+                                               "and gives no reason for urgency",
+                                         'add late = "…" (why it cannot wait for the next meeting); the supplement '
+                                         "that adds it must say so (s.100B(4)(b) of the Local Government Act 1972)"))
+            changes.append(Change(What.LATE, item.number, item.title, item.late, item.exempt))
+        elif item.exempt and not before.exempt:
+            changes.append(Change(What.EXEMPT, item.number, item.title, f"paragraph {item.exempt} of Schedule 12A", item.exempt))
+        elif digests.get(item.number, "") != before.digest or item.title != before.title:
+            changes.append(Change(What.CORRECTED, item.number, item.title, item.correction, item.exempt))
+    for number, before in published.items():
+        if number not in listed and not before.withdrawn:
+            changes.append(Change(What.WITHDRAWN, number, before.title))
+            problems.append(Problem(Severity.WARNING, Source(MEETING_FILE), f"item {number} ({before.title}) was published "
+                                    "and is no longer listed: the supplement says it is withdrawn",
+                                    'keep it listed with withdrawn = "…" (why), so the supplement can say; '
+                                    "its pages stay in the published pack"))
+    return (Pending(Edition.after(len(record.versions)), tuple(changes)) if changes else None), problems
+
+
+def withdrawn_packs(meeting: Meeting, record: Record) -> dict[str, list[str]]:
+    """Each published pack that holds the paper of an item now exempt, with those items' numbers."""
+    now_exempt = {item.number for item in meeting.items if item.exempt}
+    found: dict[str, list[str]] = {}
+    for version in record.versions:
+        for item in version.items:
+            if item.number in now_exempt and not item.exempt and item.pack == version.pack:
+                found.setdefault(version.pack, []).append(item.number)
+    return found
+
+
+def _problem(item: Item, message: str, advice: str) -> Problem:
+    return Problem(Severity.ERROR, Source(MEETING_FILE, None, f"item {item.number}"), message, advice)
+
+
+@dataclass(frozen=True)
+class PackPlan:
+    """What this build's packs are: the agenda (nothing published yet), or a supplement to
+    the versions ``record`` holds (``pending``; None when nothing changed, and then no pack
+    is made)."""
+
+    published: dt.date | None
+    """The date of publication its front sheet prints; None for the agenda's default, the
+    last day that leaves the statutory clear days (counted only when the pack is made)."""
+    record: Record
+    pending: Pending | None = None
+    withdrawn: dict[str, list[str]] = field(default_factory=dict)
+    """Each published pack taken out of publication, with the items now exempt it holds."""
+    digests: dict[str, str] = field(default_factory=dict)
+    """Each item's PDFs' digest (:func:`item_digest`), by number."""
+
+    @property
+    def edition(self) -> Edition | None:
+        """The version the packs are to be published as; None when there is nothing to publish."""
+        if not self.record.versions:
+            return Edition(1)
+        return self.pending.edition if self.pending else None
+
+    def carried(self, items: list[Item]) -> list[Item]:
+        """Those of ``items`` whose papers the packs hold: every item not withdrawn in the
+        agenda, the late and corrected ones in a supplement."""
+        if not self.record.versions:
+            return [item for item in items if not item.withdrawn]
+        return [item for item in items if self.pending and item.number in self.pending.carried]
+
+    def date(self, meeting: Meeting) -> dt.date:
+        """The date of publication the front sheet prints."""
+        return self.published or latest_publication(meeting.date, meeting.clear_days)
+
+
+def plan_packs(meeting: Meeting, digests: dict[str, str], record: Record, today: dt.date,
+               problems: list[Problem]) -> PackPlan:
+    """What this build's packs are, as of ``today``: the agenda, or (once it is published) a
+    supplement with what changed since, each published pack that holds an item now exempt
+    named in ``problems``. ``digests`` is each item's :func:`item_digest` by number."""
+    pending_, found = pending(meeting, digests, record)
+    problems.extend(found)
+    withdrawn = withdrawn_packs(meeting, record)
+    for name, numbers in withdrawn.items():
+        # An error until a published version has said the item is exempt; a reminder after.
+        told = all(record.items[n].exempt for n in numbers if n in record.items)
+        problems.append(Problem(
+            Severity.WARNING if told else Severity.ERROR, Source(MEETING_FILE),
+            f"item{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} now exempt, but {name} was published with "
+            "the paper in it: it is taken out of the publication folder",
+            "take it off the website now; the meeting's page lists it as withdrawn, and its pages stay in "
+            "output/versions/ as published"))
+    if not record.versions:
+        published = meeting.published  # None: counted from the meeting's date when the pack is made
+    else:
+        last = dt.date.fromisoformat(record.versions[-1].published)
+        published = meeting.published if meeting.published and meeting.published > last else today
+    return PackPlan(published, record, pending_, withdrawn, digests)

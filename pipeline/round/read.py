@@ -1,0 +1,59 @@
+"""A round read from the inputs folder: its settings, every return (read by the workers when there are many), collated."""
+
+from __future__ import annotations
+
+import dataclasses
+from functools import partial
+from pathlib import Path
+
+from pipeline.filenames import TEMPLATES, shown
+from pipeline.intake import find_returns, read_return
+from pipeline.intake.files import find_lookalikes, lock_file_warnings
+from pipeline.machinery.cache import Cache
+from pipeline.machinery.workers import Progress, Workers
+from pipeline.records.problems import Problem
+from pipeline.records.returns import Return
+from pipeline.records.round import Round
+from pipeline.render.coverage import font_problems
+from pipeline.round.collate import collate
+from pipeline.round.config import load_config
+
+
+def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | None = None,
+               workers: Workers | None = None) -> Round:
+    """Read the configuration and every return in ``inputs`` into a Round: the returns not
+    read before, by ``workers`` too when given (which then start, warming up for the
+    laying out to come)."""
+    config = load_config(inputs)
+    problems: list[Problem] = [*config.problems, *lock_file_warnings(inputs)]
+    questions = config.paper.questions
+    paths = find_returns(inputs)
+    kept = [cache.kept_return(path, questions) if cache else ("", None) for path in paths]
+    todo = [path for path, (_, result) in zip(paths, kept) if result is None]
+    if todo and workers is not None and cache is not None:
+        workers.start()  # a return changed, so there is laying out to come: get ready for it
+
+    def read(index: int, result) -> None:
+        if progress:
+            progress(f"Read {len(paths) - len(todo) + index + 1} of {len(paths)} returns")
+
+    fresh, _ = (workers or Workers(usable=False)).map(partial(read_return, questions=questions), todo, done=read)
+    fresh_results = iter(fresh)
+    returns: list[Return] = []
+    unreadable: list[str] = []
+    for path, (key, result) in zip(paths, kept):
+        if result is None:
+            result = next(fresh_results)
+            if cache:
+                cache.keep_return(key, result)
+        ret, found = result
+        problems.extend(found)
+        if ret is not None:
+            returns.append(ret)
+        else:
+            unreadable.append(shown(path.name))
+    for path, problem in find_lookalikes(inputs):
+        problems.append(problem)
+        unreadable.append(shown(path.name))
+    round_ = collate(config.paper, config.registry, returns, problems, tuple(unreadable))
+    return dataclasses.replace(round_, problems=round_.problems + tuple(font_problems(round_, TEMPLATES / "fonts")))

@@ -1,0 +1,81 @@
+"""The worker processes (pipeline/machinery/workers.py): work shared, results in order, a warm-up in each, a lost worker named."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.machinery.workers import WorkerLost, Workers
+from support import ROOT, cli_env, needs_ctrl_c, needs_workers
+
+_WARMED = []
+
+
+def _warm_up() -> None:
+    _WARMED.append(os.getpid())
+
+
+def _warmed(_: int) -> tuple[int, bool]:
+    return os.getpid(), os.getpid() in _WARMED
+
+
+def _die(_: int) -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_work_is_shared_with_this_process_and_comes_back_in_order():
+    with Workers() as workers:
+        results, other = workers.map(abs, list(range(-20, 0)), meanwhile=lambda: "meanwhile")
+    assert results == list(range(20, 0, -1)) and other == "meanwhile"
+
+
+@needs_workers
+def test_each_worker_warms_up_as_it_starts():
+    with Workers(warm_up=_warm_up) as workers:
+        results, _ = workers.map(_warmed, list(range(8)), helping=False)
+    assert {pid for pid, _ in results} - {os.getpid()}, "the work was done by workers"
+    assert all(warmed for _, warmed in results)
+    assert os.getpid() not in _WARMED  # this process did not warm up: it has its own work
+
+
+@needs_workers
+def test_a_worker_that_dies_is_named_not_waited_for():
+    with pytest.raises(WorkerLost):
+        with Workers() as workers:
+            workers.map(_die, [1, 2, 3], helping=False)
+
+
+_CTRL_C_AS_THE_WORKERS_FORK = """
+import functools, os, signal
+from pipeline.machinery.workers import Workers
+
+# Ctrl-C reaches each worker the moment it is forked, before it has set itself to ignore it,
+# and this process as it forks them (as Ctrl-C at a terminal reaches the whole group; sent
+# to each here, so that none comes late, after the workers have started).
+os.register_at_fork(before=functools.partial(signal.raise_signal, signal.SIGINT),
+                    after_in_child=functools.partial(signal.raise_signal, signal.SIGINT))
+workers = Workers()
+try:
+    workers.start()
+except KeyboardInterrupt:
+    print("this process stopped")
+results, _ = workers.map(abs, [-1, -2, -3, -4], helping=False)
+print(results)
+workers.close()
+"""
+
+
+@needs_workers
+@needs_ctrl_c
+def test_ctrl_c_as_the_workers_start_stops_this_process_and_no_worker():
+    finished = subprocess.run([sys.executable, "-c", _CTRL_C_AS_THE_WORKERS_FORK], cwd=ROOT, env=cli_env(),
+                              capture_output=True, text=True, timeout=30, start_new_session=True)
+    # Each worker dropped the Ctrl-C and works (before the mend, one interrupted as it started
+    # printed a traceback, and the pool waited for it for ever); this process was told of it,
+    # once the workers were forked.
+    assert finished.stdout.split("\n")[:2] == ["this process stopped", "[1, 2, 3, 4]"], finished.stderr
+    assert "Traceback" not in finished.stderr and finished.returncode == 0

@@ -1,0 +1,211 @@
+"""The meeting over time (pipeline/meeting/publish.py, supplements.py, versions.py, send.py): a clerk's weeks, step by step.
+
+Build, publish the agenda (v1), add a late item and correct a paper, build (a supplement;
+the published pack untouched), publish it (v2), send (each version once to each recipient,
+the private pack only to those entitled), make an item exempt (nothing of it left in the
+publication folder), start the next meeting (its files alone published). A small meeting of
+house-style papers, written here, so that it runs in seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+from pathlib import Path
+
+import page as page_validation
+import pikepdf
+
+from support import Mailbox, pdf_text, run_cli
+
+STEM = "2011-03-17-cabinet"
+SECRET = "The ledger of the Quince Road sale"  # item 2's words: never published once it is exempt
+MEETING = """council = "Example County Council"
+committee = "Cabinet"
+date = 2011-03-17
+time = "10:00"
+venue = "County Hall"
+published = 2011-03-09
+web = "https://www.example.org/cabinet/2011-03-17/"
+
+[clerk]
+name = "Committee clerk"
+email = "clerk@example.org"
+
+[mail]
+from = "Committee clerk <clerk@example.org>"
+[mail.smtp]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+
+[[recipient]]
+name = "Cllr Ann Able"
+email = "ann@example.org"
+exempt = true
+
+[[recipient]]
+name = "Press desk"
+email = "press@example.org"
+
+[[item]]
+number = "1"
+title = "Apologies"
+
+[[item]]
+number = "2"
+title = "Quince Road"
+paper = "papers/quince.md"
+
+[[item]]
+number = "3"
+title = "Staffing"
+paper = "papers/staffing.md"
+exempt = 1
+"""
+LATE = """
+[[item]]
+number = "2A"
+title = "Flood grant"
+paper = "papers/flood.md"
+late = "The grant must be claimed by 20 March 2011."
+"""
+
+
+def _paper(folder: Path, name: str, title: str, text: str) -> None:
+    (folder / "papers" / name).write_text(f'+++\ntitle = "{title}"\n+++\n{text}\n', encoding="utf-8")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return run_cli(*args)
+
+
+def _every_file(folder: Path) -> list[tuple[str, str]]:
+    """Each file in ``folder``: its name, and its text (a PDF's read, the rest as bytes)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            text = pdf_text(path) if path.suffix == ".pdf" else path.read_bytes().decode("utf-8", "replace")
+            if path.suffix == ".docx":
+                text = subprocess.run(["unzip", "-p", str(path)], capture_output=True).stdout.decode("utf-8", "replace")
+            found.append((path.name, text))
+    return found
+
+
+def test_the_clerks_weeks(tmp_path, smtp):
+    mailbox = Mailbox()
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    (inputs / "papers").mkdir(parents=True)
+    (inputs / "meeting.toml").write_text(MEETING.format(port=smtp(mailbox)), encoding="utf-8")
+    _paper(inputs, "quince.md", "Quince Road", f"{SECRET}, as first written.")
+    _paper(inputs, "staffing.md", "Staffing", "Names of the staff concerned.")
+    common = ("--inputs", str(inputs), "--output", str(output))
+    publish = output / "publish"
+
+    # Week 1: build, and publish the agenda on the day its front sheet gives.
+    built = _run("papers", *common)
+    assert built.returncode == 0, built.stdout + built.stderr
+    early = _run("publish", *common, "--today", "2011-03-08")
+    assert early.returncode == 2 and "the front sheet's date of publication is 9 March 2011" in early.stderr
+    first = _run("publish", *common, "--today", "2011-03-09")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "Published version 1 (agenda), 9 March 2011" in first.stdout and "Warning" not in first.stdout
+    pack = publish / f"{STEM}-pack.pdf"
+    v1 = pack.read_bytes()
+    record = json.loads((output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
+    (version,) = record["versions"]
+    assert version["published"] == "2011-03-09" and version["pack"] == pack.name
+    assert {f["name"] for f in version["files"] if not f["private"]} == {p.name for p in publish.iterdir()}
+    assert [f["name"] for f in version["files"] if f["private"]] == [f"{STEM}-private-pack.pdf"]
+    assert _run("publish", *common, "--today", "2011-03-09").stdout.strip().endswith("nothing has changed since.")
+
+    # Week 2: a late item, and item 2's paper corrected: a supplement, the pack untouched.
+    (inputs / "meeting.toml").write_text((inputs / "meeting.toml").read_text(encoding="utf-8").replace(
+        "\n[[item]]\nnumber = \"3\"", LATE + "\n[[item]]\nnumber = \"3\"").replace(
+        "published = 2011-03-09\n", "").replace(
+        'paper = "papers/quince.md"', 'paper = "papers/quince.md"\ncorrection = "The sale price is corrected."'),
+        encoding="utf-8")
+    _paper(inputs, "flood.md", "Flood grant", "A grant for flood defences.")
+    _paper(inputs, "quince.md", "Quince Road", f"{SECRET}, as corrected.")
+    second = _run("papers", *common)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "Supplement 1 is ready to publish, with 2 change(s)" in second.stdout
+    assert pack.read_bytes() == v1  # the published pack, byte for byte: its page numbers cannot move
+    supplement = publish / f"{STEM}-supplement-1.pdf"
+    front = pdf_text(supplement)
+    assert "Supplementary agenda 1" in front and "Supplement 1, page 1" in front
+    assert "Reason for urgency: The grant must be claimed by 20 March 2011." in front
+    assert "Corrected paper, replacing the one in the agenda pack (9 March 2011): The sale price is corrected." in front
+    with pikepdf.open(supplement) as pdf:
+        assert [item.title for item in pdf.open_outline().root] == [
+            "Supplementary agenda 1", "Item 2: Quince Road", "Item 2A: Flood grant"]
+        assert pdf.Root.PageLabels.Nums[1].P == "S1-"
+    report = page_validation.validate_pdf_bytes(supplement.read_bytes(), profile="ua1")
+    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+    today = dt.date.today().isoformat()
+    second_publish = _run("publish", *common)
+    assert "Published version 2 (Supplement 1)" in second_publish.stdout, second_publish.stdout + second_publish.stderr
+    record = json.loads((output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
+    assert [v["published"] for v in record["versions"]] == ["2011-03-09", today]
+    assert (output / "versions" / STEM / "v1" / pack.name).read_bytes() == v1
+    page_html = (publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
+    assert f'href="{pack.name}"' in page_html and f'href="{supplement.name}"' in page_html
+    assert "Item 2A, Flood grant: added as a late item – The grant must be claimed by 20 March 2011." in page_html
+
+    # Send: each recipient each version once; the private pack only to the member entitled.
+    sent = _run("send", *common, "--pack", "--smtp")
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    got = {}
+    for (to,), message in mailbox.messages:
+        got.setdefault(to, []).append((message["Subject"], sorted(p.get_filename() for p in message.iter_attachments())))
+    assert got == {
+        "ann@example.org": [("Agenda – Cabinet, 17 March 2011", [f"{STEM}-pack.pdf", f"{STEM}-private-pack.pdf"]),
+                            ("Supplement 1 – Cabinet, 17 March 2011", [supplement.name])],
+        "press@example.org": [("Agenda – Cabinet, 17 March 2011", [f"{STEM}-pack.pdf"]),
+                              ("Supplement 1 – Cabinet, 17 March 2011", [supplement.name])],
+    }
+    again = _run("send", *common, "--pack", "--smtp")
+    assert again.returncode == 0 and "Nothing new to send" in again.stdout and len(mailbox.messages) == 4
+
+    # Item 2 becomes exempt: nothing of it is left in the publication folder.
+    path = inputs / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'paper = "papers/quince.md"', 'paper = "papers/quince.md"\nexempt = 3'), encoding="utf-8")
+    third = _run("papers", *common)
+    assert third.returncode == 1  # an error: a published pack held it, and is taken out of publication
+    assert f"item 2 now exempt, but {pack.name} was published with the paper in it" in third.stdout
+    for name, text in _every_file(publish):
+        assert "quince" not in name.lower()
+        assert "Quince Road sale" not in text, name
+    assert not (publish / pack.name).exists() and not supplement.exists()
+    assert (output / "versions" / STEM / "v1" / pack.name).read_bytes() == v1  # kept as published
+    assert "withdrawn from publication (item 2 now exempt)" in (publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
+    # Someone added to the list now is not sent the packs that hold it (unless entitled).
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "\n[[item]]", '\n[[recipient]]\nname = "Radio desk"\nemail = "radio@example.org"\n\n[[item]]', 1),
+        encoding="utf-8")
+    late_comer = _run("send", *common, "--pack", "--smtp")
+    assert len(mailbox.messages) == 4, [m["Subject"] for _, m in mailbox.messages]
+    assert f"is not sent Agenda ({pack.name}): it holds item 2, exempt since it was published" in late_comer.stderr
+
+    # The next meeting: its files alone are published; the last meeting's are retired, not lost.
+    path.write_text(path.read_text(encoding="utf-8").replace("date = 2011-03-17", "date = 2011-04-21"), encoding="utf-8")
+    fourth = _run("papers", *common)
+    assert fourth.returncode == 0, fourth.stdout + fourth.stderr
+    names = sorted(p.name for p in publish.iterdir())
+    assert names and all(name.startswith("2011-04-21-") for name in names), names
+    retired = [p.name for p in (output / "retired").rglob("*") if p.is_file()]
+    assert f"{STEM}-agenda.html" in retired
+
+
+def test_publishing_with_too_few_clear_days_is_warned_naming_the_days(tmp_path):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    (inputs / "meeting.toml").write_text('committee = "Cabinet"\ndate = 2011-03-17\npublished = 2011-03-14\n'
+                                         '[[item]]\nnumber = "1"\ntitle = "Apologies"\n', encoding="utf-8")
+    result = _run("publish", "--inputs", str(inputs), "--output", str(tmp_path / "output"), "--today", "2011-03-14")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert ("Warning: published on 14 March 2011, the agenda gives 2 clear day(s) before the meeting on 17 March 2011 "
+            "(Tue 15 Mar, Wed 16 Mar); the law asks for 5. The last day to publish was 9 March 2011") in result.stdout
+    assert "Published version 1 (agenda), 14 March 2011" in result.stdout
