@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers watch publish check forms new-round chase send test bench imports word-template sample-inputs sample-meeting clean
+.PHONY: papers watch publish check forms new-round chase send test bench imports identity word-template sample-inputs sample-meeting clean
 
 # papers' hints then name the make commands (make send SEND=--smtp), not its own.
 export PAPERS_VIA_MAKE := 1
@@ -84,10 +84,15 @@ $(STAMP): pyproject.toml constraints.txt
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --output $(OUTPUT)/bench
 
-# papers' own imports: no circle, imports at the top (but in pipeline/lazy.py), pikepdf and
-# the pdf package's insides sealed. The tests run the same check.
+# papers' own imports: the floors kept, no circle, imports at the top (but in pipeline/lazy.py,
+# outside libraries alone), each library used where it belongs. The tests run the same check.
 imports: $(STAMP)
 	$(BIN)/python scripts/imports.py
+
+# Every file and console line of a clerk's weeks on a copy of the sample meeting, digested:
+# `make identity > before.txt`, change, `make identity > after.txt`, and compare.
+identity: $(STAMP)
+	@$(BIN)/python scripts/clerks_weeks.py
 
 # Maintainers only: regenerate committed sources from their scripts.
 word-template: $(STAMP)

@@ -1,9 +1,12 @@
-"""A paper built: read, planned, its parts laid out, its page furniture, joined, written.
+"""Papers built: each planned, its parts laid out, its page furniture, joined, written — the paper's flow, for a round alone and for every paper of a meeting.
 
-``build_papers`` is a round's whole flow, and ``build_rounds`` the flow of any number of
-papers laid out side by side (a meeting's, from assemble.py). The machinery lives where it
-belongs: reading in rounds.py, the parts and their layout in parts.py, the PDF surgery in
-the pdf package, the outputs' cache in cache.py.
+``build_papers`` is the flow of any number of papers laid out side by side: *plan* what
+each would write and skip those current, *lay out* the parts of each PDF (the Word files
+made meanwhile), lay out the *page furniture* once the page counts are known, *join* each
+paper's parts, *write* its four files. A round alone is read and built by round/build.py;
+a meeting's papers by meeting/build.py. The machinery lives where it belongs: the parts
+and their layout in parts.py, the PDF surgery in the pdf package, the outputs' cache in
+machinery/cache.py. A paper of a meeting is shown with the meeting's facts (:func:`of_meeting`).
 """
 
 from __future__ import annotations

@@ -8,11 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 
 from pipeline.round.build import build_round
-from support import NOW, cli_env
+from support import NOW, cli_env, needs_workers
 
 STEM = "2011-03-17-partnership-update-report"
 SUFFIXES = (".docx", ".pdf", ".html", "-check.txt")
@@ -41,13 +40,12 @@ def test_one_changed_return_lays_out_only_its_own_part(round_dir, round_output):
     assert len(after - before) == 1 and len(before - after) == 1  # the old part is pruned
 
 
+@needs_workers  # a second core to compare against
 def test_the_papers_are_the_same_on_one_core_and_leave_no_temporary_folder(round_dir, tmp_path):
     # On two cores the parts are laid out side by side; on one, one after another. And
     # WeasyPrint copies the fonts into a temporary folder for each font configuration: the
     # one each process shares is freed as the process ends, workers included (they end
     # without running exit handlers), with no error on the way out.
-    if not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2:
-        pytest.skip("needs a second core to compare against (and Linux's sched_setaffinity)")
     built = {}
     for cores, affinity in (("two", None), ("one", {min(os.sched_getaffinity(0))})):
         temporary, output = tmp_path / f"tmp-{cores}", tmp_path / f"out-{cores}"

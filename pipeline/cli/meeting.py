@@ -53,7 +53,7 @@ def publish(inputs: Path, output: Path, today) -> int:
                    f"on {done.last.published_long}, and nothing has changed since.")
         return status
     meeting, version = done.built.meeting, done.version
-    if version.number == 1 and done.notice.short:
+    if version.edition.is_agenda and done.notice.short:
         days = ", ".join(f"{d:%a %-d %b}" for d in done.notice.days) or "none"
         click.secho(f"Warning: published on {long_date(now.date())}, the agenda gives {len(done.notice.days)} clear "
                     f"day(s) before the meeting on {long_date(meeting.date)} ({days}); the law asks for "

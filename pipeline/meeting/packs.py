@@ -134,7 +134,7 @@ def _packs(meeting: Meeting, making: Making, pdfs: ItemPdfs, plan: PackPlan, not
     if making.pack is None:
         return {}
     edition = plan.edition
-    intro = "" if edition.number == 1 else (
+    intro = "" if edition.is_agenda else (
         f"This supplement to the agenda published on {plan.record.versions[0].published_long} "
         "adds, replaces or withdraws the items below; the agenda pack's page numbers are unchanged.")
     title = f"{edition.heading} – {meeting.committee}, {long_date(meeting.date)}"

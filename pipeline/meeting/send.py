@@ -21,7 +21,7 @@ from pipeline.mail.dispatch import Dispatched, Login, Way, dispatch
 from pipeline.mail.logs import SentLog
 from pipeline.meeting.config import load_meeting
 from pipeline.meeting.supplements import withdrawn_packs
-from pipeline.meeting.versions import Record, Version, load_record
+from pipeline.meeting.versions import PublishedFile, Record, Version, load_record
 from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.settings import Recipient
@@ -47,64 +47,111 @@ def plan(meeting: Meeting, record: Record, templates: Path, now: dt.datetime) ->
     """One message per recipient per published version: the version's pack attached (or
     linked, when larger than the limit), the private pack too for those entitled."""
     found = AgendaPlan()
-    mail = meeting.mail
-    entitled = _entitled(mail.recipients, found.problems)
-    env = environment(templates)
-    limit = int(meeting.attach_up_to_mb * 1024 * 1024)
+    entitled = _entitled(meeting.mail.recipients, found.problems)
     withdrawn = withdrawn_packs(meeting, record)
+    env = environment(templates)
+    for packs in _published(record):
+        for recipient in meeting.mail.recipients:
+            allowed = entitled[recipient.email.casefold()]
+            if packs.version.pack in withdrawn and not allowed:
+                found.problems.append(_held_back(recipient, packs.version, withdrawn[packs.version.pack]))
+                continue
+            carrying = _carrying(meeting, packs, recipient, allowed, found.problems)
+            if carrying is not None:
+                found.outgoing.append(_message(meeting, record, packs, recipient, carrying, env, now))
+    return found
+
+
+@dataclass(frozen=True)
+class _Packs:
+    """A published version's packs as the messages carry them: each read once, however many it goes to."""
+
+    version: Version
+    public: PublishedFile | None
+    private: PublishedFile | None
+    public_data: bytes
+    private_data: bytes
+
+
+@dataclass(frozen=True)
+class _Carrying:
+    """What one message of a version carries: its attachments, or a link to the pack, and
+    whether the private pack is among them."""
+
+    attached: list[tuple[str, bytes]]
+    link: str
+    private: bool
+
+
+def _published(record: Record) -> list[_Packs]:
+    """Each published version's public and private packs, read from the copies kept."""
+    found = []
     for version in record.versions:
         public = next((f for f in version.files if f.name == version.pack and not f.private), None)
         private = next((f for f in version.files if f.private), None)
-        # Each pack read once, however many it goes to.
-        public_data = record.copy(version, public).read_bytes() if public else b""
-        private_data = record.copy(version, private).read_bytes() if private else b""
-        for recipient in mail.recipients:
-            allowed = private is not None and entitled[recipient.email.casefold()]
-            if version.pack in withdrawn and not entitled[recipient.email.casefold()]:
-                # It holds the paper of an item exempt since: only those entitled may have it now.
-                found.problems.append(Problem(
-                    Severity.WARNING, Source(MEETING_FILE, None, recipient.email),
-                    f"is not sent {version.name} ({version.pack}): it holds item{'s' if len(withdrawn[version.pack]) > 1 else ''} "
-                    f"{', '.join(withdrawn[version.pack])}, exempt since it was published",
-                    "nothing to do: the later versions they are sent say what changed"))
-                continue
-            size = (public.size if public else 0) + (private.size if allowed else 0)
-            link = ""
-            attached = []
-            if public is not None and size <= limit:
-                attached.append((public.name, public_data))
-            elif public is not None:
-                if not meeting.web:
-                    found.problems.append(Problem(
-                        Severity.ERROR, Source(MEETING_FILE, None, recipient.email),
-                        f"{version.name} ({public.size / 1_048_576:.1f} MB) is larger than attach_up_to_mb, and there "
-                        "is no web address to link to instead", 'set web = "https://…/" (the meeting page\'s address); '
-                        "nothing of this version is sent to them until then"))
-                    continue
-                link = f"{meeting.web}{public.name}"
-            facts = {
-                "version_name": version.name,
-                "number": version.number,
-                "committee": meeting.committee,
-                "meeting_date": long_date(meeting.date),
-                "time": meeting.time,
-                "venue": meeting.venue,
-                "published": version.published_long,
-                "changes": version.changes,
-                "attachments": [name for name, _ in attached],
-                "private": private.name if allowed else "",
-                "link": link,
-                "sender_name": sender_name(mail),
-                "recipient_name": recipient.name,
-            }
-            if allowed:
-                attached.append((private.name, private_data))
-            built = message(mail, recipient.address, env.get_template(SUBJECT_TEMPLATE).render(facts),
-                            env.get_template(BODY_TEMPLATE).render(facts), attached, now)
-            key = f"{record.folder.name}-v{version.number}-{'exempt' if allowed else 'public'}-" + \
-                  (public.sha256[:16] if public else "")
-            found.outgoing.append(Outgoing((recipient,), built, f"{slug(recipient.name or recipient.email)}-v{version.number}", key))
+        found.append(_Packs(version, public, private, record.copy(version, public).read_bytes() if public else b"",
+                            record.copy(version, private).read_bytes() if private else b""))
     return found
+
+
+def _held_back(recipient: Recipient, version: Version, items: list[str]) -> Problem:
+    """Why someone not entitled to exempt papers is not sent a version holding an item exempt since."""
+    return Problem(
+        Severity.WARNING, Source(MEETING_FILE, None, recipient.email),
+        f"is not sent {version.name} ({version.pack}): it holds item{'s' if len(items) > 1 else ''} "
+        f"{', '.join(items)}, exempt since it was published",
+        "nothing to do: the later versions they are sent say what changed")
+
+
+def _carrying(meeting: Meeting, packs: _Packs, recipient: Recipient, entitled: bool,
+              problems: list[Problem]) -> _Carrying | None:
+    """What a version's message to ``recipient`` carries: the pack attached, or linked when
+    it is larger than the limit, and the private pack too when ``entitled``; None (and the
+    problem said) when a pack too large has no web address to link to."""
+    version, public = packs.version, packs.public
+    allowed = packs.private is not None and entitled
+    size = (public.size if public else 0) + (packs.private.size if allowed else 0)
+    attached, link = [], ""
+    if public is not None and size <= int(meeting.attach_up_to_mb * 1024 * 1024):
+        attached.append((public.name, packs.public_data))
+    elif public is not None:
+        if not meeting.web:
+            problems.append(Problem(
+                Severity.ERROR, Source(MEETING_FILE, None, recipient.email),
+                f"{version.name} ({public.size / 1_048_576:.1f} MB) is larger than attach_up_to_mb, and there "
+                "is no web address to link to instead", 'set web = "https://…/" (the meeting page\'s address); '
+                "nothing of this version is sent to them until then"))
+            return None
+        link = f"{meeting.web}{public.name}"
+    return _Carrying(attached, link, allowed)
+
+
+def _message(meeting: Meeting, record: Record, packs: _Packs, recipient: Recipient, carrying: _Carrying, env,
+             now: dt.datetime) -> Outgoing:
+    """A version's message to ``recipient``, in the agenda mail's templates, known to the sent
+    log by the version, whether it carries the private pack, and the pack's digest."""
+    version, mail = packs.version, meeting.mail
+    facts = {
+        "version_name": version.name,
+        "number": version.number,
+        "committee": meeting.committee,
+        "meeting_date": long_date(meeting.date),
+        "time": meeting.time,
+        "venue": meeting.venue,
+        "published": version.published_long,
+        "changes": version.changes,
+        "attachments": [name for name, _ in carrying.attached],
+        "private": packs.private.name if carrying.private else "",
+        "link": carrying.link,
+        "sender_name": sender_name(mail),
+        "recipient_name": recipient.name,
+    }
+    attached = carrying.attached + ([(packs.private.name, packs.private_data)] if carrying.private else [])
+    built = message(mail, recipient.address, env.get_template(SUBJECT_TEMPLATE).render(facts),
+                    env.get_template(BODY_TEMPLATE).render(facts), attached, now)
+    key = f"{record.folder.name}-v{version.number}-{'exempt' if carrying.private else 'public'}-" + \
+          (packs.public.sha256[:16] if packs.public else "")
+    return Outgoing((recipient,), built, f"{slug(recipient.name or recipient.email)}-v{version.number}", key)
 
 
 def _entitled(recipients: tuple[Recipient, ...], problems: list[Problem]) -> dict[str, bool]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import page as page_validation
@@ -93,110 +94,161 @@ def _every_file(folder: Path) -> list[tuple[str, str]]:
     return found
 
 
-def test_the_clerks_weeks(tmp_path, smtp):
-    mailbox = Mailbox()
-    inputs, output = tmp_path / "inputs", tmp_path / "output"
-    (inputs / "papers").mkdir(parents=True)
-    (inputs / "meeting.toml").write_text(MEETING.format(port=smtp(mailbox)), encoding="utf-8")
-    _paper(inputs, "quince.md", "Quince Road", f"{SECRET}, as first written.")
-    _paper(inputs, "staffing.md", "Staffing", "Names of the staff concerned.")
-    common = ("--inputs", str(inputs), "--output", str(output))
-    publish = output / "publish"
+@dataclass
+class Weeks:
+    """The meeting's folders as the clerk's weeks go on, and what each step leaves for the next."""
 
-    # Week 1: build, and publish the agenda on the day its front sheet gives.
-    built = _run("papers", *common)
+    inputs: Path
+    output: Path
+    mailbox: Mailbox
+    v1: bytes = b""
+
+    @property
+    def common(self) -> tuple[str, ...]:
+        return ("--inputs", str(self.inputs), "--output", str(self.output))
+
+    @property
+    def publish(self) -> Path:
+        return self.output / "publish"
+
+    @property
+    def pack(self) -> Path:
+        return self.publish / f"{STEM}-pack.pdf"
+
+    @property
+    def supplement(self) -> Path:
+        return self.publish / f"{STEM}-supplement-1.pdf"
+
+    def edit(self, change) -> None:
+        path = self.inputs / "meeting.toml"
+        path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+def _week_1_the_agenda_built_and_published_on_the_day_its_front_sheet_gives(weeks: Weeks) -> None:
+    built = _run("papers", *weeks.common)
     assert built.returncode == 0, built.stdout + built.stderr
-    early = _run("publish", *common, "--today", "2011-03-08")
+    early = _run("publish", *weeks.common, "--today", "2011-03-08")
     assert early.returncode == 2 and "the front sheet's date of publication is 9 March 2011" in early.stderr
-    first = _run("publish", *common, "--today", "2011-03-09")
+    first = _run("publish", *weeks.common, "--today", "2011-03-09")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "Published version 1 (agenda), 9 March 2011" in first.stdout and "Warning" not in first.stdout
-    pack = publish / f"{STEM}-pack.pdf"
-    v1 = pack.read_bytes()
-    record = json.loads((output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
+    weeks.v1 = weeks.pack.read_bytes()
+    record = json.loads((weeks.output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
     (version,) = record["versions"]
-    assert version["published"] == "2011-03-09" and version["pack"] == pack.name
-    assert {f["name"] for f in version["files"] if not f["private"]} == {p.name for p in publish.iterdir()}
+    assert version["published"] == "2011-03-09" and version["pack"] == weeks.pack.name
+    assert {f["name"] for f in version["files"] if not f["private"]} == {p.name for p in weeks.publish.iterdir()}
     assert [f["name"] for f in version["files"] if f["private"]] == [f"{STEM}-private-pack.pdf"]
-    assert _run("publish", *common, "--today", "2011-03-09").stdout.strip().endswith("nothing has changed since.")
+    assert _run("publish", *weeks.common, "--today", "2011-03-09").stdout.strip().endswith("nothing has changed since.")
 
-    # Week 2: a late item, and item 2's paper corrected: a supplement, the pack untouched.
-    (inputs / "meeting.toml").write_text((inputs / "meeting.toml").read_text(encoding="utf-8").replace(
-        "\n[[item]]\nnumber = \"3\"", LATE + "\n[[item]]\nnumber = \"3\"").replace(
+
+def _week_2_a_late_item_and_a_corrected_paper_make_a_supplement(weeks: Weeks) -> None:
+    weeks.edit(lambda text: text.replace("\n[[item]]\nnumber = \"3\"", LATE + "\n[[item]]\nnumber = \"3\"").replace(
         "published = 2011-03-09\n", "").replace(
-        'paper = "papers/quince.md"', 'paper = "papers/quince.md"\ncorrection = "The sale price is corrected."'),
-        encoding="utf-8")
-    _paper(inputs, "flood.md", "Flood grant", "A grant for flood defences.")
-    _paper(inputs, "quince.md", "Quince Road", f"{SECRET}, as corrected.")
-    second = _run("papers", *common)
+        'paper = "papers/quince.md"', 'paper = "papers/quince.md"\ncorrection = "The sale price is corrected."'))
+    _paper(weeks.inputs, "flood.md", "Flood grant", "A grant for flood defences.")
+    _paper(weeks.inputs, "quince.md", "Quince Road", f"{SECRET}, as corrected.")
+    second = _run("papers", *weeks.common)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Supplement 1 is ready to publish, with 2 change(s)" in second.stdout
-    assert pack.read_bytes() == v1  # the published pack, byte for byte: its page numbers cannot move
-    supplement = publish / f"{STEM}-supplement-1.pdf"
-    front = pdf_text(supplement)
+    assert weeks.pack.read_bytes() == weeks.v1  # the published pack, byte for byte: its page numbers cannot move
+    front = pdf_text(weeks.supplement)
     assert "Supplementary agenda 1" in front and "Supplement 1, page 1" in front
     assert "Reason for urgency: The grant must be claimed by 20 March 2011." in front
     assert "Corrected paper, replacing the one in the agenda pack (9 March 2011): The sale price is corrected." in front
-    with pikepdf.open(supplement) as pdf:
+    with pikepdf.open(weeks.supplement) as pdf:
         assert [item.title for item in pdf.open_outline().root] == [
             "Supplementary agenda 1", "Item 2: Quince Road", "Item 2A: Flood grant"]
         assert pdf.Root.PageLabels.Nums[1].P == "S1-"
-    report = page_validation.validate_pdf_bytes(supplement.read_bytes(), profile="ua1")
+    report = page_validation.validate_pdf_bytes(weeks.supplement.read_bytes(), profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+
+
+def _week_2_the_supplement_published_the_agenda_kept(weeks: Weeks) -> None:
     today = dt.date.today().isoformat()
-    second_publish = _run("publish", *common)
+    second_publish = _run("publish", *weeks.common)
     assert "Published version 2 (Supplement 1)" in second_publish.stdout, second_publish.stdout + second_publish.stderr
-    record = json.loads((output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
+    record = json.loads((weeks.output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
     assert [v["published"] for v in record["versions"]] == ["2011-03-09", today]
-    assert (output / "versions" / STEM / "v1" / pack.name).read_bytes() == v1
-    page_html = (publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
-    assert f'href="{pack.name}"' in page_html and f'href="{supplement.name}"' in page_html
+    assert (weeks.output / "versions" / STEM / "v1" / weeks.pack.name).read_bytes() == weeks.v1
+    page_html = (weeks.publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
+    assert f'href="{weeks.pack.name}"' in page_html and f'href="{weeks.supplement.name}"' in page_html
     assert "Item 2A, Flood grant: added as a late item – The grant must be claimed by 20 March 2011." in page_html
 
-    # Send: each recipient each version once; the private pack only to the member entitled.
-    sent = _run("send", *common, "--pack", "--smtp")
+
+def _each_version_sent_once_the_private_pack_only_to_the_member_entitled(weeks: Weeks) -> None:
+    sent = _run("send", *weeks.common, "--pack", "--smtp")
     assert sent.returncode == 0, sent.stdout + sent.stderr
     got = {}
-    for (to,), message in mailbox.messages:
+    for (to,), message in weeks.mailbox.messages:
         got.setdefault(to, []).append((message["Subject"], sorted(p.get_filename() for p in message.iter_attachments())))
     assert got == {
         "ann@example.org": [("Agenda – Cabinet, 17 March 2011", [f"{STEM}-pack.pdf", f"{STEM}-private-pack.pdf"]),
-                            ("Supplement 1 – Cabinet, 17 March 2011", [supplement.name])],
+                            ("Supplement 1 – Cabinet, 17 March 2011", [weeks.supplement.name])],
         "press@example.org": [("Agenda – Cabinet, 17 March 2011", [f"{STEM}-pack.pdf"]),
-                              ("Supplement 1 – Cabinet, 17 March 2011", [supplement.name])],
+                              ("Supplement 1 – Cabinet, 17 March 2011", [weeks.supplement.name])],
     }
-    again = _run("send", *common, "--pack", "--smtp")
-    assert again.returncode == 0 and "Nothing new to send" in again.stdout and len(mailbox.messages) == 4
+    again = _run("send", *weeks.common, "--pack", "--smtp")
+    assert again.returncode == 0 and "Nothing new to send" in again.stdout and len(weeks.mailbox.messages) == 4
 
-    # Item 2 becomes exempt: nothing of it is left in the publication folder.
-    path = inputs / "meeting.toml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        'paper = "papers/quince.md"', 'paper = "papers/quince.md"\nexempt = 3'), encoding="utf-8")
-    third = _run("papers", *common)
+
+def _an_item_made_exempt_leaves_nothing_of_it_in_the_publication_folder(weeks: Weeks) -> None:
+    weeks.edit(lambda text: text.replace('paper = "papers/quince.md"', 'paper = "papers/quince.md"\nexempt = 3'))
+    third = _run("papers", *weeks.common)
     assert third.returncode == 1  # an error: a published pack held it, and is taken out of publication
-    assert f"item 2 now exempt, but {pack.name} was published with the paper in it" in third.stdout
-    for name, text in _every_file(publish):
+    assert f"item 2 now exempt, but {weeks.pack.name} was published with the paper in it" in third.stdout
+    for name, text in _every_file(weeks.publish):
         assert "quince" not in name.lower()
         assert "Quince Road sale" not in text, name
-    assert not (publish / pack.name).exists() and not supplement.exists()
-    assert (output / "versions" / STEM / "v1" / pack.name).read_bytes() == v1  # kept as published
-    assert "withdrawn from publication (item 2 now exempt)" in (publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
-    # Someone added to the list now is not sent the packs that hold it (unless entitled).
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "\n[[item]]", '\n[[recipient]]\nname = "Radio desk"\nemail = "radio@example.org"\n\n[[item]]', 1),
-        encoding="utf-8")
-    late_comer = _run("send", *common, "--pack", "--smtp")
-    assert len(mailbox.messages) == 4, [m["Subject"] for _, m in mailbox.messages]
-    assert f"is not sent Agenda ({pack.name}): it holds item 2, exempt since it was published" in late_comer.stderr
+    assert not weeks.pack.exists() and not weeks.supplement.exists()
+    assert (weeks.output / "versions" / STEM / "v1" / weeks.pack.name).read_bytes() == weeks.v1  # kept as published
+    assert "withdrawn from publication (item 2 now exempt)" in (
+        weeks.publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
 
-    # The next meeting: its files alone are published; the last meeting's are retired, not lost.
-    path.write_text(path.read_text(encoding="utf-8").replace("date = 2011-03-17", "date = 2011-04-21"), encoding="utf-8")
-    fourth = _run("papers", *common)
+
+def _someone_added_to_the_list_now_is_not_sent_the_packs_that_hold_it(weeks: Weeks) -> None:
+    weeks.edit(lambda text: text.replace(
+        "\n[[item]]", '\n[[recipient]]\nname = "Radio desk"\nemail = "radio@example.org"\n\n[[item]]', 1))
+    late_comer = _run("send", *weeks.common, "--pack", "--smtp")
+    assert len(weeks.mailbox.messages) == 4, [m["Subject"] for _, m in weeks.mailbox.messages]
+    assert f"is not sent Agenda ({weeks.pack.name}): it holds item 2, exempt since it was published" in late_comer.stderr
+
+
+def _the_next_meeting_alone_is_published_the_last_retired_not_lost(weeks: Weeks) -> None:
+    weeks.edit(lambda text: text.replace("date = 2011-03-17", "date = 2011-04-21"))
+    fourth = _run("papers", *weeks.common)
     assert fourth.returncode == 0, fourth.stdout + fourth.stderr
-    names = sorted(p.name for p in publish.iterdir())
+    names = sorted(p.name for p in weeks.publish.iterdir())
     assert names and all(name.startswith("2011-04-21-") for name in names), names
-    retired = [p.name for p in (output / "retired").rglob("*") if p.is_file()]
+    retired = [p.name for p in (weeks.output / "retired").rglob("*") if p.is_file()]
     assert f"{STEM}-agenda.html" in retired
+
+
+WEEKS = [_week_1_the_agenda_built_and_published_on_the_day_its_front_sheet_gives,
+         _week_2_a_late_item_and_a_corrected_paper_make_a_supplement,
+         _week_2_the_supplement_published_the_agenda_kept,
+         _each_version_sent_once_the_private_pack_only_to_the_member_entitled,
+         _an_item_made_exempt_leaves_nothing_of_it_in_the_publication_folder,
+         _someone_added_to_the_list_now_is_not_sent_the_packs_that_hold_it,
+         _the_next_meeting_alone_is_published_the_last_retired_not_lost]
+"""The clerk's weeks, step by step: each builds on the folders the last left."""
+
+
+def test_the_clerks_weeks(tmp_path, smtp):
+    # Each step reports: a step that fails is named with its failure, and the weeks go on,
+    # so that one failure does not hide the rest (a step after it may fail in its wake).
+    mailbox = Mailbox()
+    weeks = Weeks(tmp_path / "inputs", tmp_path / "output", mailbox)
+    (weeks.inputs / "papers").mkdir(parents=True)
+    (weeks.inputs / "meeting.toml").write_text(MEETING.format(port=smtp(mailbox)), encoding="utf-8")
+    _paper(weeks.inputs, "quince.md", "Quince Road", f"{SECRET}, as first written.")
+    _paper(weeks.inputs, "staffing.md", "Staffing", "Names of the staff concerned.")
+    failed = []
+    for step in WEEKS:
+        try:
+            step(weeks)
+        except AssertionError as error:
+            failed.append(f"{step.__name__.strip('_').replace('_', ' ')}: {error}")
+    assert not failed, "\n\n".join(failed)
 
 
 def test_publishing_with_too_few_clear_days_is_warned_naming_the_days(tmp_path):
