@@ -60,12 +60,14 @@ send: $(STAMP)
 # Chromium; from npm, pinned. Without npm those tests are skipped, saying why.
 AXE := $(VENV)/node_modules/axe-core/axe.min.js
 
-# The tests run on every core the machine gives (pytest-xdist), a module whose fixtures
-# are costly kept to one test process (its xdist_group); `make test TESTS="-n0
+# The tests run on every core the machine gives (pytest-xdist), each module's tests in one
+# test process (--dist loadfile), so that a module's costly fixtures are made once: xdist's
+# xdist_group marks are silently ignored under pytest 9.2 (pytest-dev/pytest-xdist#1386);
+# the sample's session builds are made once for the run (tests/conftest.py). `make test TESTS="-n0
 # tests/test_watch.py"` runs some, in one process.
 TESTS ?=
 test: $(STAMP) $(AXE)
-	$(BIN)/python -m pytest -n auto --dist loadgroup $(TESTS)
+	$(BIN)/python -m pytest -n auto --dist loadfile $(TESTS)
 
 $(AXE): | $(STAMP)
 	@if command -v npm >/dev/null; then \

@@ -19,14 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import parts, pdf
-from pipeline.filenames import (
-    CACHE_DIR,
-    PRIVATE,
-    TEMPLATES,
-    remove_temporaries,
-    shown,
-    write_atomic,
-)
+from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, remove_temporaries, shown, write_atomic
 from pipeline.machinery.cache import Cache
 from pipeline.machinery.workers import Progress, Workers
 from pipeline.parts import LaidOut, Part

@@ -18,14 +18,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from pipeline.records.problems import Problem, Severity, Source
-from pipeline.records.rich_text import (
-    Block,
-    BlockKind,
-    Delimiter,
-    NumberFormat,
-    Run,
-    Table,
-)
+from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run, Table
 from pipeline.records.settings import Section
 
 PARTNERSHIPS_MARKER = "<!-- partnerships -->"

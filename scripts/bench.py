@@ -29,11 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from sample_round.sample import read_sample, segments  # noqa: E402
-
 from pipeline.round.config import load_paper  # noqa: E402
 from pipeline.round.forms import write_form  # noqa: E402
 from pipeline.vocabulary import label_key  # noqa: E402
+from sample_round.sample import read_sample, segments  # noqa: E402
 
 
 def make_round(folder: Path, size: int) -> list[Path]:

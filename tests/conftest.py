@@ -4,8 +4,12 @@ What tests share besides fixtures is in support.py."""
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,15 +33,37 @@ def round_dir(tmp_path: Path) -> Path:
     return _round_inputs(tmp_path)
 
 
+def _once(tmp_path_factory, name: str, make) -> Path:
+    """A folder ``make`` fills, made once for the whole run: when the tests run side by side,
+    the first test process to ask makes it and the others wait for it and share it, as
+    pytest-xdist advises for session fixtures (each process has a temporary folder of its
+    own under the run's, which they share). Run in one process, it is that process's own."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    run = tmp_path_factory.getbasetemp().parent
+    folder = run / name
+    with open(run / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released as the file closes: by the process that made it, or its end
+        if not (folder / ".made").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".made").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def _round_built_once(tmp_path_factory) -> Path:
-    """The sample round on its own (as round_dir has it) built once for the session through
-    the command line: its output folder, to be copied, never changed."""
-    inputs = _round_inputs(tmp_path_factory.mktemp("round"))
-    output = inputs.parent / "output"
-    result = run_cli("papers", "--inputs", str(inputs), "--output", str(output))
-    assert result.returncode == 0, result.stdout + result.stderr
-    return output
+    """The sample round on its own (as round_dir has it) built once for the run through the
+    command line: its output folder, to be copied, never changed."""
+    def make(folder: Path) -> None:
+        inputs = _round_inputs(folder)
+        result = run_cli("papers", "--inputs", str(inputs), "--output", str(folder / "output"))
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return _once(tmp_path_factory, "round", make) / "output"
 
 
 def _copy(folder: Path, tmp_path: Path) -> Path:
@@ -65,10 +91,16 @@ def meeting_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
-    """The sample round built once through the command line: (result, output folder)."""
-    output = tmp_path_factory.mktemp("output")
-    result = run_cli("papers", "--inputs", str(INPUTS), "--output", str(output))
-    return result, output
+    """The sample meeting built once for the run through the command line: (what the command
+    did, its output folder), never changed."""
+    def make(folder: Path) -> None:
+        result = run_cli("papers", "--inputs", str(INPUTS), "--output", str(folder / "output"))
+        said = {"returncode": result.returncode, "stdout": result.stdout, "stderr": result.stderr}
+        (folder / "result.json").write_text(json.dumps(said), encoding="utf-8")
+
+    folder = _once(tmp_path_factory, "sample", make)
+    said = json.loads((folder / "result.json").read_text(encoding="utf-8"))
+    return subprocess.CompletedProcess(said.pop("args", ["papers"]), **said), folder / "output"
 
 
 @pytest.fixture(scope="session")

@@ -17,15 +17,7 @@ from pipeline.intake.dates import parse_date
 from pipeline.round.config import load_config
 from pipeline.vocabulary import label_key
 from sample_round.sample import read_sample
-from support import (
-    INPUTS,
-    answer_items,
-    docx_paragraphs,
-    docx_text,
-    normalise,
-    pdf_pages,
-    pdf_text,
-)
+from support import INPUTS, answer_items, docx_paragraphs, docx_text, normalise, pdf_pages, pdf_text
 
 STEM = "2011-03-17-partnership-update-report"
 HEAD = "Strategy and Partnerships Scrutiny Committee – 17 March 2011"

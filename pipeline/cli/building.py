@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from pipeline import parts
+from pipeline.build import Build
 from pipeline.cli.common import (
     EXIT_OK,
     Stop,
@@ -26,7 +27,7 @@ from pipeline.cli.common import (
 from pipeline.filenames import shown
 from pipeline.machinery import watch as watcher
 from pipeline.machinery.workers import Workers
-from pipeline.meeting.build import build_meeting
+from pipeline.meeting.build import MeetingBuild, build_meeting
 from pipeline.meeting.config import load_meeting
 from pipeline.render.summary import meeting_lines, summary_lines
 from pipeline.round.build import build_round
@@ -61,11 +62,11 @@ def build(inputs: Path, output: Path, now: dt.datetime, strict: bool, verbose: b
     return say_build(built, strict, verbose)
 
 
-def say_build(built, strict: bool, verbose: bool = False) -> int:
+def say_build(built: MeetingBuild | Build, strict: bool, verbose: bool = False) -> int:
     """What a build (a meeting's, or a round's on its own) found and wrote; its exit status."""
-    meeting = getattr(built, "meeting", None)
-    if meeting is not None:  # the meeting's check report, which leads with its problems: what the officer must see
-        for line in meeting_lines(meeting, built.papers, built.problems):
+    of_meeting = isinstance(built, MeetingBuild)
+    if of_meeting:  # the meeting's check report, which leads with its problems: what the officer must see
+        for line in meeting_lines(built.meeting, built.papers, built.problems):
             click.echo(line)
         click.echo("")
     if built.round is not None:
@@ -74,11 +75,11 @@ def say_build(built, strict: bool, verbose: bool = False) -> int:
         click.echo("")
     say_written(built.written, built.fresh, verbose)
     say_publication(built.publication)
-    pending = built.plan.pending if meeting is not None and built.plan else None
+    pending = built.plan.pending if of_meeting and built.plan else None
     if pending:
         click.echo(f"{pending.edition.name} is ready to publish, with {len(pending.changes)} "
                    f"change(s) to the agenda: run `{how('publish', 'make publish')}` to publish it.")
-    return status(built.round, strict, built.problems if meeting is not None else ())
+    return status(built.round, strict, built.problems if of_meeting else ())
 
 
 def say_written(written: list[Path], fresh: set[Path], verbose: bool) -> None:

@@ -7,16 +7,7 @@ from pathlib import Path
 import click
 
 from pipeline.cli.building import say_build
-from pipeline.cli.common import (
-    clock,
-    fail,
-    guard,
-    how,
-    inputs_option,
-    output_option,
-    progress,
-    today_option,
-)
+from pipeline.cli.common import clock, fail, guard, how, inputs_option, output_option, progress, today_option
 from pipeline.meeting.publish import NotPublished
 from pipeline.meeting.publish import publish as publish_meeting
 from pipeline.vocabulary import long_date

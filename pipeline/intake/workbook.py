@@ -11,14 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import lazy
-from pipeline.intake.cells import (
-    MAX_COLS,
-    MAX_ROWS,
-    CellText,
-    error_cell,
-    unusable_cell,
-    within_limit,
-)
+from pipeline.intake.cells import MAX_COLS, MAX_ROWS, CellText, error_cell, unusable_cell, within_limit
 from pipeline.intake.plain import PlainBook, open_plain
 from pipeline.intake.plain import errors as plain_errors
 from pipeline.records.problems import WHO

@@ -14,13 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline import parts
-from pipeline.build import (
-    Build,
-    build_papers,
-    clear_temporaries,
-    document_date,
-    of_meeting,
-)
+from pipeline.build import Build, build_papers, clear_temporaries, document_date, of_meeting
 from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, shown, slug, write_atomic
 from pipeline.machinery.cache import Cache
 from pipeline.machinery.workers import Progress, Workers

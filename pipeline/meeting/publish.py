@@ -21,13 +21,7 @@ from pipeline.meeting.build import MeetingBuild, build_meeting
 from pipeline.meeting.clear_days import Notice, notice
 from pipeline.meeting.config import load_meeting
 from pipeline.meeting.supplements import PackPlan, What
-from pipeline.meeting.versions import (
-    PublishedFile,
-    PublishedItem,
-    Version,
-    digest,
-    write_version,
-)
+from pipeline.meeting.versions import PublishedFile, PublishedItem, Version, digest, write_version
 from pipeline.records.meeting import Meeting
 
 

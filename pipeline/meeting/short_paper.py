@@ -27,13 +27,7 @@ from typing import Any
 from pipeline.prose import read_report
 from pipeline.records.problems import Problem
 from pipeline.records.settings import Officer, Paper
-from pipeline.settings import (
-    CONTACT_KEYS,
-    check_keys,
-    fail,
-    is_plausible_date,
-    read_text,
-)
+from pipeline.settings import CONTACT_KEYS, check_keys, fail, is_plausible_date, read_text
 from pipeline.text import clean
 
 FENCE = "+++"

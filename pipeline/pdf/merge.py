@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from html import escape  # & < > as XML text needs them (xml.sax.saxutils's loads urllib and ssl)
 
 from pipeline.pdf import _pikepdf as pk
 from pipeline.pdf import fonts, outline
@@ -294,8 +294,8 @@ def _xmp(title: str, lang: str) -> str:
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
         'xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">'
-        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>'
-        f'<dc:language><rdf:Bag><rdf:li>{escape(lang)}</rdf:li></rdf:Bag></dc:language>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title, quote=False)}</rdf:li></rdf:Alt></dc:title>'
+        f'<dc:language><rdf:Bag><rdf:li>{escape(lang, quote=False)}</rdf:li></rdf:Bag></dc:language>'
         "<pdfuaid:part>1</pdfuaid:part>"
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     )

@@ -31,15 +31,7 @@ from collections import defaultdict
 
 from pipeline.pdf import _pikepdf as pk
 from pipeline.pdf._pikepdf import to_bytes
-from pipeline.pdf.tree import (
-    HEADERS_NAME,
-    ID_NAME,
-    KEY_NAME,
-    MARKS,
-    elements,
-    list_ids,
-    near_top,
-)
+from pipeline.pdf.tree import HEADERS_NAME, ID_NAME, KEY_NAME, MARKS, elements, list_ids, near_top
 
 _PRIVATE = tuple("/" + key for key in MARKS)  # names as text: a pikepdf Name equals its text
 

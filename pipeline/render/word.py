@@ -9,14 +9,7 @@ import zipfile
 from pathlib import Path
 
 from pipeline import lazy
-from pipeline.records.rich_text import (
-    Block,
-    BlockKind,
-    Delimiter,
-    NumberFormat,
-    Run,
-    Table,
-)
+from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run, Table
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 

@@ -14,14 +14,7 @@ from pipeline.records.rich_text import Run
 from pipeline.records.round import Round
 from pipeline.records.settings import Paper, Partnership
 from pipeline.round.read import read_round
-from pipeline.vocabulary import (
-    FILL_IN,
-    FORM_VERSION,
-    LABELS,
-    MARKER_KEYS,
-    MARKER_SHEET,
-    long_date,
-)
+from pipeline.vocabulary import FILL_IN, FORM_VERSION, LABELS, MARKER_KEYS, MARKER_SHEET, long_date
 
 SHEET = "Return"
 GUIDANCE_SHEET = "How to fill in"

@@ -15,13 +15,7 @@ from pipeline.intake import read_return
 from pipeline.records.problems import Severity
 from pipeline.records.round import Status
 from pipeline.round.read import read_round
-from support import (
-    INPUTS,
-    QUESTIONS,
-    libreoffice_convert,
-    make_workbook,
-    needs_libreoffice,
-)
+from support import INPUTS, QUESTIONS, libreoffice_convert, make_workbook, needs_libreoffice
 
 SAMPLE = INPUTS / "Vale Partnership.xlsx"
 

@@ -15,8 +15,6 @@ from pikepdf import Array, Dictionary, Name, String
 from pipeline.meeting.config import MAX_ITEMS, load_meeting
 from support import INPUTS, active_content, docx_text, run_cli
 
-# Its module fixtures are built once: by one test process, when the tests run side by side.
-pytestmark = pytest.mark.xdist_group("hostile_meeting")
 
 PACK = "2011-03-17-strategy-and-partnerships-scrutiny-committee-pack.pdf"
 

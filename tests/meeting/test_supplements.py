@@ -15,13 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.meeting.edition import Edition
-from pipeline.meeting.supplements import (
-    PackPlan,
-    What,
-    pending,
-    plan_packs,
-    withdrawn_packs,
-)
+from pipeline.meeting.supplements import PackPlan, What, pending, plan_packs, withdrawn_packs
 from pipeline.meeting.versions import PublishedItem, Record, Version
 from pipeline.records.meeting import Item, Meeting
 from pipeline.records.problems import Severity

@@ -24,8 +24,6 @@ from pipeline.render.view import build_view
 from pipeline.round.read import read_round
 from support import INPUTS, WHEN, hostile_round, render_pdf
 
-# Its module fixtures are built once: by one test process, when the tests run side by side.
-pytestmark = pytest.mark.xdist_group("structure")
 
 STEM = "2011-03-17-partnership-update-report"
 

@@ -15,16 +15,7 @@ import sys
 import pytest
 
 from sample_round.sample import read_sample
-from support import (
-    INPUTS,
-    ROOT,
-    answer_items,
-    cli_env,
-    docx_text,
-    libreoffice_convert,
-    needs_libreoffice,
-    run_cli,
-)
+from support import INPUTS, ROOT, answer_items, cli_env, docx_text, libreoffice_convert, needs_libreoffice, run_cli
 
 BACK = ("Vale Partnership.xlsx", "LEP.xlsx", "OSP.xlsx")
 
