@@ -18,7 +18,7 @@ import filecmp
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.filenames import move_into, write_atomic
+from pipeline.filenames import PRIVATE, move_into, write_atomic
 
 PUBLISH = "publish"
 RETIRED = "retired"
@@ -42,9 +42,10 @@ def public(output: Path, written: list[Path]) -> list[Path]:
     return [path for path in written if path.parent == output and path.suffix in PUBLIC_SUFFIXES]
 
 
-def stage(output: Path, files: list[Path], now: dt.datetime) -> Publication:
+def stage(output: Path, files: list[Path], now: dt.datetime, private: frozenset[str] = frozenset()) -> Publication:
     """Make ``output/publish/`` hold exactly ``files`` (copies of them, by name): anything
-    else there moved to ``output/retired/<now>/``."""
+    else there moved to ``output/retired/<now>/``, or, if it is one of ``private`` (the
+    files that hold an exempt paper), to ``output/private/retired/<now>/publish/``."""
     folder = output / PUBLISH
     wanted = {path.name: path for path in files}
     stamp = now.strftime("%Y-%m-%d-%H%M%S")
@@ -56,7 +57,8 @@ def stage(output: Path, files: list[Path], now: dt.datetime) -> Publication:
             if found.name.startswith(".") and found.name.endswith(".part"):
                 found.unlink(missing_ok=True)  # a copy a stopped build left half-written
                 continue
-            publication.retired.append(move_into(found, output / RETIRED / stamp))
+            retired = output / PRIVATE / RETIRED / stamp / PUBLISH if found.name in private else output / RETIRED / stamp
+            publication.retired.append(move_into(found, retired))
     elif folder.exists() or folder.is_symlink():
         publication.retired.append(move_into(folder, output / RETIRED / stamp))
     for name, source in wanted.items():

@@ -15,10 +15,12 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pikepdf
 import pytest
+import weasyprint
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import Workbook
@@ -366,3 +368,33 @@ def send_paper(inputs: Path, output: Path, *extra: str, env: dict | None = None)
 def smtp_settings(port: int, security: str = "none", extra: str = "") -> str:
     """paper.toml's [mail] for a server on loopback at ``port``."""
     return f'[mail]\nfrom = "Claire Moore <claire@example.org>"\n[mail.smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "{security}"\n{extra}'
+
+
+def every_text(folder: Path, leaving_out: str = "") -> list[tuple[Path, str]]:
+    """Each file under ``folder`` (but those under its subfolder ``leaving_out``) with the text
+    it holds: a PDF's read, a Word file's XML, a draft's parts and the text of the PDFs it
+    carries, anything else as bytes."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or (leaving_out and path.relative_to(folder).parts[0] == leaving_out):
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            text = " ".join(pdf_pages(path))
+        elif path.suffix == ".docx":
+            with zipfile.ZipFile(io.BytesIO(data)) as word:
+                text = " ".join(word.read(name).decode("utf-8", "replace") for name in word.namelist())
+        elif path.suffix == ".eml":
+            message = email.message_from_bytes(data, policy=email.policy.default)
+            text = " ".join(" ".join(pdf_pages(io.BytesIO(part.get_content())))
+                            if (part.get_filename() or "").endswith(".pdf") else str(part.get_content())
+                            for part in message.walk() if not part.is_multipart())
+        else:
+            text = data.decode("utf-8", "replace")
+        found.append((path, text))
+    return found
+
+
+def untagged_pdf(text: str) -> bytes:
+    """A one-page PDF of ``text`` without tags, as a scanner or an old export makes one."""
+    return weasyprint.HTML(string=f"<html lang='en-GB'><body><p>{text}</p></body></html>").write_pdf()

@@ -32,8 +32,10 @@ def test_an_item_made_exempt_leaves_the_folder_and_is_kept_where_the_clerk_can_f
     assert result.returncode == 0, result.stderr
     publish = sorted(p.name for p in (output / "publish").iterdir())
     assert not any(ITEM_6 in name for name in publish)
-    (retired,) = (output / "retired").iterdir()
-    assert sorted(p.name for p in retired.iterdir()) == sorted(f"{ITEM_6}{s}" for s in (".docx", ".html", ".pdf"))
+    # Moved where only the clerk looks: the private folder's retired one, as it was published.
+    (retired,) = (output / "private" / "retired").iterdir()
+    assert sorted(p.name for p in (retired / "publish").iterdir()) == sorted(f"{ITEM_6}{s}" for s in (".docx", ".html", ".pdf"))
+    assert not (output / "retired").exists()
     # The pack and the page, corrected (they now list the item as exempt), are replaced.
     assert (output / "publish" / f"{MEETING}-pack.pdf").read_bytes() == (output / f"{MEETING}-pack.pdf").read_bytes()
     assert f"Moved out of {output / 'publish'}: {ITEM_6}.pdf" in result.stdout

@@ -66,7 +66,7 @@ def say_build(built: MeetingBuild | Build, strict: bool, verbose: bool = False) 
     """What a build (a meeting's, or a round's on its own) found and wrote; its exit status."""
     of_meeting = isinstance(built, MeetingBuild)
     if of_meeting:  # the meeting's check report, which leads with its problems: what the officer must see
-        for line in meeting_lines(built.meeting, built.papers, built.problems):
+        for line in meeting_lines(built.meeting, built.papers, built.problems + built.private_problems):
             click.echo(line)
         click.echo("")
     if built.round is not None:
@@ -79,7 +79,7 @@ def say_build(built: MeetingBuild | Build, strict: bool, verbose: bool = False) 
     if pending:
         click.echo(f"{pending.edition.name} is ready to publish, with {len(pending.changes)} "
                    f"change(s) to the agenda: run `{how('publish', 'make publish')}` to publish it.")
-    return status(built.round, strict, built.problems if of_meeting else ())
+    return status(built.round, strict, built.problems + built.private_problems if of_meeting else ())
 
 
 def say_written(written: list[Path], fresh: set[Path], verbose: bool) -> None:

@@ -63,7 +63,9 @@ class Cache:
         digest = hashlib.sha256(self.code.encode())
         _hash_files(digest, templates)
         self.templates_and_code = digest.hexdigest()
-        self.used: set[str] = set()
+        self.used: set[Path] = set()
+        """Each entry this build used, by where it is kept (without its ending): an entry of
+        the same key in another folder (a public copy of what is now private) was not used."""
         self.intake = self.root / "intake"
         """Where returns' intake results are kept: beside the paper they go into (see keep_intake_in)."""
 
@@ -85,7 +87,7 @@ class Cache:
     def kept_return(self, path: Path, questions: tuple[str, ...]) -> tuple[str, tuple[Return | None, list[Problem]] | None]:
         """The key of reading ``path``, and what the reading gave when the file is unchanged."""
         key = self._intake_key(path, questions)
-        self.used.add(key)
+        self.used.add(self.intake / key)
         try:
             return key, record_json.loads((self.intake / f"{key}.json").read_bytes())
         except (OSError, ValueError):
@@ -102,7 +104,7 @@ class Cache:
             if folder.is_dir():
                 for entry in folder.iterdir():
                     # An entry is its record (.json) and, for a PDF changed to fit a pack, the PDF.
-                    if entry.stem not in self.used or entry.suffix not in (".json", ".pdf"):
+                    if folder / entry.stem not in self.used or entry.suffix not in (".json", ".pdf"):
                         entry.unlink(missing_ok=True)
 
     # --- supplied PDFs -----------------------------------------------------------------
@@ -113,8 +115,8 @@ class Cache:
         (``folder``: an exempt item's in the private folder), so that a meeting whose files
         did not change does not load the PDF library to read them again."""
         key = hashlib.sha256(self.code.encode() + b"\0" + data).hexdigest()
-        self.used.add(key)
         kept = folder / CACHE_DIR / "prepared"
+        self.used.add(kept / key)
         record, changed = kept / f"{key}.json", kept / f"{key}.pdf"
         try:
             # Every field but the bytes, by name: the bytes are the file's own, or the changed

@@ -21,6 +21,7 @@ from pipeline.machinery.workers import Progress, Workers
 from pipeline.meeting.items import ItemPdfs, item_pdfs
 from pipeline.meeting.kinds import Reading, kind_of
 from pipeline.meeting.packs import Making, write_packs
+from pipeline.meeting.privacy import private_names, privatise
 from pipeline.meeting.supplements import PackPlan, item_digest, plan_packs
 from pipeline.meeting.versions import load_record
 from pipeline.publication import Publication, public, stage
@@ -46,6 +47,9 @@ class MeetingBuild:
     publication: Publication | None = None
     """The publication folder, made to hold exactly the public ones of ``written`` (and the
     packs published before); None when the publication record cannot be used."""
+    private_problems: list[Problem] = field(default_factory=list)
+    """The problems of exempt items, which name their files: in the private check report
+    (and on the console) alone."""
     plan: PackPlan | None = None
     """What the packs are: the agenda, or a supplement to its published versions."""
     making: Making | None = None
@@ -61,31 +65,46 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, now: dt.datetime
     clear_temporaries(output)
     cache = Cache(output, templates)
     when = document_date(meeting.date)
-    problems = list(meeting.problems)
+    found = Found(list(meeting.problems))
     reading = Reading(inputs, meeting.committee, meeting.date, cache, workers or Workers(warm_up=parts.warm_up), progress)
     record, unusable = load_record(output, meeting)
-    problems += [unusable] if unusable else []
+    found.public += [unusable] if unusable else []
     with reading.workers as workers:
         supplied = _convert_supplied(meeting, output, when)  # LibreOffice works on, in processes of its own
-        builds = _build_papers(meeting, reading, output, cache, templates, problems)
+        builds = _build_papers(meeting, reading, output, cache, templates, found)
         papers = _papers(meeting, builds)
-        pdfs = _collect_pdfs(papers, supplied, cache, output, problems)
-        plan = plan_packs(meeting, {n: item_digest(found) for n, found in pdfs.items() if found}, record, now.date(), problems)
+        pdfs = _collect_pdfs(papers, supplied, cache, output, found)
+        plan = plan_packs(meeting, {n: item_digest(pdf) for n, pdf in pdfs.items() if pdf}, record, now.date(), found.public)
         making, assembled = write_packs(meeting, papers, pdfs, output, cache, templates, workers, when, plan, progress)
     cache.prune()  # forget what this build did not use: returns and files no longer in the inputs
-    built = MeetingBuild(meeting, reading.partnership_round, [(i, builds.get(i.number)) for i in meeting.items], problems,
-                         plan=plan, making=making)
+    found.private += privatise(meeting, builds, {path: c.names for path, c in supplied.items()}, plan, output, now)
+    built = MeetingBuild(meeting, reading.partnership_round, [(i, builds.get(i.number)) for i in meeting.items],
+                         found.public, private_problems=found.private, plan=plan, making=making)
     _gather(built, builds, making, output, assembled)
-    _write_report(built, output)
+    _write_reports(built, output)
     if unusable is None:  # nothing is staged over a record that cannot be read
-        built.publication = stage(output, public(output, built.written) + _still_published(plan), now)
+        built.publication = stage(output, public(output, built.written) + _still_published(plan), now,
+                                  private_names(meeting, builds, plan))
     return built
 
 
+@dataclass
+class Found:
+    """The problems a meeting's build finds: the public ones, and those of exempt items,
+    which name their files and so are said only in the private check report."""
+
+    public: list[Problem]
+    private: list[Problem] = field(default_factory=list)
+
+    def of(self, item: Item) -> list[Problem]:
+        """Where ``item``'s problems go."""
+        return self.private if item.exempt else self.public
+
+
 def _build_papers(meeting: Meeting, reading: Reading, output: Path, cache: Cache, templates: Path,
-                  problems: list[Problem]) -> dict[str, Build]:
+                  found: Found) -> dict[str, Build]:
     """Each item's paper that papers builds, read and built side by side, by item number."""
-    rounds = _read_papers(meeting, reading, output, problems)
+    rounds = _read_papers(meeting, reading, output, found)
     return dict(zip(rounds, build_papers(list(rounds.values()), cache, templates, reading.progress, reading.workers,
                                          keep_workers=True)))
 
@@ -100,14 +119,22 @@ def _gather(built: MeetingBuild, builds: dict[str, Build], making: Making, outpu
     built.fresh.update(packs if assembled else [])
 
 
-def _write_report(built: MeetingBuild, output: Path) -> None:
-    """The meeting's check report, written when it says something new, first of what was written."""
-    report = output / f"{built.meeting.stem}-check.txt"
-    text = ("\n".join(meeting_lines(built.meeting, built.papers, built.problems)) + "\n").encode("utf-8")
-    if not (report.is_file() and report.read_bytes() == text):
-        write_atomic(report, text)
-        built.fresh.add(report)
-    built.written.insert(0, report)
+def _write_reports(built: MeetingBuild, output: Path) -> None:
+    """The meeting's check report, first of what was written, and where it has exempt items
+    the private one beside their papers, which alone names their problems: each written
+    when it says something new."""
+    meeting, private = built.meeting, output / PRIVATE / f"{built.meeting.stem}-check.txt"
+    exempt = [item.number for item in meeting.items if item.exempt]
+    reports = [(output / f"{meeting.stem}-check.txt", meeting_lines(meeting, built.papers, built.problems, private=(
+        len(built.private_problems), exempt, private.relative_to(output))))]
+    if exempt:
+        reports.append((private, meeting_lines(meeting, built.papers, built.problems + built.private_problems)))
+    for report, lines in reversed(reports):
+        text = ("\n".join(lines) + "\n").encode("utf-8")
+        if not (report.is_file() and report.read_bytes() == text):
+            write_atomic(report, text)
+            built.fresh.add(report)
+        built.written.insert(0, report)
 
 
 def _still_published(plan: PackPlan) -> list[Path]:
@@ -132,16 +159,16 @@ def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict
     return supplied
 
 
-def _read_papers(meeting: Meeting, reading: Reading, output: Path, problems: list[Problem]) -> dict[str, tuple[Round, Path]]:
+def _read_papers(meeting: Meeting, reading: Reading, output: Path, found: Found) -> dict[str, tuple[Round, Path]]:
     """Each item's paper that papers builds, read as a Round, with the folder it goes to (an
-    exempt item's, the private folder), by item number; what cannot be read, in ``problems``."""
+    exempt item's, the private folder), by item number; what cannot be read, in ``found``."""
     rounds, written_to = {}, {}  # each paper, and which item's paper each file name was given to
     for item in meeting.items:
         if item.kind is None or item.kind.built is None or item.withdrawn:
             continue
-        folder = _folder(output, item)
-        round_, found = item.kind.built(item.paper, reading, folder)
-        problems.extend(found)
+        folder, problems = _folder(output, item), found.of(item)
+        round_, read = item.kind.built(item.paper, reading, folder)
+        problems.extend(read)
         if round_ is None:
             continue
         round_, differs = of_meeting(round_, item, meeting)
@@ -160,11 +187,11 @@ def _read_papers(meeting: Meeting, reading: Reading, output: Path, problems: lis
 
 
 def _collect_pdfs(papers: list[tuple[Item, list[Path]]], supplied: dict, cache: Cache, output: Path,
-                  problems: list[Problem]) -> ItemPdfs:
+                  found: Found) -> ItemPdfs:
     """Every item's PDFs, read and checked whether or not the packs need assembling (their
     problems belong in every run's report)."""
     return {item.number: [] if item.withdrawn else item_pdfs(item, next((p for p in files if p.suffix == ".pdf"), None),
-                                                             supplied, cache, _folder(output, item), problems)
+                                                             supplied, cache, _folder(output, item), found.of(item))
             for item, files in papers}
 
 

@@ -70,6 +70,8 @@ class Conversion:
         self.done: bytes | Problem | None = None
         self.process: subprocess.Popen | None = None
         self.problems: list[Problem] = []
+        self.names: tuple[str, ...] = ()
+        """What the check and the conversion are kept as in the cache (by the file's bytes)."""
         try:
             if path.stat().st_size > MAX_FILE:
                 self.done = self._problem(f"is larger than a paper can be ({path.stat().st_size // 1_048_576} MB)",
@@ -84,6 +86,7 @@ class Conversion:
         # unchanged file is not unpacked and read again on every build.
         noted = cache / f"{hashlib.sha256(_checker() + data + when.isoformat().encode()).hexdigest()}.json"
         before = _noted(noted)
+        self.names = (noted.name, before.kept) if before is not None else (noted.name,)
         if before is not None and (before.refused or (cache / before.kept).is_file()):
             self._checked(before.refused, before.advice, before.removed)
             if not before.refused:
@@ -93,6 +96,7 @@ class Conversion:
         # Kept by the bytes converted (the checked ones) and the date: a file converted
         # before its links were taken out is never served again.
         self.kept = cache / f"{hashlib.sha256(checked.data + when.isoformat().encode()).hexdigest()}.pdf"
+        self.names = (noted.name, self.kept.name)
         write_atomic(noted, json.dumps({"refused": checked.refused, "advice": checked.advice,
                                         "removed": checked.removed, "kept": self.kept.name}).encode("utf-8"))
         if not self._checked(checked.refused, checked.advice, checked.removed):

@@ -60,6 +60,8 @@ class Supplied:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.names: tuple[str, ...] = ()
+        """What it is kept as in the conversions' cache: nothing (a PDF is not converted)."""
 
     def result(self) -> bytes | Problem:
         try:

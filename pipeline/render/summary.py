@@ -90,14 +90,20 @@ def summary_text(round_: Round) -> str:
     return "\n".join(summary_lines(round_)) + "\n"
 
 
-def meeting_lines(meeting, papers, problems) -> list[str]:
+def meeting_lines(meeting, papers, problems, private: tuple | None = None) -> list[str]:
     """The meeting's check report: its problems first, then each item and what became of its
-    paper (``papers``: each item with its build, or None)."""
+    paper (``papers``: each item with its build, or None). With ``private`` (how many
+    problems exempt items have, their numbers, and the private report's place), the public
+    report, which says only where those are."""
     lines = [f"{meeting.committee}, {long_date(meeting.date)}: {len(meeting.items)} items", ""]
     found = problem_lines(problems)
     while found and not found[0]:
         found = found[1:]  # problem_lines starts with a blank line, which the heading's already gives
     lines += found + ([""] if found else [])
+    if private and private[0]:
+        count, exempt, report = private
+        lines += [f"The exempt item{'s' if len(exempt) > 1 else ''} ({', '.join(exempt)}) {'have' if len(exempt) > 1 else 'has'} "
+                  f"{count} more problem{'s' if count > 1 else ''}, named in the private check report, {report}.", ""]
     for item, build in papers:
         if item.withdrawn:
             state = "withdrawn"

@@ -15,7 +15,6 @@ from pikepdf import Array, Dictionary, Name, String
 from pipeline.meeting.config import MAX_ITEMS, load_meeting
 from support import INPUTS, active_content, docx_text, run_cli
 
-
 PACK = "2011-03-17-strategy-and-partnerships-scrutiny-committee-pack.pdf"
 
 

@@ -24,7 +24,6 @@ from pipeline.render.view import build_view
 from pipeline.round.read import read_round
 from support import INPUTS, WHEN, hostile_round, render_pdf
 
-
 STEM = "2011-03-17-partnership-update-report"
 
 

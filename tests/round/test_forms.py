@@ -21,7 +21,6 @@ from pipeline.vocabulary import MARKER_SHEET, label_key, question_index
 from sample_round.sample import read_sample, segments
 from support import INPUTS, libreoffice_convert, needs_libreoffice, run_cli
 
-
 ROUND = read_round(INPUTS)
 PAPER, REGISTRY = ROUND.paper, tuple(e.partnership for e in ROUND.entries)
 TYPED = {ret.values["partnership"].value: sample for ret, sample in zip(
