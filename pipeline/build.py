@@ -107,9 +107,12 @@ def document_date(meeting_date: dt.date) -> dt.datetime:
 def clear_temporaries(output: Path) -> None:
     # A build killed mid-write (power cut, kill -9) leaves temporaries; the papers it was
     # replacing are whole, old or new, and each paper's manifest says which set is current.
+    # (A publish stopped part way is finished or undone as its record is read: versions.py.)
     for base in (output, output / PRIVATE):
         for folder in (base, base / CACHE_DIR, *(base / CACHE_DIR / kept for kept in ("intake", "parts", "prepared", "converted"))):
             remove_temporaries(folder)
+    for folder in ("publish", "outbox", "outbox/agenda", "outbox/chase", "forms"):
+        remove_temporaries(output / folder)
 
 
 Keyed = dict[str, tuple[Part, Path]]

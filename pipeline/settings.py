@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -109,3 +110,26 @@ def read_text(path: Path) -> str:
         raise fail(path.name, "is not UTF-8 text", "save it again as UTF-8 (in Notepad: Save As, Encoding UTF-8)") from None
     except OSError as error:
         raise fail(path.name, f"could not be read ({error.strerror or error})", "check that you can open it yourself") from None
+
+
+OUTPUT_FOLDERS = ("publish", "retired", "versions", "outbox", "outbox/agenda", "outbox/chase", "private",
+                  "private/versions", "private/retired", ".cache", "private/.cache", "forms", "last-rounds")
+"""The folders papers makes in the output folder, and writes in."""
+OUTPUT_FILES = ("outbox/sent.log", "outbox/chase.log")
+"""The logs papers keeps in the output folder, and appends to."""
+
+
+def check_output(output: Path) -> None:
+    """Refuse an output folder (as untrusted as any input: a shared drive) one of whose own
+    folders or logs is a link, or not a folder or file at all: papers never writes, moves or
+    reads through a link to somewhere else, nor waits on a pipe put in a log's place."""
+    for name in OUTPUT_FOLDERS + OUTPUT_FILES:
+        path = output / name
+        if not (path.exists() or path.is_symlink()):
+            continue
+        kind, folder = path.lstat().st_mode, name in OUTPUT_FOLDERS
+        if stat.S_ISLNK(kind) or not (stat.S_ISDIR(kind) if folder else stat.S_ISREG(kind)):
+            what = "a link" if stat.S_ISLNK(kind) else f"not a {'folder' if folder else 'file'}"
+            raise fail(shown(str(path)), f"is {what} where papers keeps its own, and papers never writes or reads "
+                       "through one", f"move it out of {shown(str(output))} (papers makes its {name} itself), then run "
+                       "the command again")

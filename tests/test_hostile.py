@@ -132,6 +132,32 @@ def test_an_output_folder_that_cannot_be_written(round_dir, tmp_path):
     assert result.returncode == 2 and "Cannot write" in result.stderr and "the disk has room" in result.stderr
 
 
+@pytest.mark.parametrize("place, command", [("publish", "papers"), ("retired", "papers"), ("outbox", "send"),
+                                            ("outbox/sent.log", "send"), (".cache", "papers")])
+def test_a_folder_or_log_of_papers_made_a_link_elsewhere_is_never_written_through(round_dir, round_output, tmp_path,
+                                                                                 place, command):
+    # Someone with the shared drive makes one of papers' own folders a link to somewhere
+    # else (or its sent log a pipe): papers refuses, names it, and writes nothing there.
+    output, elsewhere = round_output, tmp_path / "elsewhere"
+    (output / "publish" / "notes.txt").write_text("dropped in by hand", encoding="utf-8")  # would be moved out
+    (output / "outbox").mkdir(exist_ok=True)
+    target = output / place
+    if target.exists():
+        shutil.move(str(target), str(elsewhere))
+    else:
+        elsewhere.mkdir()
+    if place == "outbox/sent.log":
+        os.mkfifo(target)  # reading it, or appending to it, would wait for ever
+    else:
+        target.symlink_to(elsewhere, target_is_directory=True)
+    before = sorted((p, p.stat().st_mtime_ns) for p in elsewhere.rglob("*")) if elsewhere.exists() else []
+    result = run_cli(command, "--inputs", str(round_dir), "--output", str(output))
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert f"{place}: is {'not a file' if place.endswith('.log') else 'a link'} where papers keeps its own" in result.stderr
+    assert "then run the command again" in result.stderr
+    assert (sorted((p, p.stat().st_mtime_ns) for p in elsewhere.rglob("*")) if elsewhere.exists() else []) == before
+
+
 def _stopped_mid_build(round_dir: Path, output: Path) -> subprocess.Popen | None:
     """A build of ``round_dir`` stopped (SIGSTOP) while it lays out: a part of its PDF kept,
     its papers not yet recorded as written. None if it got past that before it was stopped."""

@@ -30,6 +30,7 @@ from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.round import Round
 from pipeline.render.summary import meeting_lines
 from pipeline.render.view import paper_stem
+from pipeline.settings import check_output
 
 
 @dataclass
@@ -62,6 +63,7 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, now: dt.datetime
     by ``workers``, resident ones, when given), as of ``now``: a supplement is dated by its
     day, unless meeting.toml says otherwise, and what is moved out of the publication folder
     by its time."""
+    check_output(output)
     clear_temporaries(output)
     cache = Cache(output, templates)
     when = document_date(meeting.date)

@@ -25,6 +25,7 @@ from pipeline.meeting.versions import PublishedFile, Record, Version, load_recor
 from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.settings import Recipient
+from pipeline.settings import check_output
 from pipeline.vocabulary import long_date
 
 SUBJECT_TEMPLATE = "agenda_mail_subject.txt"
@@ -204,6 +205,7 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
     """Each published version of the meeting in ``inputs`` sent ``way`` to meeting.toml's
     list, or with ``dry_run`` only said: each version to each recipient once, unless ``resend``;
     the messages, and the log's entries, dated ``now``."""
+    check_output(output)
     meeting = load_meeting(inputs)
     if meeting is None:
         return AgendaSend(NotSent.NO_MEETING)

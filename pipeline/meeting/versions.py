@@ -14,7 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import shutil
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -107,10 +110,14 @@ class Record:
                     return self.copy(version, file).read_bytes()
         return None
 
+    @property
+    def private_folder(self) -> Path:
+        """Where the private packs' copies are kept: the private folder's record folder."""
+        return self.folder.parent.parent / PRIVATE / VERSIONS / self.folder.name
+
     def copy(self, version: Version, file: PublishedFile) -> Path:
         """Where the copy of ``file``, as ``version`` published it, is kept."""
-        root = self.folder.parent.parent / PRIVATE / VERSIONS / self.folder.name if file.private else self.folder
-        return root / f"v{version.number}" / file.name
+        return (self.private_folder if file.private else self.folder) / f"v{version.number}" / file.name
 
 
 def record_folder(output: Path, meeting: Meeting) -> Path:
@@ -124,19 +131,33 @@ def digest(data: bytes) -> str:
 
 def load_record(output: Path, meeting: Meeting) -> tuple[Record, Problem | None]:
     """The publication record of ``meeting`` in ``output`` (empty if nothing is published), or
-    an empty one and the problem that makes it unusable."""
+    an empty one and the problem that makes it unusable. A publish stopped part way is
+    finished (its record was written) or undone (it was not) first."""
     folder = record_folder(output, meeting)
     record = Record(folder)
     path = folder / RECORD
-    if not path.exists():
-        return record, None
     try:
+        for place in (output / VERSIONS, folder, output / PRIVATE / VERSIONS, record.private_folder):
+            if place.is_symlink() or (place.exists() and not place.is_dir()):
+                raise ValueError(f"{shown(str(place.relative_to(output)))} is a link or not a folder, which papers never "
+                                 "writes through")
+        if not (path.exists() or path.is_symlink()):
+            _undo_unrecorded(record, 0)
+            _refuse_lost(record)
+            return record, None
+        if path.is_symlink() or not stat.S_ISREG(path.lstat().st_mode):
+            raise ValueError("it is not a file of papers' own (a link, a folder or a pipe)")
         raw = json.loads(path.read_bytes())
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("versions"), list):
             raise ValueError("it is not a publication record papers wrote")
         record.versions = [_version(entry) for entry in raw["versions"]]
+        if not record.versions:
+            raise ValueError("it lists no version, and a record papers writes always holds one: it has lost them")
         if [v.number for v in record.versions] != list(range(1, len(record.versions) + 1)):
             raise ValueError("its versions are not numbered 1, 2, 3 …")
+        _finish_recorded(record)
+        _undo_unrecorded(record, len(record.versions))
+        _refuse_lost(record)
         for version in record.versions:
             for file in version.files:
                 kept = record.copy(version, file)
@@ -163,19 +184,58 @@ def _version(entry) -> Version:
             raise ValueError(f"the digest of {shown(file.name)} is not a SHA-256")
     version = Version(int(entry["number"]), str(entry["name"]), str(entry["published"]), str(entry["recorded"]),
                       str(entry["pack"]), files, items, tuple(str(c) for c in entry.get("changes", ())))
+    for pack in (version.pack, *(item.pack for item in items)):
+        if pack and not (isinstance(pack, str) and SAFE_NAME.fullmatch(pack)):
+            raise ValueError(f"it names a pack papers would not write ({shown(str(pack))[:60]})")
     dt.date.fromisoformat(version.published)
     return version
 
 
+def _staged(root: Path, number: int) -> Path:
+    """Where a version's copies are written before its record is: renamed to ``vN`` after."""
+    return root / f".v{number}.part"
+
+
+def _finish_recorded(record: Record) -> None:
+    """A version recorded but not yet moved from where its copies were written (a publish
+    stopped between the two): moved now, as it would have been."""
+    for root in (record.folder, record.private_folder):
+        staged = _staged(root, len(record.versions))
+        if staged.is_dir() and not staged.is_symlink() and not (root / f"v{len(record.versions)}").exists():
+            os.replace(staged, root / f"v{len(record.versions)}")
+
+
+def _undo_unrecorded(record: Record, recorded: int) -> None:
+    """The copies of a version written and never recorded (a publish stopped before its
+    record was written): never published, so taken away, as if it had not begun."""
+    for root in (record.folder, record.private_folder):
+        staged = _staged(root, recorded + 1)
+        if staged.is_dir() and not staged.is_symlink():
+            shutil.rmtree(staged)
+
+
+def _refuse_lost(record: Record) -> None:
+    """Refuse a record that has lost a version: copies kept for a version it does not list."""
+    for root in (record.folder, record.private_folder):
+        for kept in sorted(root.glob("v*")) if root.is_dir() else []:
+            number = kept.name[1:]
+            if number.isdigit() and int(number) > len(record.versions):
+                raise ValueError(f"copies are kept for version {number}, which it does not list: it has lost it")
+
+
 def write_version(record: Record, version: Version, sources: dict[str, Path]) -> None:
     """Keep a copy of each of ``version``'s files (from ``sources``, by name), then add it to
-    the record: a version whose copies are not all kept is not recorded."""
+    the record. The copies are written beside their place (``.vN.part``), the record is
+    written, then they are moved into place: stopped at any moment, the next command finds
+    the record as it was before (and takes the copies away) or after (and moves them in)."""
+    staged = [_staged(record.folder, version.number), _staged(record.private_folder, version.number)]
     for file in version.files:
         data = sources[file.name].read_bytes()
         if digest(data) != file.sha256:
             raise RuntimeError(f"{file.name} changed while it was being published")
-        write_atomic(record.copy(version, file), data)
+        write_atomic(staged[file.private] / file.name, data)
     versions = [asdict(v) for v in [*record.versions, version]]
     write_atomic(record.folder / RECORD, (json.dumps({"format": FORMAT, "versions": versions}, indent=1,
                                                      ensure_ascii=False) + "\n").encode("utf-8"))
     record.versions.append(version)
+    _finish_recorded(record)

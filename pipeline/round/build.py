@@ -13,12 +13,14 @@ from pipeline.machinery.workers import Progress, Workers
 from pipeline.publication import public, stage
 from pipeline.records.round import Round
 from pipeline.round.read import read_round
+from pipeline.settings import check_output
 
 
 def build_round(inputs: Path, output: Path, now: dt.datetime, templates: Path = TEMPLATES,
                 progress: Progress | None = None, workers: Workers | None = None) -> Build:
     """The round in ``inputs`` built into ``output``, reusing what is current (and ``workers``,
     resident ones, when given); ``now`` dates what is moved out of the publication folder."""
+    check_output(output)
     clear_temporaries(output)
     cache = Cache(output, templates)
     with workers or Workers(warm_up=parts.warm_up) as workers:

@@ -28,6 +28,7 @@ from pipeline.render.summary import summary_lines
 from pipeline.round.config import load_mail
 from pipeline.round.forms import write_form
 from pipeline.round.read import read_round
+from pipeline.settings import check_output
 from pipeline.vocabulary import FILL_IN, WRITING, long_date
 
 CHASE_LOG = Path("outbox") / "chase.log"
@@ -201,6 +202,7 @@ def chase(inputs: Path, output: Path, now: dt.datetime, way: Way, *, again: bool
     """Remind, as of ``now``, every partnership whose return is still to come: said with
     ``dry_run``, else (with ``sent``) today's drafts recorded as sent, else the reminders
     due written as drafts or sent ``way``."""
+    check_output(output)
     round_ = read_round(inputs)
     mail = load_mail(inputs, round_.paper)
     if not mail.sender:

@@ -24,6 +24,7 @@ from pipeline.intake.files import LOOKALIKE_SUFFIXES, find_returns
 from pipeline.round.config import PAPER_FILE, load_paper
 from pipeline.round.forms import write_forms
 from pipeline.round.read import read_round
+from pipeline.settings import check_output
 
 LAST_ROUNDS = "last-rounds"
 LOGS = ("chase.log", "sent.log", "chase", "agenda")
@@ -56,6 +57,7 @@ def start(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date) -> Ne
     prefilled from them), and set up the round for ``meeting``, due by ``deadline``."""
     if deadline >= meeting:
         return NewRound(refusal=NotStarted.DEADLINE_NOT_BEFORE_MEETING)
+    check_output(output)
     last = read_round(inputs)
     before = last.paper.meeting_date
     done = NewRound(before)

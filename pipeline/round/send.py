@@ -20,6 +20,7 @@ from pipeline.records.settings import Mail, Paper
 from pipeline.render.view import paper_stem
 from pipeline.round.build import papers_current
 from pipeline.round.config import load_mail
+from pipeline.settings import check_output
 from pipeline.vocabulary import long_date
 
 SUBJECT_TEMPLATE = "mail_subject.txt"
@@ -138,6 +139,7 @@ def send(inputs: Path, output: Path, meeting: Meeting | None, now: dt.datetime, 
     ``way`` to paper.toml's distribution list, or with ``dry_run`` only said: each recipient
     once, unless ``resend``; papers older than their returns refused unless ``anyway``. The
     messages, and the log's entries, are dated ``now``."""
+    check_output(output)
     round_, current = papers_current(inputs, output, templates, shown=lambda r: as_in_meeting(r, meeting))
     mail = load_mail(inputs, round_.paper)
     sending = plan(round_, current, mail, output, templates, now, anyway)
