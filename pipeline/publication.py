@@ -42,6 +42,21 @@ def public(output: Path, written: list[Path]) -> list[Path]:
     return [path for path in written if path.parent == output and path.suffix in PUBLIC_SUFFIXES]
 
 
+def take_out(output: Path, private: frozenset[str], now: dt.datetime) -> Publication:
+    """Leave ``output/publish/`` as the last publishing left it, but for the files that hold
+    an exempt paper (``private``), moved out to ``output/private/retired/<now>/publish/``: once
+    a meeting's agenda is published, only publishing changes the folder, but for privacy."""
+    folder = output / PUBLISH
+    publication = Publication(folder)
+    for found in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if found.name in private:
+            publication.retired.append(move_into(found, output / PRIVATE / RETIRED / now.strftime("%Y-%m-%d-%H%M%S")
+                                                 / PUBLISH))
+        elif found.is_file() and not found.name.startswith("."):
+            publication.files.append(found)
+    return publication
+
+
 def stage(output: Path, files: list[Path], now: dt.datetime, private: frozenset[str] = frozenset()) -> Publication:
     """Make ``output/publish/`` hold exactly ``files`` (copies of them, by name): anything
     else there moved to ``output/retired/<now>/``, or, if it is one of ``private`` (the

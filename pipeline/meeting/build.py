@@ -24,7 +24,7 @@ from pipeline.meeting.packs import Making, write_packs
 from pipeline.meeting.privacy import private_names, privatise
 from pipeline.meeting.supplements import PackPlan, item_digest, plan_packs
 from pipeline.meeting.versions import load_record
-from pipeline.publication import Publication, public, stage
+from pipeline.publication import Publication, public, stage, take_out
 from pipeline.records.meeting import Item, Meeting
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.round import Round
@@ -55,6 +55,11 @@ class MeetingBuild:
     """What the packs are: the agenda, or a supplement to its published versions."""
     making: Making | None = None
     """The packs and page this build wrote, or found current."""
+    public_files: list[Path] = field(default_factory=list)
+    """What the publication folder would hold to publish this build: its public files, and
+    the packs published before (as kept), but those withdrawn from publication."""
+    private_names: frozenset[str] = frozenset()
+    """The names of the public files that would hold an exempt paper."""
 
 
 def build_meeting(inputs: Path, output: Path, meeting: Meeting, now: dt.datetime, templates: Path = TEMPLATES,
@@ -84,9 +89,13 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, now: dt.datetime
                          found.public, private_problems=found.private, plan=plan, making=making)
     _gather(built, builds, making, output, assembled)
     _write_reports(built, output)
+    built.public_files = public(output, built.written) + _still_published(plan)
+    built.private_names = private_names(meeting, builds, plan)
     if unusable is None:  # nothing is staged over a record that cannot be read
-        built.publication = stage(output, public(output, built.written) + _still_published(plan), now,
-                                  private_names(meeting, builds, plan))
+        # Once the agenda is published, only publishing changes the folder to publish (but
+        # what holds an exempt paper, which leaves at once): a mistake is never published.
+        built.publication = (take_out(output, built.private_names, now) if record.versions
+                             else stage(output, built.public_files, now, built.private_names))
     return built
 
 

@@ -265,6 +265,8 @@ def _front_note(change: Change, record: Record) -> str:
         return f"Corrected paper, replacing the one in {_published_in(record, change.number)}{then}"
     if change.what is What.WITHDRAWN:
         return f"Withdrawn{then}"
+    if change.what is What.PUBLIC:
+        return f"No longer exempt: its paper is published in this supplement{then}"
     return f"Now exempt: its paper is not for publication, and is taken out of the published packs. {change.note}"
 
 

@@ -22,8 +22,9 @@ from pipeline.meeting.clear_days import Notice, notice
 from pipeline.meeting.config import load_meeting
 from pipeline.meeting.supplements import PackPlan, What
 from pipeline.meeting.versions import PublishedFile, PublishedItem, Version, digest, write_version
+from pipeline.publication import stage
 from pipeline.records.meeting import Meeting
-
+from pipeline.records.problems import Severity
 
 class NotPublished(str, Enum):
     """Why nothing was built or recorded (the command line words it)."""
@@ -53,7 +54,7 @@ class Published:
 def publish(inputs: Path, output: Path, now: dt.datetime, templates: Path = TEMPLATES,
             progress: Progress | None = None) -> Published:
     """Build the meeting in ``inputs`` as of ``now``, then record the version the build made
-    ready in the publication folder, dated ``now``."""
+    ready, dated ``now``, and make the publication folder hold it."""
     meeting = load_meeting(inputs)
     if meeting is None:
         return Published(refusal=NotPublished.NO_MEETING)
@@ -62,28 +63,34 @@ def publish(inputs: Path, output: Path, now: dt.datetime, templates: Path = TEMP
         return Published(built, refusal=NotPublished.RECORD_UNUSABLE)
     plan = built.plan
     last = plan.record.versions[-1] if plan.record.versions else None
-    if last is not None and plan.pending is None:
-        return Published(built, last=last)
     given = notice(now.date(), meeting.date, meeting.clear_days)
-    refused, advice = _refusal(meeting, plan, now.date())
+    refused, advice = _refusal(meeting, built, now.date())
     if refused:
         return Published(built, None, given, NotPublished.REFUSED, refused, advice, last)
+    if last is not None and plan.pending is None:
+        return Published(built, last=last)
+    built.publication = stage(output, built.public_files, now, built.private_names)
     version = _version(meeting, built, now)
     write_version(plan.record, version, {path.name: path for path in [*built.publication.files, *_private(built)]})
     return Published(built, version, given, last=last)
 
 
-def _refusal(meeting: Meeting, plan: PackPlan, today: dt.date) -> tuple[str, str]:
-    """Why the version ``plan`` made cannot be published ``today``, and what to do: a late
-    item without its reason for urgency, or a front sheet dated another day ("" if none)."""
-    pending = plan.pending
+def _refusal(meeting: Meeting, built: MeetingBuild, today: dt.date) -> tuple[str, str]:
+    """Why what ``built`` made ready cannot be published ``today``, and what to do: a late
+    item without its reason for urgency, the meeting's inputs in error (a mistake is never
+    published as a decision), or a front sheet dated another day ("" if none)."""
+    plan, pending = built.plan, built.plan.pending
     unexplained = [c.number for c in pending.changes if c.what is What.LATE and not c.note] if pending else []
     if unexplained:
         return (f"late item{'s' if len(unexplained) > 1 else ''} {', '.join(unexplained)} "
                 f"give{'' if len(unexplained) > 1 else 's'} no reason for urgency, which the supplement must state",
                 'add late = "…" (why it cannot wait for the next meeting) to each in meeting.toml')
+    errors = [p for p in built.problems + built.private_problems if p.severity is Severity.ERROR and p not in plan.notices]
+    if errors:
+        return (f"the meeting's inputs have {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the first: "
+                f"{errors[0].source}: {errors[0].message}", "mend them, so that what is published is what you meant")
     printed = plan.date(meeting)
-    if printed != today:
+    if plan.edition is not None and printed != today:
         return (f"the front sheet's date of publication is {printed:%-d %B %Y}, and today is {today:%-d %B %Y}",
                 f"set published = {today.isoformat()} in meeting.toml (the day you publish)")
     return "", ""

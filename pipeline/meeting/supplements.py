@@ -31,6 +31,7 @@ class What(str, Enum):
     CORRECTED = "corrected paper"
     WITHDRAWN = "withdrawn"
     EXEMPT = "now exempt"
+    PUBLIC = "now public"  # exempt when it was published, and public now
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,8 @@ class Change:
 
     def line(self) -> str:
         """The change in a line, as the meeting's page and the record list it."""
-        said = {What.LATE: "added as a late item", What.CORRECTED: "paper corrected",
-                What.WITHDRAWN: "withdrawn", What.EXEMPT: "now exempt (not for publication)"}[self.what]
+        said = {What.LATE: "added as a late item", What.CORRECTED: "paper corrected", What.WITHDRAWN: "withdrawn",
+                What.EXEMPT: "now exempt (not for publication)", What.PUBLIC: "no longer exempt: its paper is published"}[self.what]
         return f"Item {self.number}, {self.title}: {said}" + (f" – {self.note}" if self.note else "")
 
 
@@ -60,8 +61,9 @@ class Pending:
 
     @property
     def carried(self) -> set[str]:
-        """The items whose papers the supplement carries: the late ones and the corrected."""
-        return {c.number for c in self.changes if c.what in (What.LATE, What.CORRECTED)}
+        """The items whose papers the supplement carries: the late ones, the corrected, and
+        those public again."""
+        return {c.number for c in self.changes if c.what in (What.LATE, What.CORRECTED, What.PUBLIC)}
 
 
 def item_digest(pdfs: list[tuple[str, bytes]]) -> str:
@@ -83,8 +85,15 @@ def pending(meeting: Meeting, digests: dict[str, str], record: Record) -> tuple[
     problems: list[Problem] = []
     listed = {item.number for item in meeting.items}
     last = record.versions[-1]
+    moved = _renumbered(meeting, digests, published)
+    problems += [_problem(item, f"has the paper and title item {was} was published with: a published agenda is not "
+                                "renumbered, so it is not published", f"give it back its number ({was}); to replace "
+                                "the item, keep it listed with withdrawn = \"…\" and add the new one as a late item")
+                 for item, was in moved]
     for item in meeting.items:
         before = published.get(item.number)
+        if item.number in {item.number for item, _ in moved}:
+            continue
         if item.withdrawn:
             if before is not None and not before.withdrawn:
                 changes.append(Change(What.WITHDRAWN, item.number, item.title, item.withdrawn))
@@ -98,16 +107,33 @@ def pending(meeting: Meeting, digests: dict[str, str], record: Record) -> tuple[
             changes.append(Change(What.LATE, item.number, item.title, item.late, item.exempt))
         elif item.exempt and not before.exempt:
             changes.append(Change(What.EXEMPT, item.number, item.title, f"paragraph {item.exempt} of Schedule 12A", item.exempt))
+        elif before.exempt and not item.exempt:
+            changes.append(Change(What.PUBLIC, item.number, item.title, item.correction))
         elif digests.get(item.number, "") != before.digest or item.title != before.title:
             changes.append(Change(What.CORRECTED, item.number, item.title, item.correction, item.exempt))
+    renumbered_from = {was for _, was in moved}
     for number, before in published.items():
-        if number not in listed and not before.withdrawn:
-            changes.append(Change(What.WITHDRAWN, number, before.title))
-            problems.append(Problem(Severity.WARNING, Source(MEETING_FILE), f"item {number} ({before.title}) was published "
-                                    "and is no longer listed: the supplement says it is withdrawn",
-                                    'keep it listed with withdrawn = "…" (why), so the supplement can say; '
-                                    "its pages stay in the published pack"))
+        if number not in listed and not before.withdrawn and number not in renumbered_from:
+            # A typo in its settings, or its number reused, drops it as surely as a withdrawal
+            # would: only withdrawn = "…" withdraws it.
+            problems.append(Problem(Severity.ERROR, Source(MEETING_FILE, None, f"item {number}"),
+                                    f"({before.title}) was published, and is no longer on the agenda: it is not "
+                                    "published as withdrawn", "mend its settings (the problems above name what is "
+                                    'wrong), or keep it listed with withdrawn = "…" (why) to withdraw it; its pages '
+                                    "stay in the published pack"))
     return (Pending(Edition.after(len(record.versions)), tuple(changes)) if changes else None), problems
+
+
+def _renumbered(meeting: Meeting, digests: dict[str, str], published: dict) -> list[tuple[Item, str]]:
+    """The items listed under another number than the one they were published with (their
+    title and papers' digest those of another published item's), with that number."""
+    by_content = {(item.title, item.digest): item.number for item in published.values() if item.digest}
+    found = []
+    for item in meeting.items:
+        was = by_content.get((item.title, digests.get(item.number, "")))
+        if was is not None and was != item.number and not item.withdrawn:
+            found.append((item, was))
+    return found
 
 
 def withdrawn_packs(meeting: Meeting, record: Record) -> dict[str, list[str]]:
@@ -140,6 +166,9 @@ class PackPlan:
     """Each published pack taken out of publication, with the items now exempt it holds."""
     digests: dict[str, str] = field(default_factory=dict)
     """Each item's PDFs' digest (:func:`item_digest`), by number."""
+    notices: tuple[Problem, ...] = ()
+    """The errors that tell the clerk to take a pack holding an item now exempt off the
+    website: what publishing the next version resolves, not a reason to refuse it."""
 
     @property
     def edition(self) -> Edition | None:
@@ -168,18 +197,20 @@ def plan_packs(meeting: Meeting, digests: dict[str, str], record: Record, today:
     pending_, found = pending(meeting, digests, record)
     problems.extend(found)
     withdrawn = withdrawn_packs(meeting, record)
+    notices = []
     for name, numbers in withdrawn.items():
         # An error until a published version has said the item is exempt; a reminder after.
         told = all(record.items[n].exempt for n in numbers if n in record.items)
-        problems.append(Problem(
+        notices.append(Problem(
             Severity.WARNING if told else Severity.ERROR, Source(MEETING_FILE),
             f"item{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} now exempt, but {name} was published with "
             "the paper in it: it is taken out of the publication folder",
             "take it off the website now; the meeting's page lists it as withdrawn, and its pages stay in "
             "output/versions/ as published"))
+    problems += notices
     if not record.versions:
         published = meeting.published  # None: counted from the meeting's date when the pack is made
     else:
         last = dt.date.fromisoformat(record.versions[-1].published)
         published = meeting.published if meeting.published and meeting.published > last else today
-    return PackPlan(published, record, pending_, withdrawn, digests)
+    return PackPlan(published, record, pending_, withdrawn, digests, tuple(notices))

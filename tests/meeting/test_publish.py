@@ -151,15 +151,18 @@ def _week_2_a_late_item_and_a_corrected_paper_make_a_supplement(weeks: Weeks) ->
     assert second.returncode == 0, second.stdout + second.stderr
     assert "Supplement 1 is ready to publish, with 2 change(s)" in second.stdout
     assert weeks.pack.read_bytes() == weeks.v1  # the published pack, byte for byte: its page numbers cannot move
-    front = pdf_text(weeks.supplement)
+    # Built beside the papers, and in the folder to publish only once it is published.
+    assert not weeks.supplement.exists()
+    built = weeks.output / weeks.supplement.name
+    front = pdf_text(built)
     assert "Supplementary agenda 1" in front and "Supplement 1, page 1" in front
     assert "Reason for urgency: The grant must be claimed by 20 March 2011." in front
     assert "Corrected paper, replacing the one in the agenda pack (9 March 2011): The sale price is corrected." in front
-    with pikepdf.open(weeks.supplement) as pdf:
+    with pikepdf.open(built) as pdf:
         assert [item.title for item in pdf.open_outline().root] == [
             "Supplementary agenda 1", "Item 2: Quince Road", "Item 2A: Flood grant"]
         assert pdf.Root.PageLabels.Nums[1].P == "S1-"
-    report = page_validation.validate_pdf_bytes(weeks.supplement.read_bytes(), profile="ua1")
+    report = page_validation.validate_pdf_bytes(built.read_bytes(), profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
 
 
@@ -201,8 +204,9 @@ def _an_item_made_exempt_leaves_nothing_of_it_in_the_publication_folder(weeks: W
         assert "Quince Road sale" not in text, name
     assert not weeks.pack.exists() and not weeks.supplement.exists()
     assert (weeks.output / "versions" / STEM / "v1" / weeks.pack.name).read_bytes() == weeks.v1  # kept as published
+    # The page built says so; the one published changes only when the exemption is published.
     assert "withdrawn from publication (item 2 now exempt)" in (
-        weeks.publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
+        weeks.output / f"{STEM}-agenda.html").read_text(encoding="utf-8")
 
 
 def _someone_added_to_the_list_now_is_not_sent_the_packs_that_hold_it(weeks: Weeks) -> None:
@@ -261,3 +265,31 @@ def test_publishing_with_too_few_clear_days_is_warned_naming_the_days(tmp_path):
     assert ("Warning: published on 14 March 2011, the agenda gives 2 clear day(s) before the meeting on 17 March 2011 "
             "(Tue 15 Mar, Wed 16 Mar); the law asks for 5. The last day to publish was 9 March 2011") in result.stdout
     assert "Published version 1 (agenda), 14 March 2011" in result.stdout
+
+
+def test_a_typo_after_publication_is_refused_never_published_as_a_withdrawal(tmp_path):
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    (inputs / "papers").mkdir(parents=True)
+    meeting = ('committee = "Cabinet"\ndate = 2011-03-17\npublished = 2011-03-09\n'
+               '[[item]]\nnumber = "1"\ntitle = "Apologies"\n'
+               '[[item]]\nnumber = "8a"\ntitle = "Quince Road"\npaper = "papers/quince.md"\n')
+    (inputs / "meeting.toml").write_text(meeting, encoding="utf-8")
+    _paper(inputs, "quince.md", "Quince Road", "The sale.")
+    common = ("--inputs", str(inputs), "--output", str(output))
+    assert _run("publish", *common, "--today", "2011-03-09").returncode == 0
+    page = (output / "publish" / f"{STEM}-agenda.html").read_bytes()
+    # A typo drops the item from the build: named, and nothing published as a decision.
+    (inputs / "meeting.toml").write_text(meeting.replace("paper =", "papr ="), encoding="utf-8")
+    refused = _run("publish", *common, "--today", "2011-03-10")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    assert "Not published: the meeting's inputs have 2 errors (above)" in refused.stderr
+    assert "unknown setting papr — did you mean paper?" in refused.stdout
+    assert "item 8a: (Quince Road) was published, and is no longer on the agenda: it is not published as withdrawn" \
+        in refused.stdout
+    versions = json.loads((output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))["versions"]
+    assert [v["number"] for v in versions] == [1]
+    # Mended, nothing has changed since the agenda: nothing to publish, and the page as published.
+    (inputs / "meeting.toml").write_text(meeting, encoding="utf-8")
+    mended = _run("publish", *common, "--today", "2011-03-10")
+    assert mended.returncode == 0 and "Nothing new to publish" in mended.stdout, mended.stdout + mended.stderr
+    assert (output / "publish" / f"{STEM}-agenda.html").read_bytes() == page

@@ -77,15 +77,19 @@ RULES = [
     ("an exempt paper corrected", _agenda(), {"3": "d3-corrected"}, [(What.CORRECTED, "3", "")], ["3"], {}, []),
     ("an item withdrawn", _agenda(i4={"withdrawn": "The report is not ready."}), {"4": ""},
      [(What.WITHDRAWN, "4", "The report is not ready.")], [], {}, []),
-    ("an item taken off the agenda", _agenda(i4=None), {}, [(What.WITHDRAWN, "4", "")], [], {},
-     [(Severity.WARNING, "is no longer listed: the supplement says it is withdrawn")]),
+    ("an item dropped from the agenda (a typo in its settings)", _agenda(i4=None), {}, [], [], {},
+     [(Severity.ERROR, "is no longer on the agenda: it is not published as withdrawn")]),
     ("an item made exempt", _agenda(i2={"exempt": 3}), {},
      [(What.EXEMPT, "2", "paragraph 3 of Schedule 12A")], [], {PACK: ["2"]}, [(Severity.ERROR, "now exempt, but")]),
     ("an item made exempt and corrected at once", _agenda(i2={"exempt": 3}), {"2": "d2-corrected"},
      [(What.EXEMPT, "2", "paragraph 3 of Schedule 12A")], [], {PACK: ["2"]}, [(Severity.ERROR, "now exempt, but")]),
     ("an item renumbered", _agenda(i2=None, i2A={"title": "Quince Road", "paper": Path("quince.md")}), {"2A": "d2"},
-     [(What.LATE, "2A", ""), (What.WITHDRAWN, "2", "")], ["2A"], {},
-     [(Severity.ERROR, "gives no reason for urgency"), (Severity.WARNING, "is no longer listed")]),
+     [], [], {}, [(Severity.ERROR, "a published agenda is not renumbered")]),
+    ("two items swapped", _agenda(i2={"title": "Budget"}, i4={"title": "Quince Road"}), {"2": "d4", "4": "d2"},
+     [], [], {}, [(Severity.ERROR, "a published agenda is not renumbered")] * 2),
+    ("an item renumbered and another corrected", _agenda(i2=None, i2A={"title": "Quince Road"}, i4={"correction": "x"}),
+     {"2A": "d2", "4": "d4-corrected"}, [(What.CORRECTED, "4", "x")], ["4"], {},
+     [(Severity.ERROR, "a published agenda is not renumbered")]),
     ("late, corrected and withdrawn together",
      _agenda(i2={"correction": "a figure"}, i4={"withdrawn": "Deferred."}, i5=LATE), {"2": "d2-corrected", "5": "d5"},
      [(What.CORRECTED, "2", "a figure"), (What.WITHDRAWN, "4", "Deferred."), (What.LATE, "5", LATE["late"])],
@@ -111,6 +115,16 @@ def test_each_change_after_publication_is_supplemented_as_the_law_asks(name, ite
     assert [(p.severity, next((w for s, w in problems if w in p.message), p.message)) for p in found] == problems
     if changes:  # the first supplement to the agenda, dated the day it is built
         assert said.edition == Edition(2) and plan.edition.name == "Supplement 1" and plan.date(meeting) == dt.date(2011, 3, 10)
+
+
+def test_an_item_exempt_when_published_and_public_now_is_published_in_the_supplement():
+    exempt = tuple(dataclasses.replace(item, exempt=3) if item.number == "2" else item for item in PUBLISHED)
+    meeting = Meeting("Cabinet", DATE, items=_agenda(i2={"correction": "The decision to keep it private was reversed."}))
+    said, found = pending(meeting, DIGESTS, _record(PUBLISHED, exempt))
+    assert found == [] and [(c.what, c.number, c.note) for c in said.changes] == [
+        (What.PUBLIC, "2", "The decision to keep it private was reversed.")]
+    assert said.carried == {"2"} and "no longer exempt: its paper is published" in said.changes[0].line()
+    assert withdrawn_packs(meeting, _record(PUBLISHED, exempt)) == {}  # the agenda pack holds it, public again
 
 
 def test_a_withdrawn_item_is_withdrawn_once():
