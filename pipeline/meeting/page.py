@@ -96,4 +96,5 @@ def open_data(meeting: Meeting, listed: list[Item], links: Links, packs: tuple[P
         return found if found is not None else plan.record.published_copy(file)
 
     live = tuple(link for link in packs if not link.withdrawn)
-    return meeting_json(meeting, listed, links.links, live, page, name, content)
+    statuses = {change.number: change.what.value for change in plan.pending.changes} if plan.pending else {}
+    return meeting_json(meeting, listed, links.links, live, page, name, content, statuses)

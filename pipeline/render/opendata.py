@@ -25,10 +25,14 @@ LONDON = ZoneInfo("Europe/London")
 
 
 def meeting_json(meeting: Meeting, items: list[Item], links: dict[str, str], packs: tuple[PackLink, ...],
-                 page: str, name: str, content: Callable[[str], bytes | None]) -> str:
+                 page: str, name: str, content: Callable[[str], bytes | None],
+                 statuses: dict[str, str] | None = None) -> str:
     """The meeting as an OParl Meeting, published as ``name``: ``links`` are the public
     items' papers by number, ``packs`` the packs published (withdrawn ones left out),
-    ``page`` the meeting page's file name, ``content`` gives a published file's bytes by name."""
+    ``page`` the meeting page's file name, ``content`` gives a published file's bytes by name,
+    ``statuses`` what the supplement says of an item changed since the agenda was published
+    ("late item", "now exempt" …), as the page and the front sheet say it, by number."""
+    statuses = statuses or {}
     web = meeting.web
     meeting_id = f"{web}{name}"
     data: dict = {
@@ -53,6 +57,8 @@ def meeting_json(meeting: Meeting, items: list[Item], links: dict[str, str], pac
     for order, item in enumerate(items, start=1):
         entry = {"id": f"{meeting_id}#item-{order}", "type": f"{OPARL}AgendaItem", "meeting": meeting_id,
                  "number": item.number, "order": order, "name": item.title, "public": not item.exempt}
+        if item.number in statuses:
+            entry["keyword"] = [statuses[item.number]]
         if item.withdrawn:
             entry["result"] = f"Withdrawn: {item.withdrawn}"
         elif item.number in links and not item.exempt:

@@ -11,6 +11,8 @@ import jsonschema
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT7
 
+from support import run_cli
+
 SCHEMAS = Path(__file__).parent.parent / "schemas" / "oparl"
 DATA = "2011-03-17-strategy-and-partnerships-scrutiny-committee-meeting.json"
 WEB = "https://www.example.org/committees/scrutiny/2011-03-17/"
@@ -67,3 +69,27 @@ def test_the_meetings_data_is_valid_oparl_and_true_to_the_files(built):
         assert file["accessUrl"] == WEB + file["fileName"]
         assert file["sha512Checksum"] == hashlib.sha512(published.read_bytes()).hexdigest()
         assert file["size"] == published.stat().st_size
+
+
+def test_a_change_after_publication_is_said_in_the_open_data_as_on_the_page(tmp_path):
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    (inputs / "papers").mkdir(parents=True)
+    meeting = (f'committee = "Cabinet"\ndate = 2011-03-17\npublished = 2011-03-09\nweb = "{WEB}"\n'
+               '[[item]]\nnumber = "1"\ntitle = "Apologies"\n'
+               '[[item]]\nnumber = "2"\ntitle = "Quince Road"\npaper = "papers/quince.md"\nexempt = 3\n')
+    (inputs / "meeting.toml").write_text(meeting, encoding="utf-8")
+    (inputs / "papers" / "quince.md").write_text('+++\ntitle = "Quince Road"\n+++\nThe sale.\n', encoding="utf-8")
+    common = ("--inputs", str(inputs), "--output", str(output))
+    assert run_cli("publish", *common, "--today", "2011-03-09").returncode == 0
+    # Item 2 is public again, and a late item is added: the supplement says both.
+    (inputs / "meeting.toml").write_text(meeting.replace("exempt = 3\n", "").replace("published = 2011-03-09", "")
+                                         + '[[item]]\nnumber = "3"\ntitle = "Flood grant"\nlate = "The grant closes."\n',
+                                         encoding="utf-8")
+    built = run_cli("papers", *common)
+    assert built.returncode == 0, built.stdout + built.stderr
+    data = json.loads((output / "2011-03-17-cabinet-meeting.json").read_text(encoding="utf-8"))
+    assert not sorted(_validator().iter_errors(data), key=str)
+    said = {item["number"]: item.get("keyword") for item in data["agendaItem"]}
+    assert said == {"1": None, "2": ["now public"], "3": ["late item"]}
+    page = (output / "2011-03-17-cabinet-agenda.html").read_text(encoding="utf-8")
+    assert "No longer exempt: its paper is published in this supplement" in page and "Late item" in page
