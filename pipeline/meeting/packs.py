@@ -137,6 +137,8 @@ def _packs(meeting: Meeting, making: Making, pdfs: ItemPdfs, plan: PackPlan, not
     intro = "" if edition.is_agenda else (
         f"This supplement to the agenda published on {plan.record.versions[0].published_long} "
         "adds, replaces or withdraws the items below; the agenda pack's page numbers are unchanged.")
+    if not edition.is_agenda and plan.date(meeting) == meeting.date:  # tabled: said so, each change with its reason
+        intro = f"Tabled at the meeting on {long_date(meeting.date)}. {intro}"
     title = f"{edition.heading} – {meeting.committee}, {long_date(meeting.date)}"
     sheet = Sheet(partial(agenda.agenda_html, meeting, templates=templates, heading=edition.heading, intro=intro,
                           published=long_date(plan.date(meeting))),

@@ -25,6 +25,9 @@ from pipeline.meeting.versions import PublishedFile, PublishedItem, Version, dig
 from pipeline.publication import stage
 from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Severity
+from pipeline.settings import EARLIEST_YEAR, LATEST_YEAR
+from pipeline.vocabulary import long_date
+
 
 class NotPublished(str, Enum):
     """Why nothing was built or recorded (the command line words it)."""
@@ -89,8 +92,38 @@ def _refusal(meeting: Meeting, built: MeetingBuild, today: dt.date) -> tuple[str
     if errors:
         return (f"the meeting's inputs have {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the first: "
                 f"{errors[0].source}: {errors[0].message}", "mend them, so that what is published is what you meant")
+    if plan.edition is None:
+        return "", ""
+    return _dates(meeting, plan, today)
+
+
+def _dates(meeting: Meeting, plan: PackPlan, today: dt.date) -> tuple[str, str]:
+    """Why the law's dates refuse publishing ``plan``'s version ``today``: nothing after the
+    meeting, no agenda on its day (it gives no notice), no version before the last, and a
+    supplement on the day (tabled) only with a reason for each change; and a front sheet
+    dated another day. With advice that works for the day given."""
+    meeting_day, edition = long_date(meeting.date), plan.edition
+    if not EARLIEST_YEAR <= today.year <= LATEST_YEAR:
+        return (f"{today.isoformat()} is not a day a meeting's papers are published on",
+                "check the date given with --today (YYYY-MM-DD), or leave it out to publish today")
+    if today > meeting.date:
+        return (f"the meeting was on {meeting_day}, and nothing is published for a meeting after its day",
+                "what happened at it is recorded in its minutes; check the date given with --today, if you gave one")
+    if edition.is_agenda and today == meeting.date:
+        return (f"the agenda would be published on the day of the meeting ({meeting_day}), which gives no notice of it",
+                "publish it at least the clear days before, or move the meeting")
+    last = plan.record.versions[-1] if plan.record.versions else None
+    if last is not None and today < dt.date.fromisoformat(last.published):
+        return (f"{edition.name} would be published before {last.edition.called} ({last.published_long})",
+                "check the date given with --today: a version is published after the one before it")
+    if today == meeting.date:
+        bare = [c.number for c in plan.pending.changes if not c.note]
+        if bare:
+            return (f"{edition.name}, tabled on the day of the meeting, gives no reason for item"
+                    f"{'s' if len(bare) > 1 else ''} {', '.join(bare)}",
+                    'say why each could not wait: late = "…", correction = "…" or withdrawn = "…" in meeting.toml')
     printed = plan.date(meeting)
-    if plan.edition is not None and printed != today:
+    if printed != today:
         return (f"the front sheet's date of publication is {printed:%-d %B %Y}, and today is {today:%-d %B %Y}",
                 f"set published = {today.isoformat()} in meeting.toml (the day you publish)")
     return "", ""

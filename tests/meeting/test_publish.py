@@ -17,6 +17,7 @@ from pathlib import Path
 
 import page as page_validation
 import pikepdf
+import pytest
 
 from support import Mailbox, pdf_text, run_cli
 
@@ -293,3 +294,43 @@ def test_a_typo_after_publication_is_refused_never_published_as_a_withdrawal(tmp
     mended = _run("publish", *common, "--today", "2011-03-10")
     assert mended.returncode == 0 and "Nothing new to publish" in mended.stdout, mended.stdout + mended.stderr
     assert (output / "publish" / f"{STEM}-agenda.html").read_bytes() == page
+
+
+LAW = ('committee = "Cabinet"\ndate = 2011-03-17\n'
+       '[[item]]\nnumber = "1"\ntitle = "Quince Road"\npaper = "papers/quince.md"\n')
+
+
+@pytest.mark.parametrize("today, refused", [
+    ("2011-03-18", "the meeting was on 17 March 2011, and nothing is published for a meeting after its day"),
+    ("2011-03-17", "the agenda would be published on the day of the meeting (17 March 2011), which gives no notice"),
+    ("9999-12-31", "9999-12-31 is not a day a meeting's papers are published on"),
+    ("1900-01-01", "1900-01-01 is not a day a meeting's papers are published on"),
+])
+def test_the_agenda_is_never_published_on_or_after_the_meetings_day(tmp_path, today, refused):
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    (inputs / "papers").mkdir(parents=True)
+    (inputs / "meeting.toml").write_text(LAW.replace("date = 2011-03-17", f"date = 2011-03-17\npublished = {today}")
+                                         if today.startswith("2011") else LAW, encoding="utf-8")
+    _paper(inputs, "quince.md", "Quince Road", "The sale.")
+    result = _run("publish", "--inputs", str(inputs), "--output", str(output), "--today", today)
+    assert result.returncode == 2 and f"Not published: {refused}" in result.stderr, result.stdout + result.stderr
+    assert "set published = 9999" not in result.stderr and "set published = 1900" not in result.stderr
+    assert not (output / "versions").exists()
+
+
+def test_a_supplement_is_dated_after_the_last_and_tabled_on_the_day_only_with_its_reasons(tmp_path):
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    (inputs / "papers").mkdir(parents=True)
+    (inputs / "meeting.toml").write_text(LAW, encoding="utf-8")
+    _paper(inputs, "quince.md", "Quince Road", "The sale.")
+    common = ("--inputs", str(inputs), "--output", str(output))
+    assert _run("publish", *common, "--today", "2011-03-09").returncode == 0
+    _paper(inputs, "quince.md", "Quince Road", "The sale, corrected.")
+    before = _run("publish", *common, "--today", "2011-03-08")
+    assert "Not published: Supplement 1 would be published before the agenda (9 March 2011)" in before.stderr
+    tabled = _run("publish", *common, "--today", "2011-03-17")
+    assert "Not published: Supplement 1, tabled on the day of the meeting, gives no reason for item 1" in tabled.stderr
+    (inputs / "meeting.toml").write_text(LAW + 'correction = "The price was wrong."\n', encoding="utf-8")
+    tabled = _run("publish", *common, "--today", "2011-03-17")
+    assert tabled.returncode == 0 and "Published version 2 (Supplement 1), 17 March 2011" in tabled.stdout, tabled.stderr
+    assert "Tabled at the meeting on 17 March 2011." in pdf_text(output / "publish" / f"{STEM}-supplement-1.pdf")
