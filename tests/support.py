@@ -328,7 +328,10 @@ class Mailbox:
             self.down = True
             server.transport.close()  # the connection drops with the message unanswered
             return "421 closing"
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        try:  # a message with an address beyond ASCII comes in UTF-8 (SMTPUTF8)
+            message = email.message_from_string(envelope.content.decode("utf-8"), policy=email.policy.default)
+        except UnicodeDecodeError:
+            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), message))
         return "250 Message accepted"
 

@@ -92,8 +92,7 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
         click.echo("Open each draft in Outlook or Thunderbird and send it, "
                    f"or run `{how('send --smtp', 'make send SEND=--smtp')}`.")
         return incomplete
-    not_sent = [(str(p.source.cell or p.message), p.message if p.source.cell else "") for p in sending.problems]
-    return _say_delivered(done, not_sent)
+    return _say_delivered(done, [_who(p) for p in sending.problems])
 
 
 def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool) -> int:
@@ -107,19 +106,30 @@ def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_r
         fail(f"Not sent: {sending.unusable}")
     if refusal is agenda.NotSent.NOT_PUBLISHED:
         fail(f"Nothing to send: the agenda is not published yet. Run `{how('publish', 'make publish')}` first.")
-    if refusal is agenda.NotSent.NO_SENDER:
-        fail('Nothing to send: meeting.toml gives no sender. Set from = "Name <address>" in its [mail].')
     for problem in sending.list_problems:
         click.secho(f"Not sent: {problem}", fg="red", err=True)
+    if refusal is agenda.NotSent.MAIL_UNUSABLE:
+        fail("Nothing sent: meeting.toml's [mail] cannot be used (above). Mend it, then send again.")
+    if refusal is agenda.NotSent.NO_SENDER:
+        fail('Nothing to send: meeting.toml gives no sender. Set from = "Name <address>" in its [mail].')
     if refusal is agenda.NotSent.NO_RECIPIENTS:
         fail("Nothing to send: meeting.toml has no [[recipient]] with a usable address.")
     for problem in sending.plan.problems:
         click.secho(f"{'Not sent' if problem.severity is Severity.ERROR else 'Warning'}: {problem}", fg="red", err=True)
     errors = sending.list_problems or any(p.severity is Severity.ERROR for p in sending.plan.problems)
     incomplete = EXIT_INCOMPLETE if errors else EXIT_OK
+    not_sent = [_who(p) for p in sending.list_problems]
+    not_sent += [_who(p) for p in sending.plan.problems if p.severity is Severity.ERROR]
     if not sending.todo:
+        again = how("send --pack --smtp --resend", 'make send SEND="--pack --smtp --resend"')
+        if not_sent:  # nobody left to send to but those who cannot be sent it: counted, not "nothing new"
+            had = sum(len(item.recipients) for item in sending.plan.outgoing)
+            advice = f" (`{again}` sends them again)" if had else ""
+            click.echo(f"0 sent, {had} already sent{advice}, {len(not_sent)} not sent.")
+            return incomplete
         click.echo(f"Nothing new to send: everyone on the list has had every published version "
-                   f"(the last, version {sending.last.number}, published {sending.last.published_long}).")
+                   f"(the last, version {sending.last.number}, published {sending.last.published_long}; "
+                   f"`{again}` sends them all again).")
         return incomplete
     if refusal is agenda.NotSent.NO_SERVER:
         fail("Not sent: meeting.toml has no [mail.smtp] server. Add one, or send the drafts by hand.")
@@ -136,14 +146,20 @@ def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_r
         smtp = how("send --pack --smtp", 'make send SEND="--pack --smtp"')
         click.echo(f"Open each draft in Outlook or Thunderbird and send it, or run `{smtp}`.")
         return incomplete
-    return max(incomplete, _say_delivered(done, []))
+    return max(incomplete, _say_delivered(done, not_sent, "--pack "))
 
 
-def _say_delivered(done: Dispatched, not_sent: list[tuple[str, str]]) -> int:
+def _who(problem) -> tuple[str, str]:
+    """Who a problem says is not sent, and why: the recipient its cell names, or the problem itself."""
+    return str(problem.source.cell or problem.message), problem.message if problem.source.cell else ""
+
+
+def _say_delivered(done: Dispatched, not_sent: list[tuple[str, str]], pack: str = "") -> int:
     """What the server did with each message, person by person, and who was not sent it
-    (with ``not_sent``, those the list could not send to): the exit status."""
+    (with ``not_sent``, those the list could not send to): the exit status. ``pack`` is the
+    option that sends the agenda, where it is what was sent."""
     outcome = done.outcome
-    again = how("send --smtp --resend", 'make send SEND="--smtp --resend"')
+    again = how(f"send {pack}--smtp --resend", f'make send SEND="{pack}--smtp --resend"')
     for r in outcome.sent:
         click.echo(f"Sent to {r.address}")
     for r in outcome.skipped:

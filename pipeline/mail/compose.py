@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import email.policy
 import mimetypes
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid, parseaddr
+from email.utils import formatdate, getaddresses, make_msgid, parseaddr
 from pathlib import Path
 
 from pipeline import lazy
@@ -56,7 +57,10 @@ def message(mail: Mail, to: str, subject: str, body: str, attachments: list[tupl
             now: dt.datetime) -> EmailMessage:
     """A message from the configured sender, dated ``now`` (the command's time), its Message-ID on the sender's domain."""
     domain = parseaddr(mail.sender)[1].rpartition("@")[2] or "papers.invalid"
-    built = EmailMessage()
+    # An address with letters beyond ASCII (zoë@…) is written as it is, in UTF-8 (RFC 6532),
+    # as a server that takes it (SMTPUTF8) needs it: the default would garble it.
+    wide = not all(address.isascii() for _, address in getaddresses([mail.sender, to]))
+    built = EmailMessage(policy=email.policy.SMTPUTF8 if wide else email.policy.default)
     built["From"] = mail.sender
     built["To"] = to
     built["Subject"] = " ".join(subject.split())

@@ -8,7 +8,7 @@ from typing import Any
 from pipeline.filenames import shown
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.settings import Mail, Recipient, Smtp
-from pipeline.settings import check_keys, fail
+from pipeline.settings import check_keys, fail, unknown_keys
 from pipeline.text import clean
 
 MAIL_DEFAULTS: dict[str, Any] = {
@@ -78,7 +78,11 @@ def read_mail(settings: dict, file_name: str, default_sender: str, recipient_key
             problems.append(Problem(Severity.ERROR, Source(file_name), f"recipient {number} is not a [[recipient]] section",
                                     "write it as [[recipient]] with name = … and email = …; the others are sent as usual"))
             continue
-        check_keys(file_name, entry, recipient_keys, f" in recipient {number}")
+        unknown = unknown_keys(entry, recipient_keys)
+        if unknown:  # a typo costs that recipient alone, named
+            problems.append(Problem(Severity.ERROR, Source(file_name), f"recipient {number} has {unknown[0]}",
+                                    f"{unknown[1]}; they are sent nothing until then, the others as usual"))
+            continue
         raw_name = str(entry.get("name", ""))
         name = clean(raw_name)[0].strip()
         email = str(entry.get("email", "")).strip()

@@ -21,6 +21,10 @@ from pipeline.records.settings import Recipient, Smtp
 TIMEOUT = 30  # seconds to wait for the mail server
 
 
+class Unsendable(Exception):
+    """A message this server cannot take at all (its reason is the message)."""
+
+
 @dataclass
 class Outcome:
     """What a send did, person by person."""
@@ -120,6 +124,11 @@ def _hand_over(connection, message: EmailMessage, to: list[str], before_data) ->
     connection.ehlo_or_helo_if_needed()
     options = [f"SIZE={len(flat)}"] if connection.does_esmtp and connection.has_extn("size") else []
     sender = parseaddr(message["From"])[1]
+    if not all(address.isascii() for address in [sender, *to]):
+        if not (connection.does_esmtp and connection.has_extn("smtputf8")):
+            raise Unsendable("the mail server takes no address with letters beyond ASCII (it offers no SMTPUTF8): "
+                             "ask for an address without them, or for a server that takes them")
+        options += ["SMTPUTF8", "BODY=8BITMIME"]
     code, reply = connection.mail(sender, options)
     if code != 250:
         connection.rset()
@@ -187,6 +196,8 @@ def deliver(
                 except smtplib.SMTPAuthenticationError as error:
                     fatal = f"the server refused the login ({_reason(error)})"
                     outcome.failed += [(r, fatal) for r in pending]
+                except Unsendable as error:  # this message alone: the connection is as it was
+                    outcome.failed += [(r, str(error)) for r in pending]
                 except smtplib.SMTPRecipientsRefused as error:
                     for r in pending:
                         code, text = error.recipients.get(r.email, (0, b""))

@@ -19,7 +19,7 @@ from pipeline.meeting.clear_days import STATUTORY
 from pipeline.meeting.kinds import APPENDIX_KINDS, kind_of, known
 from pipeline.records.meeting import Item, Meeting
 from pipeline.records.problems import Problem, Severity, Source
-from pipeline.records.settings import Officer
+from pipeline.records.settings import Mail, Officer
 from pipeline.settings import (
     CONTACT_KEYS,
     ConfigError,
@@ -243,8 +243,9 @@ def _publishing(settings: dict, problems: list[Problem]) -> dict:
         found["attach_up_to_mb"] = limit
     try:
         mail = read_mail(settings, MEETING_FILE, "", RECIPIENT_KEYS + ("exempt",))
-    except ConfigError as error:
+    except ConfigError as error:  # [mail] itself unusable: said, and by send too
         problems.append(error.problem)
+        found["mail"] = Mail(problems=(error.problem,))
     else:
         problems.extend(mail.problems)
         found["mail"] = mail

@@ -178,6 +178,7 @@ class NotSent(str, Enum):
     RECORD_UNUSABLE = "record unusable"  # the publication record cannot be read
     NOT_PUBLISHED = "not published"  # nothing is published yet
     NO_SENDER = "no sender"  # meeting.toml names no sender
+    MAIL_UNUSABLE = "mail unusable"  # meeting.toml's [mail] cannot be read (``list_problems`` says why)
     NO_RECIPIENTS = "no recipients"  # meeting.toml has no usable recipient
     NO_SERVER = "no server"  # to send through SMTP, and meeting.toml names no server
 
@@ -216,7 +217,9 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
         return AgendaSend(NotSent.NOT_PUBLISHED)
     mail = meeting.mail
     if mail is None or not mail.sender:
-        return AgendaSend(NotSent.NO_SENDER)
+        unusable = mail is not None and any(p.severity is Severity.ERROR for p in mail.problems) and not mail.recipients
+        return AgendaSend(NotSent.MAIL_UNUSABLE if unusable else NotSent.NO_SENDER,
+                          list_problems=mail.problems if mail else ())
     if not mail.recipients:
         return AgendaSend(NotSent.NO_RECIPIENTS, list_problems=mail.problems)
     found = AgendaSend(list_problems=mail.problems, plan=plan(meeting, record, templates, now), last=record.versions[-1])

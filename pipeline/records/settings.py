@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from email.utils import formataddr
 from enum import Enum
@@ -93,6 +94,10 @@ class Paper:
         return self.meeting_date.isoformat()
 
 
+_SPECIALS = re.compile(r'[][\\()<>@,:;".]')
+"""What a display name is quoted for, in an address header (RFC 5322's specials)."""
+
+
 @dataclass(frozen=True)
 class Recipient:
     """Someone on the paper's distribution list."""
@@ -105,7 +110,14 @@ class Recipient:
 
     @property
     def address(self) -> str:
-        return formataddr((self.name, self.email)) if self.name else self.email
+        """The name and address as a message's header gives them: ``Name <address>``."""
+        if not self.name:
+            return self.email
+        if self.email.isascii():
+            return formataddr((self.name, self.email))
+        # formataddr cannot write an address beyond ASCII (zoë@…, RFC 6532): written as it is.
+        quoted = '"' + self.name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return f"{quoted if _SPECIALS.search(self.name) else self.name} <{self.email}>"
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,27 @@ def test_a_server_that_trickles_its_greeting_is_given_up_on_in_time(paper_round)
     assert result.returncode == 1
     assert "the mail server took longer than 3 seconds" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_an_address_beyond_ascii_is_sent_where_the_server_takes_it_and_named_where_not(paper_round, smtp):
+    people = [("Zoë Ōkubo", "zoë@example.org"), PEOPLE[0]]
+    taking = Mailbox()
+    inputs, output = paper_round(smtp_settings(smtp(taking, enable_SMTPUTF8=True)), people)
+    result = send_paper(inputs, output, "--smtp")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert [rcpts for rcpts, _ in taking.messages] == [["zoë@example.org"], ["ann@example.org"]]
+    assert taking.messages[0][1]["To"].addresses[0].addr_spec == "zoë@example.org"
+    assert "2 sent, 0 already sent, 0 not sent." in result.stdout
+
+    refusing = Mailbox()  # a server that offers no SMTPUTF8: Zoë named, the others sent
+    inputs, output = paper_round(smtp_settings(smtp(refusing, enable_SMTPUTF8=False)), people)
+    result = send_paper(inputs, output, "--smtp", "--resend")
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert [rcpts for rcpts, _ in refusing.messages] == [["ann@example.org"]]
+    assert "Zoë Ōkubo <zoë@example.org>: the mail server takes no address with letters beyond ASCII" in result.stdout
+    assert "1 sent, 0 already sent, 1 not sent." in result.stdout
+
+    drafts = send_paper(inputs, output)  # as drafts: written as they are, in UTF-8
+    assert drafts.returncode == 0, drafts.stdout + drafts.stderr
+    assert any("To: Zoë Ōkubo <zoë@example.org>".encode() in draft.read_bytes()
+               for draft in (output / "outbox").glob("*.eml"))

@@ -9,7 +9,6 @@ house-style papers, written here, so that it runs in seconds.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 from dataclasses import dataclass
@@ -168,11 +167,11 @@ def _week_2_a_late_item_and_a_corrected_paper_make_a_supplement(weeks: Weeks) ->
 
 
 def _week_2_the_supplement_published_the_agenda_kept(weeks: Weeks) -> None:
-    today = dt.date.today().isoformat()
-    second_publish = _run("publish", *weeks.common)
+    # Dated by the day it is published, given with --today as the clerk's clock would.
+    second_publish = _run("publish", *weeks.common, "--today", "2011-03-11")
     assert "Published version 2 (Supplement 1)" in second_publish.stdout, second_publish.stdout + second_publish.stderr
     record = json.loads((weeks.output / "versions" / STEM / "record.json").read_text(encoding="utf-8"))
-    assert [v["published"] for v in record["versions"]] == ["2011-03-09", today]
+    assert [v["published"] for v in record["versions"]] == ["2011-03-09", "2011-03-11"]
     assert (weeks.output / "versions" / STEM / "v1" / weeks.pack.name).read_bytes() == weeks.v1
     page_html = (weeks.publish / f"{STEM}-agenda.html").read_text(encoding="utf-8")
     assert f'href="{weeks.pack.name}"' in page_html and f'href="{weeks.supplement.name}"' in page_html

@@ -7,7 +7,7 @@ import email.policy
 
 from pipeline.meeting.send import _entitled
 from pipeline.records.settings import Recipient
-from support import pdf_text, run_cli
+from support import Mailbox, pdf_text, run_cli
 
 STEM = "2011-03-17-cabinet"
 
@@ -79,7 +79,7 @@ def test_a_late_exempt_item_goes_in_the_private_supplement_alone_and_only_to_the
                     encoding="utf-8")
     built = run_cli("papers", "--inputs", str(inputs), "--output", str(output))
     assert built.returncode == 0, built.stdout + built.stderr
-    published = run_cli("publish", "--inputs", str(inputs), "--output", str(output))
+    published = run_cli("publish", "--inputs", str(inputs), "--output", str(output), "--today", "2011-03-10")
     assert "Published version 2 (Supplement 1)" in published.stdout, published.stdout + published.stderr
     # The public supplement names the item as exempt; its paper is in the private one alone.
     private = output / "private" / f"{STEM}-private-supplement-1.pdf"
@@ -98,3 +98,32 @@ def test_a_late_exempt_item_goes_in_the_private_supplement_alone_and_only_to_the
         attached[message["To"]] = sorted(p.get_filename() for p in message.iter_attachments())
     assert attached == {"Cllr Ann Able <ann@example.org>": [private.name, f"{STEM}-supplement-1.pdf"],
                         "Press desk <press@example.org>": [f"{STEM}-supplement-1.pdf"]}
+
+
+def test_what_sending_the_agenda_says_is_true_and_its_advice_runs_as_printed(published_meeting, smtp):
+    inputs, output = published_meeting
+    mailbox = Mailbox()
+    path = inputs / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace("[[item]]", (
+        '[[recipient]]\nname = "Cllr Typo"\nemial = "typo@example.org"\n\n'
+        f'[mail.smtp]\nhost = "127.0.0.1"\nport = {smtp(mailbox)}\nsecurity = "none"\n\n[[item]]'), 1), encoding="utf-8")
+    # A typo in one recipient's setting costs that recipient alone, named, and counted.
+    sent = _send(inputs, output, "--smtp")
+    assert sent.returncode == 1, sent.stdout + sent.stderr
+    assert "recipient 3 has unknown setting emial — did you mean email?" in sent.stderr
+    assert sorted(to for (to,), _ in mailbox.messages) == ["ann@example.org", "press@example.org"]
+    assert "2 sent, 0 already sent, 1 not sent." in sent.stdout
+    # The advice to send again names --pack, and run as printed it sends the pack again.
+    again = _send(inputs, output, "--smtp")
+    advice = "python -m pipeline send --pack --smtp --resend"
+    assert f"0 sent, 2 already sent (`{advice}` sends them again), 1 not sent." in again.stdout
+    resent = run_cli(*advice.split()[3:], "--inputs", str(inputs), "--output", str(output))
+    assert resent.returncode == 1 and "2 sent" in resent.stdout, resent.stdout + resent.stderr
+    assert [m["Subject"] for _, m in mailbox.messages[2:]] == ["Agenda – Cabinet, 17 March 2011"] * 2
+    # A pack too large to attach, with no web address to link to: named, and counted as not sent.
+    path.write_text(path.read_text(encoding="utf-8").replace("[mail]", "attach_up_to_mb = 0\n[mail]").replace(
+        'web = "https://www.example.org/cabinet/"\n', ""), encoding="utf-8")
+    large = _send(inputs, output, "--smtp", "--resend")
+    assert large.returncode == 1 and len(mailbox.messages) == 4
+    assert "is larger than attach_up_to_mb, and there is no web address to link to instead" in large.stderr
+    assert "0 sent, 0 already sent, 3 not sent." in large.stdout
