@@ -53,6 +53,11 @@ def new_round(inputs: Path, output: Path, meeting: dt.datetime, deadline: dt.dat
     click.echo("paper.toml now says: " + "; ".join(f"{key} = {value}" for key, value in done.changed.items()))
     if done.meeting:
         click.echo(f"{done.meeting.name}: date = {meeting.date().isoformat()}. Revise its agenda items for the new meeting.")
+        if done.cleared:
+            click.echo("  Cleared, as the last meeting's: " + "; ".join(done.cleared) + ".")
+        if done.exempt:
+            click.echo(f"  Still marked exempt: item{'s' if len(done.exempt) > 1 else ''} {', '.join(done.exempt)}: "
+                       "check each is exempt at the new meeting too.")
     click.echo(f"Wrote {len(done.forms)} forms for the meeting of {long_date(meeting.date())} in {output / 'forms'}.")
     click.echo("Check last_update (the questions quote it) and return_to in paper.toml, then send the forms out.")
     return EXIT_OK

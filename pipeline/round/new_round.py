@@ -50,6 +50,10 @@ class NewRound:
     forms: list[Path] = field(default_factory=list)
     meeting: Path | None = None
     """The meeting.toml whose date was moved, if the folder has one."""
+    cleared: list[str] = field(default_factory=list)
+    """What of meeting.toml belonged to the last meeting, cleared: "web", "item 7's withdrawn" …"""
+    exempt: list[str] = field(default_factory=list)
+    """The items still marked exempt, to check for the new meeting."""
 
 
 def start(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date) -> NewRound:
@@ -78,14 +82,45 @@ def start(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date) -> Ne
     path = inputs / PAPER_FILE
     write_atomic(path, _set(path.read_text(encoding="utf-8"), done.changed).encode("utf-8"))
     agenda = inputs / MEETING_FILE
-    if agenda.is_file():  # the round reports to the meeting: its date moves too, and last meeting's publication date goes
+    if agenda.is_file():  # the round reports to the meeting: its date moves too, and what was the last meeting's goes
         text = _set(agenda.read_text(encoding="utf-8"), {"date": meeting.isoformat()})
         text = re.sub(r"(?m)^(published\s*=.*)$", r"# \1  (the last meeting's)", text)
+        text = _next_meeting(text, before, meeting, done)
         write_atomic(agenda, text.encode("utf-8"))
         done.meeting = agenda
     paper, _, _ = load_paper(inputs)
     done.forms = write_forms(dataclasses.replace(last, paper=paper), output / "forms")
     return done
+
+
+NOTES = ("late", "withdrawn", "correction")
+"""What an item of meeting.toml says of the last meeting's supplements: not the next's."""
+
+
+def _next_meeting(text: str, last: dt.date, meeting: dt.date, done: NewRound) -> str:
+    """meeting.toml's ``text`` for ``meeting``: the web address that ends in the last
+    meeting's date given the new one, and each item's notes of the last meeting's
+    supplements (late, withdrawn, correction) cleared, each said in ``done``; the items still
+    marked exempt named there, to check."""
+    web = re.search(r'(?m)^web\s*=\s*"([^"\n]*)"', text)
+    if web and last.isoformat() in web[1]:
+        text = text[:web.start(1)] + web[1].replace(last.isoformat(), meeting.isoformat()) + text[web.end(1):]
+        done.cleared.append(f"web now ends in {meeting.isoformat()}")
+    number = ""
+    kept = []
+    for line in text.splitlines(keepends=True):
+        if re.match(r"\s*\[\[item\]\]", line):
+            number = ""
+        found = re.match(r'\s*number\s*=\s*"?([^"\n]*)"?', line)
+        number = found[1].strip() if found else number
+        note = re.match(rf'\s*({"|".join(NOTES)})\s*=\s*(".*"|\'.*\')\s*$', line)
+        if note:  # a single-line note; one spread over lines is left, and said below by check
+            done.cleared.append(f"item {number}'s {note[1]}")
+            continue
+        if re.match(r"\s*exempt\s*=\s*\d", line):
+            done.exempt.append(number)
+        kept.append(line)
+    return "".join(kept)
 
 
 def _set(text: str, values: dict[str, str]) -> str:

@@ -104,3 +104,23 @@ def test_two_rounds(round_dir, tmp_path, smtp):
     assert [c.text for c in table.rows[1].cells] == ["County Council", "£4,000", "50%"]
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1  # the header row repeats on every page
     assert "| Partner |" not in docx_text(stem.with_suffix(".docx"))
+
+
+def test_the_next_meeting_starts_clean_of_the_last_ones_supplements(meeting_dir, tmp_path):
+    path = meeting_dir / "meeting.toml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        'paper = "papers/progress-through-partnership-capacity-building.md"',
+        'paper = "papers/progress-through-partnership-capacity-building.md"\nwithdrawn = "Not ready."').replace(
+        'paper = "papers/south-east-employers-funding-for-lsp-capacity-building.md"',
+        'paper = "papers/south-east-employers-funding-for-lsp-capacity-building.md"\nexempt = 3\n'
+        'correction = "A figure."'), encoding="utf-8")
+    started = run_cli("new-round", "--inputs", str(meeting_dir), "--output", str(tmp_path / "out"),
+                      "--meeting", "2011-09-22", "--deadline", "2011-09-05")
+    assert started.returncode == 0, started.stdout + started.stderr
+    assert ("Cleared, as the last meeting's: web now ends in 2011-09-22; item 6's correction; item 7's withdrawn."
+            in started.stdout)
+    assert "Still marked exempt: item 6: check each is exempt at the new meeting too." in started.stdout
+    text = path.read_text(encoding="utf-8")
+    assert 'web = "https://www.example.org/committees/scrutiny/2011-09-22/"' in text
+    assert "\nwithdrawn =" not in text and "\ncorrection =" not in text and "\nexempt = 3" in text
+    assert "# The meeting: its facts" in text  # the clerk's comments kept
