@@ -359,6 +359,18 @@ PEOPLE = [("Cllr Ann Able", "ann@example.org"), ("Cllr Ben Best", "ben@example.o
 """A distribution list of three."""
 
 
+CABINET_LIST = """[[recipient]]
+name = "Cllr Ann Able"
+email = "ann@example.org"
+exempt = true
+
+[[recipient]]
+name = "Press desk"
+email = "press@example.org"
+"""
+"""meeting.toml's list for the Cabinet: a member entitled to exempt papers, and the press, who is not."""
+
+
 def send_paper(inputs: Path, output: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """``papers send`` run on ``inputs`` and ``output``, as typed at a prompt (no terminal)."""
     return subprocess.run(

@@ -62,8 +62,9 @@ def build(inputs: Path, output: Path, now: dt.datetime, strict: bool, verbose: b
     return say_build(built, strict, verbose)
 
 
-def say_build(built: MeetingBuild | Build, strict: bool, verbose: bool = False) -> int:
-    """What a build (a meeting's, or a round's on its own) found and wrote; its exit status."""
+def say_build(built: MeetingBuild | Build, strict: bool, verbose: bool = False, offer: bool = True) -> int:
+    """What a build (a meeting's, or a round's on its own) found and wrote, with (``offer``)
+    the supplement it made ready to publish; its exit status."""
     of_meeting = isinstance(built, MeetingBuild)
     if of_meeting:  # the meeting's check report, which leads with its problems: what the officer must see
         for line in meeting_lines(built.meeting, built.papers, built.problems + built.private_problems):
@@ -76,7 +77,7 @@ def say_build(built: MeetingBuild | Build, strict: bool, verbose: bool = False) 
     say_written(built.written, built.fresh, verbose)
     say_publication(built.publication)
     pending = built.plan.pending if of_meeting and built.plan else None
-    if pending:
+    if pending and offer:
         click.echo(f"{pending.edition.name} is ready to publish, with {len(pending.changes)} "
                    f"change(s) to the agenda: run `{how('publish', 'make publish')}` to publish it.")
     return status(built.round, strict, built.problems + built.private_problems if of_meeting else ())

@@ -149,10 +149,13 @@ def _write_reports(built: MeetingBuild, output: Path) -> None:
 
 
 def _still_published(plan: PackPlan) -> list[Path]:
-    """The packs published before, as kept (never rewritten), but any taken out of publication."""
-    record = plan.record
+    """The packs published before, as kept (never rewritten), but any taken out of
+    publication: a withdrawn pack's redacted copy in its place, where one is published."""
+    record, out = plan.record, plan.withdrawals
+    standing = set(out.standing.values())
     return [record.copy(version, file) for version in record.versions for file in version.files
-            if file.name == version.pack and not file.private and version.pack not in plan.withdrawn]
+            if file.name == version.pack and not file.private and version.pack not in plan.withdrawn] + \
+           [record.copy(version, file) for version, file, copy in out.copies if copy.name in standing]
 
 
 def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict[Path, object]:

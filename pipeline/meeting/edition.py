@@ -71,3 +71,8 @@ class Edition:
         """The file names of its pack and private pack, for the meeting whose files start ``stem``."""
         kind = "pack" if self.is_agenda else f"supplement-{self.supplement}"
         return f"{stem}-{kind}.pdf", f"{stem}-private-{kind}.pdf"
+
+    def redacted_name(self, pack: str) -> str:
+        """The file name of the redacted copy of the published pack ``pack`` that this version
+        publishes: "…-pack-redacted-1.pdf" with Supplement 1 (withdrawn.py)."""
+        return f"{pack.removesuffix('.pdf')}-redacted-{self.supplement}.pdf"

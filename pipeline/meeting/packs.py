@@ -16,10 +16,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 from pipeline import parts, pdf
 from pipeline.filenames import PRIVATE, write_atomic
@@ -28,6 +28,7 @@ from pipeline.machinery.workers import Progress, Workers
 from pipeline.meeting import page
 from pipeline.meeting.edition import Edition
 from pipeline.meeting.items import ItemPdfs, appendix_title, heading, row
+from pipeline.meeting.redaction import redacted_copies
 from pipeline.meeting.supplements import Change, PackPlan, What
 from pipeline.meeting.versions import Record
 from pipeline.parts import Part
@@ -50,10 +51,12 @@ class Making:
     private: Path | None = None
     carried: list[Item] = field(default_factory=list)
     """The items whose papers its packs hold."""
+    redacted: list[Path] = field(default_factory=list)
+    """The redacted copies of withdrawn packs it publishes with them."""
 
     def beside(self, output: Path) -> list[Path]:
         """The public files, recorded together in the output folder's cache."""
-        return ([p for p in (self.pack, self.page) if p] + [output / n for n in self.links.copies]
+        return ([p for p in (self.pack, self.page) if p] + self.redacted + [output / n for n in self.links.copies]
                 + ([self.data] if self.data else []))
 
 
@@ -76,6 +79,7 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     files = {making.page: page.agenda_page(meeting, making.listed, making.links, packs, templates, notes).encode("utf-8"),
              **{output / name: data for name, data in making.links.copies.items()}}
     made_of = _packs(meeting, making, pdfs, plan, notes, templates, when, workers, cache, files)
+    files.update(redacted_copies(meeting, plan, output, cache, templates, workers, when))
     if making.data:
         files[making.data] = page.open_data(meeting, making.listed, making.links, packs, making.page.name,
                                             making.data.name, plan, output, files).encode("utf-8")
@@ -96,6 +100,7 @@ def _making(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: ItemP
         name, private = plan.edition.pack_names(stem)
         making.pack = output / name
         making.private = output / PRIVATE / private if any(item.exempt for item in making.carried) else None
+        making.redacted = [output / copy.name for copy in plan.redacting]
     return making
 
 
@@ -269,7 +274,8 @@ def _front_note(change: Change, record: Record) -> str:
         return f"Withdrawn{then}"
     if change.what is What.PUBLIC:
         return f"No longer exempt: its paper is published in this supplement{then}"
-    return f"Now exempt: its paper is not for publication, and is taken out of the published packs. {change.note}"
+    return ("Now exempt: its paper is not for publication. The published packs that held it are replaced by redacted "
+            "copies, its pages withheld and no page number moved.")
 
 
 def _published_in(record: Record, number: str) -> str:

@@ -55,17 +55,21 @@ def linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> 
 
 
 def pack_links(meeting: Meeting, plan: PackPlan, making: str) -> tuple[PackLink, ...]:
-    """The packs the meeting's page lists: each published version's, then the one this build
-    makes (``making``, its file's name; "" for none)."""
+    """The packs the meeting's page lists: each published version's, and the redacted
+    copies it published, then those this build makes (``making``, its pack's file name; ""
+    for none): each out of publication said so, and why."""
+    out = plan.withdrawals
     links = []
     for version in plan.record.versions:
-        why = plan.withdrawn.get(version.pack)
         links.append(PackLink(version.edition.pack_title, version.pack, version.published_long, version.changes,
-                              f"item{'s' if len(why) > 1 else ''} {', '.join(why)} now exempt" if why else ""))
+                              out.why(version.pack)))
+        links += [PackLink(copy.title, copy.name, version.published_long, withdrawn=out.why(copy.name))
+                  for published, _, copy in out.copies if published is version]
     if making:
-        pending = plan.pending
-        links.append(PackLink(plan.edition.pack_title, making, long_date(plan.date(meeting)),
+        pending, date = plan.pending, long_date(plan.date(meeting))
+        links.append(PackLink(plan.edition.pack_title, making, date,
                               tuple(c.line() for c in pending.changes) if pending else ()))
+        links += [PackLink(copy.title, copy.name, date) for copy in plan.redacting]
     return tuple(links)
 
 

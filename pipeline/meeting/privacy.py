@@ -49,8 +49,11 @@ def privatise(meeting: Meeting, builds: dict[str, Build], converted: dict[Path, 
     found = [*_papers(meeting, exempt, builds, converted, output), *_packs(plan, output),
              *_drafts(meeting, exempt, builds, plan, output)]
     stamp = now.strftime("%Y-%m-%d-%H%M%S")
-    problems = []
+    problems, moved = [], set()
     for leftover in found:
+        if leftover.path in moved:
+            continue  # a part two exempt papers share (their page furniture, alike): moved once
+        moved.add(leftover.path)
         # Kept where it was, below the private folder's retired one: outbox/agenda/… , .cache/…
         target = move_into(leftover.path, output / RETIRED / stamp / leftover.path.parent.relative_to(output))
         problems.append(Problem(

@@ -20,8 +20,8 @@ from pipeline.mail.compose import Outgoing, environment, message, sender_name
 from pipeline.mail.dispatch import Dispatched, Login, Way, dispatch
 from pipeline.mail.logs import SentLog
 from pipeline.meeting.config import load_meeting
-from pipeline.meeting.supplements import withdrawn_packs
 from pipeline.meeting.versions import PublishedFile, Record, Version, load_record
+from pipeline.meeting.withdrawn import withdrawals
 from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.settings import Recipient
@@ -49,13 +49,15 @@ def plan(meeting: Meeting, record: Record, templates: Path, now: dt.datetime) ->
     linked, when larger than the limit), the private pack too for those entitled."""
     found = AgendaPlan()
     entitled = _entitled(meeting.mail.recipients, found.problems)
-    withdrawn = withdrawn_packs(meeting, record)
+    out = withdrawals(meeting, record)
+    withdrawn = out.withdrawn
     env = environment(templates)
-    for packs in _published(record):
+    for packs in _published(record, {name for name in out.standing.values()}):
         for recipient in meeting.mail.recipients:
             allowed = entitled[recipient.email.casefold()]
             if packs.version.pack in withdrawn and not allowed:
-                found.problems.append(_held_back(recipient, packs.version, withdrawn[packs.version.pack]))
+                found.problems.append(_held_back(recipient, packs.version, withdrawn[packs.version.pack],
+                                                 out.standing.get(packs.version.pack)))
                 continue
             carrying = _carrying(meeting, packs, recipient, allowed, found.problems)
             if carrying is not None:
@@ -72,6 +74,8 @@ class _Packs:
     private: PublishedFile | None
     public_data: bytes
     private_data: bytes
+    copies: tuple[tuple[PublishedFile, bytes], ...] = ()
+    """The redacted copies of earlier packs it published that still stand in for them."""
 
 
 @dataclass(frozen=True)
@@ -80,28 +84,33 @@ class _Carrying:
     whether the private pack is among them."""
 
     attached: list[tuple[str, bytes]]
-    link: str
+    links: list[str]
     private: bool
 
 
-def _published(record: Record) -> list[_Packs]:
-    """Each published version's public and private packs, read from the copies kept."""
+def _published(record: Record, standing: set[str]) -> list[_Packs]:
+    """Each published version's public and private packs, and those of its redacted copies
+    that are ``standing`` (in for a withdrawn pack), read from the copies kept."""
     found = []
     for version in record.versions:
         public = next((f for f in version.files if f.name == version.pack and not f.private), None)
         private = next((f for f in version.files if f.private), None)
+        copies = tuple((f, record.copy(version, f).read_bytes()) for f in version.files
+                       if f.name in standing and not f.private)
         found.append(_Packs(version, public, private, record.copy(version, public).read_bytes() if public else b"",
-                            record.copy(version, private).read_bytes() if private else b""))
+                            record.copy(version, private).read_bytes() if private else b"", copies))
     return found
 
 
-def _held_back(recipient: Recipient, version: Version, items: list[str]) -> Problem:
-    """Why someone not entitled to exempt papers is not sent a version holding an item exempt since."""
+def _held_back(recipient: Recipient, version: Version, items: list[str], standing: str | None) -> Problem:
+    """Why someone not entitled to exempt papers is not sent a version holding an item exempt
+    since, and what they are sent instead (its redacted copy, ``standing``, once published)."""
     return Problem(
         Severity.WARNING, Source(MEETING_FILE, None, recipient.email),
         f"is not sent {version.name} ({version.pack}): it holds item{'s' if len(items) > 1 else ''} "
         f"{', '.join(items)}, exempt since it was published",
-        "nothing to do: the later versions they are sent say what changed")
+        f"nothing to do: they are sent its redacted copy, {standing}, in its place" if standing else
+        "publish the supplement that makes it exempt: it carries a redacted copy of the pack, which they are sent")
 
 
 def _carrying(meeting: Meeting, packs: _Packs, recipient: Recipient, entitled: bool,
@@ -111,20 +120,21 @@ def _carrying(meeting: Meeting, packs: _Packs, recipient: Recipient, entitled: b
     problem said) when a pack too large has no web address to link to."""
     version, public = packs.version, packs.public
     allowed = packs.private is not None and entitled
-    size = (public.size if public else 0) + (packs.private.size if allowed else 0)
-    attached, link = [], ""
-    if public is not None and size <= int(meeting.attach_up_to_mb * 1024 * 1024):
-        attached.append((public.name, packs.public_data))
-    elif public is not None:
+    published = ([(public, packs.public_data)] if public else []) + list(packs.copies)
+    size = sum(file.size for file, _ in published) + (packs.private.size if allowed else 0)
+    attached, links = [], []
+    if size <= int(meeting.attach_up_to_mb * 1024 * 1024):
+        attached = [(file.name, data) for file, data in published]
+    elif published:
         if not meeting.web:
             problems.append(Problem(
                 Severity.ERROR, Source(MEETING_FILE, None, recipient.email),
-                f"{version.name} ({public.size / 1_048_576:.1f} MB) is larger than attach_up_to_mb, and there "
+                f"{version.name} ({size / 1_048_576:.1f} MB) is larger than attach_up_to_mb, and there "
                 "is no web address to link to instead", 'set web = "https://…/" (the meeting page\'s address); '
                 "nothing of this version is sent to them until then"))
             return None
-        link = f"{meeting.web}{public.name}"
-    return _Carrying(attached, link, allowed)
+        links = [f"{meeting.web}{file.name}" for file, _ in published]
+    return _Carrying(attached, links, allowed)
 
 
 def _message(meeting: Meeting, record: Record, packs: _Packs, recipient: Recipient, carrying: _Carrying, env,
@@ -143,7 +153,8 @@ def _message(meeting: Meeting, record: Record, packs: _Packs, recipient: Recipie
         "changes": version.changes,
         "attachments": [name for name, _ in carrying.attached],
         "private": packs.private.name if carrying.private else "",
-        "link": carrying.link,
+        "links": carrying.links,
+        "redacted": [file.name for file, _ in packs.copies],
         "sender_name": sender_name(mail),
         "recipient_name": recipient.name,
     }

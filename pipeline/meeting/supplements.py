@@ -5,8 +5,10 @@ withdrawn item is published in a supplement instead: its own front sheet (each c
 each late item with the reason for urgency the clerk gives in meeting.toml, as s.100B(4)(b)
 of the Local Government Act 1972 requires) and its own pack of the papers it adds or
 replaces, numbered "Supplement 1, page N" so that no page can be taken for the agenda
-pack's. An item made exempt after it was published is named: a published pack that holds
-its paper is taken out of the publication folder.
+pack's. An item made exempt after it was published is named, and its paper goes in the
+supplement's private pack: a published pack that holds its paper is taken out of the
+publication folder, and the supplement publishes a redacted copy in its place
+(withdrawn.py).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from pipeline.filenames import MEETING_FILE
 from pipeline.meeting.clear_days import latest_publication
 from pipeline.meeting.edition import Edition
 from pipeline.meeting.versions import Record
+from pipeline.meeting.withdrawn import Copy, Withdrawals, to_make, withdrawals
 from pipeline.records.meeting import Item, Meeting
 from pipeline.records.problems import Problem, Severity, Source
 
@@ -61,9 +64,9 @@ class Pending:
 
     @property
     def carried(self) -> set[str]:
-        """The items whose papers the supplement carries: the late ones, the corrected, and
-        those public again."""
-        return {c.number for c in self.changes if c.what in (What.LATE, What.CORRECTED, What.PUBLIC)}
+        """The items whose papers the supplement carries: the late ones, the corrected, those
+        public again, and those now exempt (in its private pack)."""
+        return {c.number for c in self.changes if c.what is not What.WITHDRAWN}
 
 
 def item_digest(pdfs: list[tuple[str, bytes]]) -> str:
@@ -136,17 +139,6 @@ def _renumbered(meeting: Meeting, digests: dict[str, str], published: dict) -> l
     return found
 
 
-def withdrawn_packs(meeting: Meeting, record: Record) -> dict[str, list[str]]:
-    """Each published pack that holds the paper of an item now exempt, with those items' numbers."""
-    now_exempt = {item.number for item in meeting.items if item.exempt}
-    found: dict[str, list[str]] = {}
-    for version in record.versions:
-        for item in version.items:
-            if item.number in now_exempt and not item.exempt and item.pack == version.pack:
-                found.setdefault(version.pack, []).append(item.number)
-    return found
-
-
 def _problem(item: Item, message: str, advice: str) -> Problem:
     return Problem(Severity.ERROR, Source(MEETING_FILE, None, f"item {item.number}"), message, advice)
 
@@ -162,13 +154,20 @@ class PackPlan:
     last day that leaves the statutory clear days (counted only when the pack is made)."""
     record: Record
     pending: Pending | None = None
-    withdrawn: dict[str, list[str]] = field(default_factory=dict)
-    """Each published pack taken out of publication, with the items now exempt it holds."""
+    withdrawals: Withdrawals = field(default_factory=lambda: Withdrawals({}, frozenset(), {}, ()))
+    """The published packs and redacted copies out of publication, and those standing in."""
+    redacting: tuple[Copy, ...] = ()
+    """The redacted copies of withdrawn packs this build's version is to publish."""
     digests: dict[str, str] = field(default_factory=dict)
     """Each item's PDFs' digest (:func:`item_digest`), by number."""
     notices: tuple[Problem, ...] = ()
     """The errors that tell the clerk to take a pack holding an item now exempt off the
     website: what publishing the next version resolves, not a reason to refuse it."""
+
+    @property
+    def withdrawn(self) -> dict[str, list[str]]:
+        """Each published pack (or redacted copy) taken out of publication, with the items now exempt it holds."""
+        return self.withdrawals.withdrawn
 
     @property
     def edition(self) -> Edition | None:
@@ -196,21 +195,23 @@ def plan_packs(meeting: Meeting, digests: dict[str, str], record: Record, today:
     named in ``problems``. ``digests`` is each item's :func:`item_digest` by number."""
     pending_, found = pending(meeting, digests, record)
     problems.extend(found)
-    withdrawn = withdrawn_packs(meeting, record)
+    found = withdrawals(meeting, record)
     notices = []
-    for name, numbers in withdrawn.items():
+    for name, numbers in found.withdrawn.items():
         # An error until a published version has said the item is exempt; a reminder after.
         told = all(record.items[n].exempt for n in numbers if n in record.items)
         notices.append(Problem(
             Severity.WARNING if told else Severity.ERROR, Source(MEETING_FILE),
             f"item{'s' if len(numbers) > 1 else ''} {', '.join(numbers)} now exempt, but {name} was published with "
             "the paper in it: it is taken out of the publication folder",
-            "take it off the website now; the meeting's page lists it as withdrawn, and its pages stay in "
-            "output/versions/ as published"))
+            "take it off the website now; the meeting's page lists it as withdrawn, its pages stay in "
+            "output/versions/ as published, and publishing the next version puts a redacted copy in its place"))
     problems += notices
     if not record.versions:
         published = meeting.published  # None: counted from the meeting's date when the pack is made
     else:
         last = dt.date.fromisoformat(record.versions[-1].published)
         published = meeting.published if meeting.published and meeting.published > last else today
-    return PackPlan(published, record, pending_, withdrawn, digests, tuple(notices))
+    edition = Edition(1) if not record.versions else pending_.edition if pending_ else None
+    return PackPlan(published, record, pending_, found, to_make(meeting, record, found, edition), digests,
+                    tuple(notices))

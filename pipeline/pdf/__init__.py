@@ -1,4 +1,4 @@
-"""PDF surgery: tagged PDFs repaired, joined, put into packs, stamped, read, steadied, and supplied ones made safe.
+"""PDF surgery: tagged PDFs repaired, joined, put into packs, stamped, redacted, read, steadied, and supplied ones made safe.
 
 The one package that edits PDFs, with pikepdf (imported in ``_pikepdf.py`` alone, with
 Ctrl-C held back as it loads). What it offers takes and returns bytes and plain records;
@@ -8,8 +8,10 @@ holds every other module to this surface).
 
 from pipeline.pdf.files import inspect, page_count, steady
 from pipeline.pdf.merge import TitledPdf, assemble, join
+from pipeline.pdf.redact import Redaction, item_pages, redact
 from pipeline.pdf.structure import repair
 from pipeline.pdf.supplied import prepare
 from pipeline.pdf.tree import MARKS
 
-__all__ = ["MARKS", "TitledPdf", "assemble", "inspect", "join", "page_count", "prepare", "repair", "steady"]
+__all__ = ["MARKS", "Redaction", "TitledPdf", "assemble", "inspect", "item_pages", "join", "page_count", "prepare",
+           "redact", "repair", "steady"]

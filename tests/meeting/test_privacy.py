@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from support import every_text, run_cli, untagged_pdf
+from support import CABINET_LIST, every_text, run_cli, untagged_pdf
 
 STEM = "2011-03-17-cabinet"
 SECRET = "The ledger of the Quince Road sale"
@@ -16,15 +16,7 @@ published = 2011-03-09
 [mail]
 from = "Committee clerk <clerk@example.org>"
 
-[[recipient]]
-name = "Cllr Ann Able"
-email = "ann@example.org"
-exempt = true
-
-[[recipient]]
-name = "Press desk"
-email = "press@example.org"
-
+""" + CABINET_LIST + """
 [[item]]
 number = "1"
 title = "Apologies"
@@ -79,6 +71,22 @@ def test_an_item_made_exempt_after_publication_leaves_nothing_of_it_outside_the_
     assert "has 1" in report and "named in the private check report, private/2011-03-17-cabinet-check.txt" in report
     private = (output / "private" / f"{STEM}-check.txt").read_text(encoding="utf-8")
     assert "appendix 1: Quince valuation: is a PDF without tags" in private
+
+
+def test_two_items_made_exempt_at_once_whose_papers_share_parts_are_both_moved_in(tmp_path):
+    inputs, output = _meeting(tmp_path, untagged_pdf("A valuation"))
+    (inputs / "papers" / "library.md").write_text('+++\ntitle = "Library hours"\n+++\nNine to five.\n', encoding="utf-8")
+    two = MEETING + '\n[[item]]\nnumber = "3"\ntitle = "Library hours"\npaper = "papers/library.md"\n'
+    (inputs / "meeting.toml").write_text(two, encoding="utf-8")
+    common = ("--inputs", str(inputs), "--output", str(output))
+    assert run_cli("papers", *common).returncode == 0
+    # Two one-page papers of one meeting: their page furniture is one laid-out part, in both manifests.
+    (inputs / "meeting.toml").write_text(two.replace('.md"\n', '.md"\nexempt = 3\n'), encoding="utf-8")
+    built = run_cli("papers", *common)
+    assert built.returncode == 0 and "Cannot write" not in built.stdout + built.stderr, built.stdout + built.stderr
+    assert [p.name for p in output.glob("*.pdf")] == [f"{STEM}-pack.pdf"]  # the agenda, with neither paper
+    assert {p.name for p in (output / "private").glob("*.pdf")} == {
+        "2011-03-17-quince-road.pdf", "2011-03-17-library-hours.pdf", f"{STEM}-private-pack.pdf"}
 
 
 def test_a_draft_of_the_round_s_paper_goes_private_when_its_item_is_exempt(meeting_dir, warm_output):

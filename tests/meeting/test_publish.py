@@ -18,7 +18,7 @@ import page as page_validation
 import pikepdf
 import pytest
 
-from support import Mailbox, pdf_text, run_cli
+from support import CABINET_LIST, Mailbox, pdf_text, run_cli
 
 STEM = "2011-03-17-cabinet"
 SECRET = "The ledger of the Quince Road sale"  # item 2's words: never published once it is exempt
@@ -41,15 +41,7 @@ host = "127.0.0.1"
 port = {port}
 security = "none"
 
-[[recipient]]
-name = "Cllr Ann Able"
-email = "ann@example.org"
-exempt = true
-
-[[recipient]]
-name = "Press desk"
-email = "press@example.org"
-
+""" + CABINET_LIST + """
 [[item]]
 number = "1"
 title = "Apologies"

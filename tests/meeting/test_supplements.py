@@ -2,7 +2,8 @@
 
 Each row is an agenda as published (version 1, or a later one), the agenda as it stands
 now, and what the supplement must say: its changes in agenda order, the papers it carries,
-the published packs it takes out of publication, and the problems it names. Records are
+the published packs it takes out of publication (their redacted copies in
+tests/meeting/test_withdrawn.py), and the problems it names. Records are
 made inline; nothing is built, so every rule is seen on its own.
 """
 
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.meeting.edition import Edition
-from pipeline.meeting.supplements import PackPlan, What, pending, plan_packs, withdrawn_packs
+from pipeline.meeting.supplements import PackPlan, What, pending, plan_packs
 from pipeline.meeting.versions import PublishedItem, Record, Version
+from pipeline.meeting.withdrawn import withdrawals
 from pipeline.records.meeting import Item, Meeting
 from pipeline.records.problems import Severity
 
@@ -61,7 +63,8 @@ def _agenda(**changed: dict) -> tuple[Item, ...]:
 LATE = {"title": "Flood grant", "paper": Path("flood.md"), "late": "The grant must be claimed by 20 March."}
 
 # Each row: its name; the agenda now; the digests now (over the published ones); the changes
-# expected, as (what, number, note); the items whose papers the supplement carries; the packs
+# expected, as (what, number, note); the items whose papers the supplement carries (a newly
+# exempt one's in its private pack); the packs
 # taken out of publication; the problems expected, as (severity, words).
 RULES = [
     ("nothing changed", _agenda(), {}, [], [], {}, []),
@@ -80,9 +83,9 @@ RULES = [
     ("an item dropped from the agenda (a typo in its settings)", _agenda(i4=None), {}, [], [], {},
      [(Severity.ERROR, "is no longer on the agenda: it is not published as withdrawn")]),
     ("an item made exempt", _agenda(i2={"exempt": 3}), {},
-     [(What.EXEMPT, "2", "paragraph 3 of Schedule 12A")], [], {PACK: ["2"]}, [(Severity.ERROR, "now exempt, but")]),
+     [(What.EXEMPT, "2", "paragraph 3 of Schedule 12A")], ["2"], {PACK: ["2"]}, [(Severity.ERROR, "now exempt, but")]),
     ("an item made exempt and corrected at once", _agenda(i2={"exempt": 3}), {"2": "d2-corrected"},
-     [(What.EXEMPT, "2", "paragraph 3 of Schedule 12A")], [], {PACK: ["2"]}, [(Severity.ERROR, "now exempt, but")]),
+     [(What.EXEMPT, "2", "paragraph 3 of Schedule 12A")], ["2"], {PACK: ["2"]}, [(Severity.ERROR, "now exempt, but")]),
     ("an item renumbered", _agenda(i2=None, i2A={"title": "Quince Road", "paper": Path("quince.md")}), {"2A": "d2"},
      [], [], {}, [(Severity.ERROR, "a published agenda is not renumbered")]),
     ("two items swapped", _agenda(i2={"title": "Budget"}, i4={"title": "Quince Road"}), {"2": "d4", "4": "d2"},
@@ -96,7 +99,7 @@ RULES = [
      ["2", "5"], {}, []),
     ("made exempt, and another item late",
      _agenda(i4={"exempt": 1}, i5=LATE), {"5": "d5"},
-     [(What.EXEMPT, "4", "paragraph 1 of Schedule 12A"), (What.LATE, "5", LATE["late"])], ["5"], {PACK: ["4"]},
+     [(What.EXEMPT, "4", "paragraph 1 of Schedule 12A"), (What.LATE, "5", LATE["late"])], ["4", "5"], {PACK: ["4"]},
      [(Severity.ERROR, "now exempt, but")]),
 ]
 
@@ -124,7 +127,7 @@ def test_an_item_exempt_when_published_and_public_now_is_published_in_the_supple
     assert found == [] and [(c.what, c.number, c.note) for c in said.changes] == [
         (What.PUBLIC, "2", "The decision to keep it private was reversed.")]
     assert said.carried == {"2"} and "no longer exempt: its paper is published" in said.changes[0].line()
-    assert withdrawn_packs(meeting, _record(PUBLISHED, exempt)) == {}  # the agenda pack holds it, public again
+    assert withdrawals(meeting, _record(PUBLISHED, exempt)).withdrawn == {}  # the agenda pack holds it, public again
 
 
 def test_a_withdrawn_item_is_withdrawn_once():
@@ -150,7 +153,7 @@ def test_an_exemption_already_told_is_a_reminder_not_an_error():
     meeting = Meeting("Cabinet", DATE, items=_agenda(i2={"exempt": 3}))
     found: list = []
     plan_packs(meeting, DIGESTS, _record(PUBLISHED, told), dt.date(2011, 3, 11), found)
-    assert withdrawn_packs(meeting, _record(PUBLISHED, told)) == {PACK: ["2"]}
+    assert withdrawals(meeting, _record(PUBLISHED, told)).withdrawn == {PACK: ["2"]}
     assert [p.severity for p in found] == [Severity.WARNING]
 
 
