@@ -60,6 +60,14 @@ def font_tools() -> ModuleType:
     return fontTools.ttLib
 
 
+def font_subset() -> ModuleType:
+    """fontTools.subset. Needed to embed a font a supplied PDF names but does not carry
+    (pdf/substitute.py)."""
+    import fontTools.subset
+
+    return fontTools.subset
+
+
 def word() -> tuple[ModuleType, ModuleType]:
     """docxtpl, and python-docx, which it brings (with lxml, about 0.15 s). Needed to write a
     Word paper (render/word.py)."""

@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import html
+import html.parser
 import io
+import json
 import os
 import re
 import shutil
@@ -118,6 +121,28 @@ def pdf_text(path: Path, running_head: str = "") -> str:
         text = re.sub("[•◦▪]", " ", text)
         pages.append(text)
     return normalise(" ".join(pages))
+
+
+def html_text(page: str) -> str:
+    """The words of an HTML page as a reader meets them, runs of space made one (what a
+    screen reader reads, visually hidden text included)."""
+    words: list[str] = []
+
+    class Reader(html.parser.HTMLParser):
+        skipping = False
+
+        def handle_starttag(self, tag, attrs):
+            self.skipping = tag in ("style", "script", "title")
+
+        def handle_endtag(self, tag):
+            self.skipping = False
+
+        def handle_data(self, data):
+            if not self.skipping:
+                words.append(data)
+
+    Reader(convert_charrefs=True).feed(page)
+    return " ".join("".join(words).split())
 
 
 def normalise(text: str) -> str:
@@ -413,3 +438,64 @@ def every_text(folder: Path, leaving_out: str = "") -> list[tuple[Path, str]]:
 def untagged_pdf(text: str) -> bytes:
     """A one-page PDF of ``text`` without tags, as a scanner or an old export makes one."""
     return weasyprint.HTML(string=f"<html lang='en-GB'><body><p>{text}</p></body></html>").write_pdf()
+
+
+def helvetica_pdf(text: str, width: float = 612, height: float = 792) -> bytes:
+    """A one-page US Letter PDF of ``text`` in Helvetica it does not carry, without tags, as
+    an old office export makes one."""
+    pdf = pikepdf.new()
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica, Encoding=pikepdf.Name.WinAnsiEncoding))
+    page = pikepdf.Page(pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=[0, 0, width, height],
+                                           Resources=pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))))
+    page.obj.Contents = pdf.make_stream(f"BT /F1 12 Tf 72 {height - 72} Td (".encode() + text.encode("cp1252") + b") Tj ET")
+    pdf.pages.append(page)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+# --- web pages in headless Chromium -------------------------------------------------------
+
+AXE = ROOT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page, work) -> list[tuple[str, int]]:
+    """axe-core's WCAG 2.2 AA violations on ``page``, run in headless Chromium: (rule, count)."""
+    text = page.read_text(encoding="utf-8")
+    runner = (
+        f"<script>{AXE.read_text(encoding='utf-8')}</script><script>"
+        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_22_AA)}}}}}).then(function (r) {{"
+        "document.documentElement.setAttribute('data-axe', JSON.stringify(r.violations.map("
+        "function (v) { return [v.id, v.nodes.length]; })));});</script>"
+    )
+    copy = work / f"axe-{page.name}"
+    copy.write_text(text.replace("</body>", runner + "</body>"), encoding="utf-8")
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
+         "--dump-dom", copy.as_uri()],
+        capture_output=True, text=True, timeout=180,
+    )
+    found = re.search(r'data-axe="([^"]*)"', result.stdout)
+    assert found, f"axe did not finish on {page.name}: {result.stderr[-500:]}"
+    return [tuple(v) for v in json.loads(html.unescape(found.group(1)))]
+
+
+def reflow_overflow(page: Path, work: Path, width: int = 320) -> int:
+    """How many CSS pixels ``page`` runs wider than a ``width``-pixel window (WCAG 1.4.10's
+    reflow: 320 is a 1280-pixel screen at 400% zoom), in headless Chromium: 0 if it reflows."""
+    probe = ("<script>window.addEventListener('load', function () { document.documentElement.setAttribute("
+             "'data-overflow', String(document.documentElement.scrollWidth - window.innerWidth)); });</script>")
+    copy = work / f"reflow-{page.name}"
+    copy.write_text(page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8")
+    result = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", f"--window-size={width},800",
+         "--virtual-time-budget=10000", "--dump-dom", copy.as_uri()],
+        capture_output=True, text=True, timeout=180,
+    )
+    found = re.search(r'data-overflow="(-?\d+)"', result.stdout)
+    assert found, f"Chromium did not load {page.name}: {result.stderr[-500:]}"
+    return int(found.group(1))
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import page as page_validation
+import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 from openpyxl import Workbook, load_workbook
@@ -23,7 +25,7 @@ from pypdf import PdfReader
 from pipeline.filenames import TEMPLATES
 from pipeline.intake import read_return
 from pipeline.intake.workbook import MAX_PART_BYTES
-from pipeline.render.coverage import _SURE
+from pipeline.render.coverage import _SURE, EMOJI, FALLBACK, PACKAGES
 from pipeline.render.html import PDF_STYLESHEETS, render_html
 from pipeline.render.links import split_links
 from pipeline.render.view import build_view
@@ -36,6 +38,7 @@ from support import (
     libreoffice_convert,
     make_round,
     needs_ctrl_c,
+    pdf_pages,
     render_pdf,
     run_cli,
 )
@@ -358,17 +361,60 @@ def test_a_build_stopped_between_renames_is_never_sent(round_dir, round_output, 
     assert run_cli("send", "--inputs", str(round_dir), "--output", str(output)).returncode == 0
 
 
-def test_characters_the_pdf_font_lacks_are_named_by_cell(round_dir, round_output):
+FONTS_INSTALLED = all(subprocess.run(["fc-list", f":family={family}", "family"], capture_output=True, text=True,
+                                     check=False).stdout.strip() for family in [*FALLBACK, *EMOJI]) \
+    if shutil.which("fc-list") else False
+
+
+def _contact_officer(round_dir: Path, value: str) -> str:
+    """Round_dir's Vale return with ``value`` as its contact officer: the cell's reference."""
     path = round_dir / "Vale Partnership.xlsx"
     book = load_workbook(path, rich_text=True)
     (cell,) = [row[1] for row in book["Return"].iter_rows() if row[0].value == "Contact officer"]
-    cell.value = "Emma Morris 王秀英 हिन्दी 😀, Croeso ŵ ŷ"
+    cell.value = value
     book.save(path)
+    return cell.coordinate
+
+
+@pytest.mark.skipif(not FONTS_INSTALLED, reason="the PDF's fallback fonts are not installed "
+                    f"(sudo apt-get install {PACKAGES})")
+def test_every_character_a_partnership_types_is_drawn_and_read_back(round_dir, round_output):
+    typed = "✓ → ✅ 🙂 café 北京 हिन्दी Ελλάδα Київ"
+    _contact_officer(round_dir, f"Emma Morris {typed}")
+    result = _papers(round_dir, round_output)
+    assert result.returncode == 0 and "can draw" not in result.stdout, result.stdout
+    pdf = round_output / f"{STEM}.pdf"
+    report = page_validation.validate_pdf_bytes(pdf.read_bytes(), profile="ua1")
+    assert [f.rule_id for f in report.failures] == []  # no NOTDEF-GLYPH: every glyph is drawn
+    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=120).stdout.split())
+    for word in typed.split():
+        assert word in text, word  # in the text layer, as typed
+    # The emoji font draws the emoji alone, never the digits and spaces it also has.
+    with pikepdf.open(pdf) as opened:
+        emoji = {bytes(font.ToUnicode.read_bytes()) for page in opened.pages
+                 for font in page.Resources.get("/Font", {}).values() if "Emoji" in str(font.BaseFont)}
+    assert emoji and all(not re.search(rb"<[0-9a-f]{4}>\s*<00[0-7][0-9a-f]>", cmap) for cmap in emoji)
+
+
+def test_a_character_no_font_has_is_named_by_cell_and_never_a_blank_box(round_dir, round_output):
+    cell = _contact_officer(round_dir, "Emma Morris \U0010fffd, Croeso ŵ ŷ")
     result = _papers(round_dir, round_output)
     assert result.returncode == 0
-    (line,) = [l for l in result.stdout.splitlines() if "font cannot draw" in l]
-    assert f"Vale Partnership.xlsx [Return] {cell.coordinate}" in line
-    assert "王秀英" in line and "😀" in line and "ŵ" not in line  # Welsh is in the font
+    (line,) = [l for l in result.stdout.splitlines() if "can draw" in l]
+    assert f"Vale Partnership.xlsx [Return] {cell}" in line
+    assert "\U0010fffd" in line and "ŵ" not in line  # Welsh is in the font
+    pdf = (round_output / f"{STEM}.pdf").read_bytes()
+    assert "Emma Morris [U+10FFFD], Croeso ŵ ŷ" in " ".join(pdf_pages(round_output / f"{STEM}.pdf"))
+    report = page_validation.validate_pdf_bytes(pdf, profile="ua1")
+    assert [f.rule_id for f in report.failures] == []
+    # Word and the web page keep the character as typed: a reader with the font sees it.
+    assert "Emma Morris \U0010fffd" in (round_output / f"{STEM}.html").read_text(encoding="utf-8")
+
+
+def test_the_fallback_fonts_are_the_stylesheets():
+    declared = re.search(r"html \{ font-family: ([^;]+);", (TEMPLATES / "report.css").read_text(encoding="utf-8"))[1]
+    families = [family.strip().strip('"') for family in declared.split(",")]
+    assert families == ["Paper Sans", "Arial", "Helvetica", *FALLBACK, "sans-serif"] and not set(EMOJI) & set(families)
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler is not installed (apt-get install poppler-utils)")
@@ -388,7 +434,7 @@ def test_a_round_of_every_hostile_case_at_once(round_dir, tmp_path):
     path = round_dir / "Vale Partnership.xlsx"
     vale = load_workbook(path, rich_text=True)
     rows = {row[0].value: row for row in vale["Return"].iter_rows()}
-    rows["Contact officer"][1].value = "Emma\u202e Morris\x85 王秀英 😀"
+    rows["Contact officer"][1].value = "Emma\u202e Morris\x85 王秀英 😀 \U0010fffd"
     rows["Chairman"][1].value = '=HYPERLINK("http://evil.example/","x")'
     rows["Chairman"][1].data_type = "s"
     question = next(r for key, r in rows.items() if isinstance(key, str) and key.startswith("What is the current focus"))
@@ -402,7 +448,7 @@ def test_a_round_of_every_hostile_case_at_once(round_dir, tmp_path):
     assert "\x1b" not in result.stdout + result.stderr
     report = (output / f"{STEM}-check.txt").read_text(encoding="utf-8")
     for said in ("bomb.xlsx: holds a part far larger", "OSP \ufffd.xlsx", "\ufffd[2Jwest.csv: is a CSV file",
-                 "Cherwell LSP.xlsx: not a readable Excel workbook", "may be open in Excel", "font cannot draw",
+                 "Cherwell LSP.xlsx: not a readable Excel workbook", "may be open in Excel", "can draw",
                  "unprintable character(s) dropped"):
         assert said in report, said
     # The other returns are all in the papers, which open in LibreOffice and a PDF reader.

@@ -68,9 +68,21 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
         if not found.tagged:
             problems.append(Problem(
                 Severity.WARNING, Source(title), "is a PDF without tags: the pack includes it, but a screen "
-                "reader cannot follow it, so the pack is not accessible",
+                "reader cannot follow it, so the pack is not accessible; the meeting's page says so beside its "
+                "link, with how to ask the clerk for another format",
                 "ask its author for the Word file or a tagged PDF (in Word: Save As PDF, Options, "
                 "'Document structure tags for accessibility')"))
+        if found.embedded:
+            problems.append(Problem(
+                Severity.WARNING, Source(title), f"did not carry the fonts it uses ({', '.join(found.embedded)}): "
+                "embedded for it as Liberation Sans, drawn to their metrics, so no line moves",
+                "nothing to do; to keep its own fonts, ask its author to save it again with them embedded"))
+        if found.unembedded:
+            problems.append(Problem(
+                Severity.WARNING, Source(title), f"does not carry the fonts it uses ({', '.join(found.unembedded)}): "
+                "a reader's computer draws them with fonts of its own, and the pack cannot meet PDF/UA",
+                "ask its author to save it again with its fonts embedded (in Word: File, Options, Save, "
+                "'Embed fonts in the file'; or Save As PDF, Options, 'PDF/A compliant')"))
         out.append((title, found.data))
     return out
 

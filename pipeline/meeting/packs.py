@@ -69,20 +69,27 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     item with the files papers built for it."""
     making = _making(meeting, papers, pdfs, output, plan)
     key = cache.render_key(meeting, plan, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found]
-                                           for n, found in pdfs.items()})
+                                           for n, found in pdfs.items()},
+                           # the page and open data give the size and checksum of every file published
+                           [(p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+                            for item, built in papers if not item.exempt for p in built if p.suffix in page.FORMATS])
     if _current(cache, key, making, meeting, output):
         return making, False
     if progress:
         progress("Assembling the agenda pack" if not plan.record.versions else "Assembling the supplement")
     notes = _front_rows(making.listed, plan)
-    packs = page.pack_links(meeting, plan, making.pack.name if making.pack else "")
-    files = {making.page: page.agenda_page(meeting, making.listed, making.links, packs, templates, notes).encode("utf-8"),
-             **{output / name: data for name, data in making.links.copies.items()}}
+    copies, links = page.copied(making.links)
+    files = {output / name: data for name, data in copies.items()}
     made_of = _packs(meeting, making, pdfs, plan, notes, templates, when, workers, cache, files)
     files.update(redacted_copies(meeting, plan, output, cache, templates, workers, when))
+    # The page and open data last: they give each file's size and pages.
+    content = page.reader(output, files, plan)
+    packs = page.pack_links(meeting, plan, making.pack.name if making.pack else "", content)
+    published = page.published_files(meeting, making.listed, links, content, plan)
+    files[making.page] = page.agenda_page(meeting, making.listed, published, packs, templates, notes).encode("utf-8")
     if making.data:
-        files[making.data] = page.open_data(meeting, making.listed, making.links, packs, making.page.name,
-                                            making.data.name, plan, output, files).encode("utf-8")
+        files[making.data] = page.open_data(meeting, making.listed, published, packs, making.page.name,
+                                            making.data.name, plan).encode("utf-8")
     for path, data in files.items():
         write_atomic(path, data)
     _record(cache, key, making, meeting, output, files, made_of)

@@ -8,97 +8,166 @@ alone. With ``web`` set, the same links are given as OParl open data beside the 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline import pdf
 from pipeline.filenames import slug
 from pipeline.meeting.items import ItemPdfs, appendix_title, heading, row
 from pipeline.meeting.supplements import PackPlan
-from pipeline.records.meeting import Item, Meeting, PackLink
+from pipeline.records.meeting import Attachment, Item, Meeting, PackLink
 from pipeline.render import agenda
 from pipeline.render.opendata import meeting_json
 from pipeline.vocabulary import long_date
 
+FORMATS = {".html": "HTML", ".pdf": "PDF", ".docx": "Word"}
+"""What the page calls each kind of file it links, in the order it lists a paper's: the web
+page first, as GDS asks."""
+
+Content = Callable[[str], "bytes | None"]
+"""A published file's bytes by its name (None if there is none)."""
+
+
+def attachment(title: str, name: str, content: Content, plan: PackPlan, meeting: Meeting,
+               tagged: bool = True) -> Attachment:
+    """The published file ``name`` as the page and open data list it: its format, size and
+    pages read from its bytes, dated the day those bytes were first published (or will be)."""
+    data = content(name) or b""
+    kind = FORMATS[Path(name).suffix]
+    sha256 = hashlib.sha256(data).hexdigest()
+    first = next((version.published for version in plan.record.versions for file in version.files
+                  if file.name == name and file.sha256 == sha256), plan.date(meeting).isoformat())
+    return Attachment(title, name, kind, len(data), pdf.page_count(data) if kind == "PDF" else 0, tagged, first,
+                      hashlib.sha512(data).hexdigest())
+
 
 @dataclass(frozen=True)
 class Links:
-    """What the meeting's page links each public item to: by item number its paper's page
-    (its web page, or its PDF), and by item number and appendix title (``"\\x1f"``
-    between) each appendix's PDF; and the PDFs to copy beside the page, by name."""
+    """What the meeting's page links each public item to: by item number its paper's files,
+    and by item number and appendix title (``"\\x1f"`` between) each appendix's, each with
+    the title the page lists it by, web page first; the supplied PDFs to copy beside the
+    page, by name, each with its title (made ready by :func:`copied` only when the page is
+    written: an up-to-date build never loads the PDF library); and which have no tags."""
 
-    links: dict[str, str]
-    copies: dict[str, bytes]
+    files: dict[str, tuple[str, tuple[str, ...]]]
+    copies: dict[str, tuple[str, bytes]]
+    untagged: frozenset[str] = frozenset()
+
+    @property
+    def links(self) -> dict[str, str]:
+        """Each paper's and appendix's first file: its web page, or its PDF."""
+        return {key: names[0] for key, (_, names) in self.files.items()}
+
+    def attachments(self, key: str, content: Content, plan: PackPlan, meeting: Meeting) -> tuple[Attachment, ...]:
+        """The files of paper or appendix ``key``, as the page lists them."""
+        title, names = self.files.get(key, ("", ()))
+        return tuple(attachment(title, name, content, plan, meeting, name not in self.untagged) for name in names)
+
+    def of(self, item: Item, content: Content, plan: PackPlan, meeting: Meeting) -> tuple[Attachment, ...]:
+        """Every file published of ``item``: its paper's, then each appendix's."""
+        keys = [item.number] + [key for key in self.files if key.startswith(f"{item.number}\x1f")]
+        return tuple(found for key in keys for found in self.attachments(key, content, plan, meeting))
 
 
 def linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> Links:
-    """Each public item's page to link to: its web page where papers built it, else its PDF
-    (a supplied PDF, or a Word paper's conversion), to be copied beside the papers, and each
-    of its appendices' PDFs."""
-    links: dict[str, str] = {}
-    copies: dict[str, bytes] = {}
+    """Each public item's files to link to: those papers built (web page, PDF and Word), else
+    its PDF (a supplied PDF, or a Word paper's conversion), and each of its appendices' PDFs,
+    each supplied one to be copied beside the papers (:func:`copied`)."""
+    files: dict[str, tuple[str, tuple[str, ...]]] = {}
+    copies: dict[str, tuple[str, bytes]] = {}
+
+    def copy(name: str, title: str, data: bytes) -> str:
+        copies[name] = (title, data)
+        return name
+
     for item, built in papers:
         if item.exempt:
             continue
         if built:
-            links[item.number] = next(p.name for p in built if p.suffix == ".html")
+            names = sorted((p.name for p in built if p.suffix in FORMATS), key=lambda n: list(FORMATS).index(Path(n).suffix))
+            files[item.number] = (item.title, tuple(names))
         elif item.paper is not None and pdfs[item.number] and pdfs[item.number][0][0] == heading(item):
-            name = f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf"
-            copies[name] = pdfs[item.number][0][1]
-            links[item.number] = name
+            name = copy(f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf", heading(item), pdfs[item.number][0][1])
+            files[item.number] = (item.title, (name,))
         for title, data in pdfs[item.number]:
             if title != heading(item):  # an appendix: "Item 5, appendix 1: …"
                 number = title.split(":", 1)[0].rsplit(" ", 1)[-1]
-                name = f"{stem}-item-{slug(item.number)}-appendix-{number}.pdf"
-                copies[name] = data
-                links[f"{item.number}\x1f{title}"] = name
-    return Links(links, copies)
+                name = copy(f"{stem}-item-{slug(item.number)}-appendix-{number}.pdf", title, data)
+                files[f"{item.number}\x1f{title}"] = (appendix_title(item, title), (name,))
+    return Links(files, copies)
 
 
-def pack_links(meeting: Meeting, plan: PackPlan, making: str) -> tuple[PackLink, ...]:
-    """The packs the meeting's page lists: each published version's, and the redacted
-    copies it published, then those this build makes (``making``, its pack's file name; ""
-    for none): each out of publication said so, and why."""
-    out = plan.withdrawals
-    links = []
-    for version in plan.record.versions:
-        links.append(PackLink(version.edition.pack_title, version.pack, version.published_long, version.changes,
-                              out.why(version.pack)))
-        links += [PackLink(copy.title, copy.name, version.published_long, withdrawn=out.why(copy.name))
-                  for published, _, copy in out.copies if published is version]
-    if making:
-        pending, date = plan.pending, long_date(plan.date(meeting))
-        links.append(PackLink(plan.edition.pack_title, making, date,
-                              tuple(c.line() for c in pending.changes) if pending else ()))
-        links += [PackLink(copy.title, copy.name, date) for copy in plan.redacting]
-    return tuple(links)
+def copied(links: Links) -> tuple[dict[str, bytes], Links]:
+    """The supplied PDFs copied beside the page as the pack gives them (pdf.alone: their
+    title and language set, their structure trees kept), by name; and ``links`` knowing
+    which have no tags."""
+    made = {name: pdf.alone(pdf.TitledPdf(data, title)) for name, (title, data) in links.copies.items()}
+    untagged = frozenset(name for name, (_, data) in links.copies.items() if not pdf.inspect(data)[1])
+    return made, dataclasses.replace(links, untagged=untagged)
 
 
-def agenda_page(meeting: Meeting, listed: list[Item], links: Links, packs: tuple[PackLink, ...], templates: Path,
-                notes: dict[str, str]) -> str:
-    """The meeting's web page: the agenda, each public item linking to its paper, and the
-    packs published with what each changed."""
-    rows = []
-    for item in listed:
-        href = "" if item.exempt or item.withdrawn else links.links.get(item.number, "")
-        kind = "PDF" if href.endswith(".pdf") else "web page"
-        note = notes.get(item.number) or (f"Withdrawn: {item.withdrawn}" if item.withdrawn else "")
-        appendices = tuple((appendix_title(item, key.split("\x1f", 1)[1]), name, "PDF")
-                           for key, name in links.links.items() if key.startswith(f"{item.number}\x1f"))
-        rows.append(dataclasses.replace(row(item, href, f"Item {item.number} paper ({kind})", note), appendices=appendices))
-    return agenda.agenda_html(meeting, rows, templates, page_heading="Paper", packs=packs)
-
-
-def open_data(meeting: Meeting, listed: list[Item], links: Links, packs: tuple[PackLink, ...], page: str, name: str,
-              plan: PackPlan, output: Path, made: dict[Path, bytes]) -> str:
-    """The meeting as OParl JSON (``name``, beside the page ``page``), each file's size and
-    checksum from what this build ``made``, else the output folder, else the copy kept when
-    it was published."""
+def reader(output: Path, made: dict[Path, bytes], plan: PackPlan) -> Content:
+    """A published file's bytes by name: from what this build ``made``, else the output
+    folder, else the copy kept when it was published."""
     def content(file: str) -> bytes | None:
         found = made.get(output / file)
         if found is None and (output / file).is_file():
             found = (output / file).read_bytes()
         return found if found is not None else plan.record.published_copy(file)
+    return content
 
+
+def pack_links(meeting: Meeting, plan: PackPlan, making: str, content: Content) -> tuple[PackLink, ...]:
+    """The packs the meeting's page lists: each published version's, and the redacted
+    copies it published, then those this build makes (``making``, its pack's file name; ""
+    for none): each out of publication said so, and why; each in it with its file's facts."""
+    out = plan.withdrawals
+
+    def link(title: str, name: str, date: str, changes: tuple[str, ...] = (), withdrawn: str = "") -> PackLink:
+        return PackLink(title, name, date, changes, withdrawn,
+                        None if withdrawn else attachment(title, name, content, plan, meeting))
+
+    links = []
+    for version in plan.record.versions:
+        links.append(link(version.edition.pack_title, version.pack, version.published_long, version.changes,
+                          out.why(version.pack)))
+        links += [link(copy.title, copy.name, version.published_long, withdrawn=out.why(copy.name))
+                  for published, _, copy in out.copies if published is version]
+    if making:
+        pending, date = plan.pending, long_date(plan.date(meeting))
+        links.append(link(plan.edition.pack_title, making, date, tuple(c.line() for c in pending.changes) if pending else ()))
+        links += [link(copy.title, copy.name, date) for copy in plan.redacting]
+    return tuple(links)
+
+
+Published = dict[str, tuple[Attachment, ...]]
+"""Every file published of each public item, by its number: its paper's, then each appendix's."""
+
+
+def published_files(meeting: Meeting, listed: list[Item], links: Links, content: Content, plan: PackPlan) -> Published:
+    """Every file published of each public item on the agenda (none of one exempt or withdrawn)."""
+    return {item.number: links.of(item, content, plan, meeting) for item in listed
+            if not item.exempt and not item.withdrawn}
+
+
+def agenda_page(meeting: Meeting, listed: list[Item], files: Published, packs: tuple[PackLink, ...], templates: Path,
+                notes: dict[str, str]) -> str:
+    """The meeting's web page: the agenda, each public item with its paper and appendices in
+    every format published (as GOV.UK lists attachments), and the packs published with what
+    each changed."""
+    rows = [dataclasses.replace(row(item, note=notes.get(item.number) or (f"Withdrawn: {item.withdrawn}" if item.withdrawn
+                                                                         else "")), files=files.get(item.number, ()))
+            for item in listed]
+    return agenda.meeting_page(meeting, rows, templates, packs)
+
+
+def open_data(meeting: Meeting, listed: list[Item], files: Published, packs: tuple[PackLink, ...], page: str, name: str,
+              plan: PackPlan) -> str:
+    """The meeting as OParl JSON (``name``, beside the page ``page``): every file published
+    of each public item, and each pack in publication, with its address, size, date and
+    checksum."""
     live = tuple(link for link in packs if not link.withdrawn)
     statuses = {change.number: change.what.value for change in plan.pending.changes} if plan.pending else {}
-    return meeting_json(meeting, listed, links.links, live, page, name, content, statuses)
+    return meeting_json(meeting, listed, files, live, page, name, statuses)

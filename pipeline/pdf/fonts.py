@@ -65,6 +65,29 @@ def _program(holder: pk.Dictionary):
     return next((descriptor[k] for k in ("/FontFile2", "/FontFile3", "/FontFile") if k in descriptor), None)
 
 
+_UNMAPPED = re.compile(rb"<([0-9A-Fa-f]+)>(\s*)<>")
+WORD_JOINER = b"2060"
+"""What a glyph that stands for no text of its own is mapped to: U+2060, invisible, ignored
+by search (Unicode's default-ignorable), and never a break."""
+
+
+def map_every_glyph(pdf: pk.Pdf) -> None:
+    """Each glyph a font's ToUnicode map leaves empty (``<025f> <>``) mapped to U+2060.
+
+    A work-around for WeasyPrint#2841 (open): where shaping makes one character two glyphs
+    (Devanagari's ि drawn before its consonant, Arabic's ligatures), WeasyPrint gives the
+    text to one glyph and maps the other to nothing, which PDF/UA-1 refuses (every glyph
+    must map to Unicode) and text extraction reads as a control character.
+    tests/pdf/test_fonts.py says when WeasyPrint no longer writes them, and this can go."""
+    for font in _fonts(pdf):
+        cmap = font.get("/ToUnicode")
+        if isinstance(cmap, pk.Stream):
+            data = cmap.read_bytes()
+            mended = _UNMAPPED.sub(rb"<\1>\2<" + WORD_JOINER + rb">", data)
+            if mended != data:
+                cmap.write(mended)
+
+
 def name_subsets(pdf: pk.Pdf) -> None:
     """Every embedded font subset tagged from its bytes; composite subsets with the same bytes
     (the page furniture's, mostly) embedded once."""

@@ -173,6 +173,7 @@ class _Merger:
     def save(self, lang: str, metadata: pk.Dictionary | None = None, docinfo: pk.Dictionary | None = None,
              labels: bool | str = False, merge_fonts: bool = False) -> bytes:
         root, pdf = self.root, self.pdf
+        fonts.map_every_glyph(pdf)
         if merge_fonts:
             fonts.merge_subsets(pdf)
         fonts.name_subsets(pdf)
@@ -228,6 +229,28 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], la
     _stamp(merger.pdf, stamps, "PackPage")
     metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=pk.Name.Metadata, Subtype=pk.Name.XML)
     return merger.save(lang, metadata, pk.Dictionary(Title=pk.String(title)), labels=label or True)
+
+
+def alone(source: TitledPdf, lang: str = "en-GB") -> bytes:
+    """A supplied PDF as it is published beside the pack, given what the pack gives it: its
+    pages, structure tree, IDs and bookmarks kept, its role map cleared of standard types,
+    its title shown (and claimed in its metadata), its language. An untagged one is returned
+    as it came: nothing can be claimed for it, and the caller says so."""
+    with pk.open(io.BytesIO(source.data)) as src:
+        if "/StructTreeRoot" not in src.Root:
+            return source.data
+        lang = str(src.Root.get("/Lang", lang)) or lang
+        merger = _Merger()
+        first, tops = merger.add(src, "a-")
+        for top in tops:  # the source's own /Document's elements go under ours; anything else as it is
+            inner = kids(top) if top.get("/S") == pk.Name.Document else []
+            for element in inner if inner and all(isinstance(k, pk.Dictionary) and "/S" in k for k in inner) else [top]:
+                element.P = merger.document
+                merger.document.K.append(element)
+        merger.bookmarks(src, first)
+    metadata = merger.pdf.make_stream(_xmp(source.title, lang).encode("utf-8"), Type=pk.Name.Metadata,
+                                      Subtype=pk.Name.XML)
+    return merger.save(lang, metadata, pk.Dictionary(Title=pk.String(source.title)))
 
 
 def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -> bytes:

@@ -26,8 +26,11 @@ is dropped.
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
+from pipeline.filenames import TEMPLATES
 from pipeline.pdf import _pikepdf as pk
+from pipeline.pdf import substitute
 from pipeline.pdf._pikepdf import to_bytes
 from pipeline.pdf.tree import list_ids
 from pipeline.records.meeting import SuppliedPdf
@@ -41,9 +44,10 @@ MAX_PAGES = 2000
 """More pages than a committee paper's appendix can sensibly have: refused before anything else is read."""
 
 
-def prepare(data: bytes) -> SuppliedPdf:
+def prepare(data: bytes, fonts: Path = TEMPLATES / "fonts") -> SuppliedPdf:
     """``data`` (a supplied PDF) with its active content stripped and what the pack relies on
-    made sound; or why it cannot go in."""
+    made sound, and a Helvetica or Arial it does not carry embedded from ``fonts``'s
+    Liberation Sans (substitute.py); or why it cannot go in."""
     try:
         with pk.open(io.BytesIO(data)) as pdf:
             if pdf.is_encrypted:
@@ -62,9 +66,11 @@ def prepare(data: bytes) -> SuppliedPdf:
             # Its IDs listed where the pack reads them (not damage an officer need hear of).
             relisted = "/StructTreeRoot" in pdf.Root and list_ids(pdf, pdf.Root.StructTreeRoot)
             fitted = _fit_to_a4(pdf)
-            return SuppliedPdf(to_bytes(pdf) if removed or mended or fitted or relisted else data, tagged=tagged,
-                               removed=tuple(dict.fromkeys(removed)), mended=tuple(dict.fromkeys(mended)),
-                               fitted=fitted)
+            embedded, unembedded = _fonts(pdf, fonts)
+            return SuppliedPdf(to_bytes(pdf) if removed or mended or fitted or relisted or embedded else data,
+                               tagged=tagged, removed=tuple(dict.fromkeys(removed)),
+                               mended=tuple(dict.fromkeys(mended)), fitted=fitted, embedded=embedded,
+                               unembedded=unembedded)
     except pk.PasswordError:
         return SuppliedPdf(b"", "needs a password to open",
                            "ask its author to send it again without a password (papers never asks for one)")
@@ -72,6 +78,46 @@ def prepare(data: bytes) -> SuppliedPdf:
             RecursionError, OSError) as error:
         return SuppliedPdf(b"", f"is not a readable PDF ({type(error).__name__})",
                            "ask its author to save it again as PDF (or send the Word file)")
+
+
+EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
+"""Where a font descriptor holds the font program it carries."""
+
+
+def _fonts(pdf: pk.Pdf, fonts: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The fonts its pages (and the forms they draw) use without carrying them, by name,
+    each once (PDF/UA-1 asks for every font to be embedded): those embedded now, as
+    Liberation Sans, and those still not carried."""
+    found: dict[str, None] = {}
+    embedded: dict[str, None] = {}
+    made: dict = {}
+    seen: set = set()
+
+    def visit(resources) -> None:
+        if not isinstance(resources, pk.Dictionary) or resources.objgen in seen and resources.objgen != (0, 0):
+            return
+        seen.add(resources.objgen)
+        named = resources.get("/Font")
+        for font in named.values() if isinstance(named, pk.Dictionary) else []:
+            if not isinstance(font, pk.Dictionary) or font.get("/Subtype") == "/Type3":
+                continue
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0] if isinstance(descendants, pk.Array) and len(descendants) else font
+            descriptor = described.get("/FontDescriptor") if isinstance(described, pk.Dictionary) else None
+            if not (isinstance(descriptor, pk.Dictionary) and any(k in descriptor for k in EMBEDDED)):
+                name = str(font.get("/BaseFont", "/unnamed"))[1:].split("+")[-1]
+                if descendants is None and substitute.embed(font, pdf, fonts, made):
+                    embedded.setdefault(name, None)
+                else:
+                    found.setdefault(name, None)
+        xobjects = resources.get("/XObject")
+        for xobject in xobjects.values() if isinstance(xobjects, pk.Dictionary) else []:
+            if isinstance(xobject, pk.Stream) and xobject.get("/Subtype") == "/Form":
+                visit(xobject.get("/Resources"))
+
+    for page in pdf.pages:
+        visit(page.obj.get("/Resources"))
+    return tuple(embedded), tuple(found)
 
 
 A4 = (595.275591, 841.889764)

@@ -29,6 +29,10 @@ class SuppliedPdf:
     """The damage mended so that the pack can take it: "damaged annotations" …"""
     fitted: tuple[str, ...] = ()
     """The sizes of its pages that were not A4, each fitted to A4: "2 pages of 216 × 279 mm"."""
+    embedded: tuple[str, ...] = ()
+    """The fonts it named without carrying that were embedded for it, as Liberation Sans ("Helvetica")."""
+    unembedded: tuple[str, ...] = ()
+    """The fonts it uses but does not carry ("Helvetica"): a reader's computer draws them with its own."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,37 @@ class AgendaRow:
     """What the agenda says under its title: why a late item is urgent, that it was withdrawn …"""
     appendices: tuple[tuple[str, str, str], ...] = ()
     """Its appendices as the agenda lists them under it: each title, link and link text."""
+    files: tuple[Attachment, ...] = ()
+    """On the meeting's page: its paper and appendices, each format published, web page first."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One published file as the meeting's page lists it, as GOV.UK lists an attachment:
+    its title (the link's text), file, format, size and pages, and whether it is tagged."""
+
+    title: str
+    href: str
+    format: str
+    """"HTML", "PDF" or "Word", as the page announces it."""
+    size: int
+    """In bytes."""
+    pages: int = 0
+    """A PDF's pages; 0 for a web page or Word file."""
+    tagged: bool = True
+    """False for a supplied PDF without tags: it may not suit assistive technology."""
+    published: str = ""
+    """The day these bytes were first published (ISO), or will be."""
+    sha512: str = ""
+
+    @property
+    def size_text(self) -> str:
+        """Its size as GOV.UK gives one: "812 bytes", "66 KB", "1.2 MB"."""
+        if self.size < 1024:
+            return f"{self.size} bytes"
+        if self.size < 1024 * 1024:
+            return f"{round(self.size / 1024)} KB"
+        return f"{self.size / (1024 * 1024):.1f} MB"
 
 
 @dataclass(frozen=True)
@@ -60,6 +95,8 @@ class PackLink:
     changes: tuple[str, ...] = ()
     withdrawn: str = ""
     """Why it was taken out of publication, if it was (it holds an item now exempt)."""
+    file: Attachment | None = None
+    """The file as the page lists it (none once withdrawn)."""
 
 
 # --- a meeting: its agenda, and the kinds of paper on it ---------------------------------

@@ -1,4 +1,4 @@
-"""The meeting's agenda as HTML: the pack's front sheet, and the meeting's web page."""
+"""The meeting's agenda as HTML: the pack's front sheet (``agenda.html.j2``), and the meeting's web page (``meeting.html.j2``)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,28 @@ from pipeline.render.html import environment
 from pipeline.vocabulary import long_date
 
 TEMPLATE = "agenda.html.j2"
+PAGE_TEMPLATE = "meeting.html.j2"
 
 
 def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, stylesheets: tuple[str, ...] = (),
-                page_heading: str = "Page", packs: tuple[PackLink, ...] = (), heading: str = "Agenda",
-                intro: str = "", published: str = "") -> str:
-    """The agenda page: the meeting's facts, then a row for each item; on the web, the packs
-    published (``packs``) and what each changed."""
+                heading: str = "Agenda", intro: str = "", published: str = "") -> str:
+    """The front sheet: the meeting's facts, then a row for each item with its page in the pack."""
+    return _render(TEMPLATE, meeting, rows, templates, stylesheets=stylesheets, heading=heading, intro=intro,
+                   published=published)
+
+
+def meeting_page(meeting: Meeting, rows: list[AgendaRow], templates: Path, packs: tuple[PackLink, ...] = ()) -> str:
+    """The meeting's web page: its facts, each item with its files listed as GOV.UK lists
+    attachments (title, format, size, pages), the packs (``packs``) with what each changed,
+    and whom to ask for another format."""
+    return _render(PAGE_TEMPLATE, meeting, rows, templates, packs=packs, heading="Agenda and papers",
+                   clerk_email=meeting.clerk.email if meeting.clerk else "",
+                   untagged=any(not file.tagged for row in rows for file in row.files))
+
+
+def _render(template: str, meeting: Meeting, rows: list[AgendaRow], templates: Path, *,
+            stylesheets: tuple[str, ...] = (), **extra) -> str:
     context = {
-        "heading": heading,
-        "intro": intro,
-        "published": published,
-        "packs": packs,
         "council": meeting.council,
         "clerk": ", ".join(meeting.clerk.lines) if meeting.clerk else "",
         "committee": meeting.committee,
@@ -30,8 +40,8 @@ def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, sty
         "time": meeting.time,
         "venue": meeting.venue,
         "items": rows,
-        "page_heading": page_heading,
         "stylesheet_hrefs": stylesheets,
         "stylesheet": Markup("" if stylesheets else (templates / "report.css").read_text(encoding="utf-8")),
+        **extra,
     }
-    return environment(templates, trailing_newline=False).get_template(TEMPLATE).render(context)
+    return environment(templates, trailing_newline=False).get_template(template).render(context)

@@ -1,14 +1,59 @@
-"""Which characters the PDF's own fonts can draw, and a warning, by cell, for those they cannot."""
+"""Which characters the PDF's fonts can draw (its own, and those installed it falls back to), a warning, by cell, for those none can, and their names in brackets in the PDF in their place."""
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
+import subprocess
 import unicodedata
 from pathlib import Path
 
 from pipeline import lazy
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.round import Round
+
+FALLBACK = {"DejaVu Sans": "fonts-dejavu-core", "Noto Sans CJK SC": "fonts-noto-cjk", "Noto Sans": "fonts-noto-core"}
+"""The fonts the PDF draws a character with when Liberation Sans has none, in report.css's
+order (a test holds the two together), each with the Debian package that installs it:
+symbols and arrows, Chinese, Japanese and Korean, and (with the rest of Noto, which
+fontconfig finds unasked) every other script."""
+
+EMOJI = {"Noto Color Emoji": "fonts-noto-color-emoji"}
+"""The emoji font, found by fontconfig for an emoji and never named in report.css: named
+there, the layout engine drew digits and spaces from it too (an emoji font has them, for
+keycaps), and the partnership update report grew from 19 pages to 25."""
+
+PACKAGES = " ".join([*FALLBACK.values(), *EMOJI.values()])
+"""What installs every font the PDF falls back to: ``sudo apt-get install`` these."""
+
+
+@functools.lru_cache(maxsize=1)
+def _installed() -> tuple[list[int], list[int]]:
+    """The characters some font on this computer draws, as fontconfig lists them (the fonts
+    the layout engine falls back to), as sorted, merged ranges: their starts, and their ends.
+    None where fontconfig is missing."""
+    try:
+        listed = subprocess.run(["fc-list", "--format", "%{charset}\n"], capture_output=True, text=True, timeout=30,
+                                check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return [], []
+    ranges = []
+    for token in listed.split():
+        first, _, last = token.partition("-")
+        try:
+            ranges.append((int(first, 16), int(last or first, 16)))
+        except ValueError:
+            continue
+    starts: list[int] = []
+    ends: list[int] = []
+    for first, last in sorted(ranges):
+        if ends and first <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], last)
+        else:
+            starts.append(first)
+            ends.append(last)
+    return starts, ends
 
 
 @functools.lru_cache(maxsize=4)
@@ -21,6 +66,25 @@ def _drawable(fonts: Path) -> frozenset[int]:
     return frozenset(codes)
 
 
+def _draws(code: int, fonts: Path) -> bool:
+    """Whether a font of ``fonts``, or one installed that the PDF falls back to, draws ``code``."""
+    if code in _drawable(fonts):
+        return True
+    starts, ends = _installed()
+    at = bisect.bisect_right(starts, code) - 1
+    return at >= 0 and code <= ends[at]
+
+
+def shown(text: str, fonts: Path) -> str:
+    """``text`` as the PDF gives it: each character no font can draw replaced by its name in
+    brackets ("[slightly smiling face]"), never an empty box."""
+    missing = undrawable(text, fonts)
+    if not missing:
+        return text
+    return re.sub(f"[{re.escape(missing)}]",
+                  lambda found: f"[{unicodedata.name(found[0], '').lower() or f'U+{ord(found[0]):04X}'}]", text)
+
+
 # Characters the shipped Liberation Sans draws, so that text of these alone (most English
 # text) is settled without reading the fonts: Latin-1, Latin Extended-A, the common
 # punctuation of U+2000–U+2022 and the euro (a test checks the fonts do).
@@ -31,12 +95,8 @@ def undrawable(text: str, fonts: Path) -> str:
     """The characters of ``text`` that no font in ``fonts`` can draw, each once, in order."""
     if all(ord(ch) in _SURE or ch in "\n\t" for ch in text):
         return ""  # reading the fonts (fontTools) costs more than the rest of an up-to-date build
-    drawable = _drawable(fonts)
-    seen: dict[str, None] = {}
-    for ch in text:
-        if ord(ch) not in drawable and not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn"):
-            seen.setdefault(ch, None)
-    return "".join(seen)
+    return "".join(ch for ch in dict.fromkeys(text)  # each character once, in order: a paper repeats most
+                   if not _draws(ord(ch), fonts) and not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn"))
 
 
 def _texts(round_: Round):
@@ -63,9 +123,9 @@ def font_problems(round_: Round, fonts: Path) -> list[Problem]:
                 Problem(
                     Severity.WARNING,
                     Source(source.file, source.sheet, source.cell),
-                    f"has characters the PDF's font cannot draw: {sample}",
-                    "Word and the web page show them; the PDF shows them only if this computer has a "
-                    "font with them (as empty boxes otherwise) — check the PDF before publishing it",
+                    f"has characters no font of the PDF's can draw: {sample}",
+                    "Word and the web page show them; the PDF gives each one's name in brackets instead "
+                    "([slightly smiling face]). To draw them, install the fonts: sudo apt-get install " + PACKAGES,
                 )
             )
     return problems

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from pipeline import lazy
 from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run
+from pipeline.render import coverage
 from pipeline.render.links import split_links
 from pipeline.render.view import PaperView
 
@@ -187,7 +188,7 @@ def render_parts(view: PaperView, templates: Path, *, created: dt.datetime | Non
         chunks = [view.entries[i:i + ENTRIES_PER_PART] for i in range(0, len(view.entries), ENTRIES_PER_PART)]
         for number, chunk in enumerate(chunks or [()]):
             parts.append(page.render(front=False, entries=chunk, returns_heading=number == 0))
-    return parts
+    return [coverage.shown(part, templates / "fonts") for part in parts]  # a name in brackets, never an empty box
 
 
 class _Page:

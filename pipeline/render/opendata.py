@@ -12,26 +12,27 @@ address under the meeting page's web address (``web`` in meeting.toml), as OParl
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
-from typing import Callable
 from zoneinfo import ZoneInfo
 
-from pipeline.records.meeting import Item, Meeting, PackLink
+from pipeline.records.meeting import Attachment, Item, Meeting, PackLink
 
 OPARL = "https://schema.oparl.org/1.1/"
 LONDON = ZoneInfo("Europe/London")
 
 
-def meeting_json(meeting: Meeting, items: list[Item], links: dict[str, str], packs: tuple[PackLink, ...],
-                 page: str, name: str, content: Callable[[str], bytes | None],
-                 statuses: dict[str, str] | None = None) -> str:
-    """The meeting as an OParl Meeting, published as ``name``: ``links`` are the public
-    items' papers by number, ``packs`` the packs published (withdrawn ones left out),
-    ``page`` the meeting page's file name, ``content`` gives a published file's bytes by name,
-    ``statuses`` what the supplement says of an item changed since the agenda was published
-    ("late item", "now exempt" …), as the page and the front sheet say it, by number."""
+MIME_TYPES = {"HTML": "text/html", "PDF": "application/pdf",
+              "Word": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def meeting_json(meeting: Meeting, items: list[Item], files: dict[str, tuple[Attachment, ...]],
+                 packs: tuple[PackLink, ...], page: str, name: str, statuses: dict[str, str] | None = None) -> str:
+    """The meeting as an OParl Meeting, published as ``name``: ``files`` are every file
+    published of each public item, by number, ``packs`` the packs published (withdrawn ones
+    left out), ``page`` the meeting page's file name, ``statuses`` what the supplement says of
+    an item changed since the agenda was published ("late item", "now exempt" …), as the page
+    and the front sheet say it, by number."""
     statuses = statuses or {}
     web = meeting.web
     meeting_id = f"{web}{name}"
@@ -48,11 +49,11 @@ def meeting_json(meeting: Meeting, items: list[Item], links: dict[str, str], pac
         data["start"] = start
     if meeting.venue:
         data["location"] = {"id": f"{meeting_id}#location", "type": f"{OPARL}Location", "description": meeting.venue}
-    files = [_file(web, pack.href, pack.name, pack.published, content) for pack in packs if not pack.withdrawn]
-    if files:
-        data["invitation"] = files[0]
-    if files[1:]:
-        data["auxiliaryFile"] = files[1:]
+    found = [_file(web, pack.file) for pack in packs if not pack.withdrawn and pack.file]
+    if found:
+        data["invitation"] = found[0]
+    if found[1:]:
+        data["auxiliaryFile"] = found[1:]
     data["agendaItem"] = []
     for order, item in enumerate(items, start=1):
         entry = {"id": f"{meeting_id}#item-{order}", "type": f"{OPARL}AgendaItem", "meeting": meeting_id,
@@ -61,23 +62,17 @@ def meeting_json(meeting: Meeting, items: list[Item], links: dict[str, str], pac
             entry["keyword"] = [statuses[item.number]]
         if item.withdrawn:
             entry["result"] = f"Withdrawn: {item.withdrawn}"
-        elif item.number in links and not item.exempt:
-            entry["auxiliaryFile"] = [_file(web, links[item.number], item.title, "", content)]
+        elif files.get(item.number) and not item.exempt:
+            entry["auxiliaryFile"] = [_file(web, file) for file in files[item.number]]
         data["agendaItem"].append(entry)
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
-def _file(web: str, name: str, title: str, published: str, content: Callable[[str], bytes | None]) -> dict:
-    """An OParl File for the published file ``name``."""
-    entry = {"id": f"{web}{name}", "type": f"{OPARL}File", "name": title, "fileName": name,
-             "mimeType": "text/html" if name.endswith(".html") else "application/pdf", "accessUrl": f"{web}{name}"}
-    if published:
-        entry["date"] = dt.datetime.strptime(published, "%d %B %Y").date().isoformat()
-    data = content(name)
-    if data is not None:
-        entry["size"] = len(data)
-        entry["sha512Checksum"] = hashlib.sha512(data).hexdigest()
-    return entry
+def _file(web: str, file: Attachment) -> dict:
+    """An OParl File for a published file."""
+    return {"id": f"{web}{file.href}", "type": f"{OPARL}File", "name": file.title, "fileName": file.href,
+            "mimeType": MIME_TYPES[file.format], "date": file.published, "size": file.size,
+            "sha512Checksum": file.sha512, "accessUrl": f"{web}{file.href}"}
 
 
 def _start(meeting: Meeting) -> str:

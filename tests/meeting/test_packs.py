@@ -26,9 +26,13 @@ def pack_pdf(built):
     return pikepdf.open(built / PACK)
 
 
-def test_the_pack_passes_pdf_ua_1(built):
-    report = page_validation.validate_pdf_bytes((built / PACK).read_bytes(), profile="ua1")
-    assert report.is_compliant, sorted({f.rule_id for f in report.failures})
+def test_every_pdf_the_meeting_publishes_passes_pdf_ua_1(built):
+    # The pack, each paper papers built, the supplied Word paper's conversion and the appendix.
+    published = sorted((built / "publish").glob("*.pdf"))
+    assert len(published) == 8 and PACK in {p.name for p in published}
+    for path in published:
+        report = page_validation.validate_pdf_bytes(path.read_bytes(), profile="ua1")
+        assert report.is_compliant, (path.name, sorted({f.rule_id for f in report.failures}))
 
 
 def test_the_agendas_page_numbers_and_links_land_on_the_papers(built, pack_pdf):
@@ -181,7 +185,7 @@ def test_an_appendix_is_listed_under_its_item_bookmarked_under_it_and_published_
         item = next(i for i in outline.root if i.title.startswith("Item 5:"))
         assert [child.title for child in item.children] == ["Progress through Partnership 2009/10", title]
     page_html = (built / "publish" / PACK.replace("-pack.pdf", "-agenda.html")).read_text(encoding="utf-8")
-    (href,) = re.findall(r'<li>' + re.escape(title) + r' \(<a href="([^"]+)">PDF</a>\)</li>', page_html)
+    (href,) = re.findall(r'<a class="attachment-title" href="([^"]+)">' + re.escape(title), page_html)
     assert (built / "publish" / href).read_bytes()[:5] == b"%PDF-"
 
 

@@ -197,7 +197,7 @@ def _an_item_made_exempt_leaves_nothing_of_it_in_the_publication_folder(weeks: W
     assert not weeks.pack.exists() and not weeks.supplement.exists()
     assert (weeks.output / "versions" / STEM / "v1" / weeks.pack.name).read_bytes() == weeks.v1  # kept as published
     # The page built says so; the one published changes only when the exemption is published.
-    assert "withdrawn from publication (item 2 now exempt)" in (
+    assert "Withdrawn from publication (item 2 now exempt)" in (
         weeks.output / f"{STEM}-agenda.html").read_text(encoding="utf-8")
 
 

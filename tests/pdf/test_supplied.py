@@ -4,14 +4,18 @@ stripped and named, links and tags kept, what cannot go in refused with its reas
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 
+import page as page_validation
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 from pipeline import pdf
 from pipeline.pdf import supplied as pdf_supplied
-from support import active_content
+from support import active_content, helvetica_pdf
 
 
 def _base() -> pikepdf.Pdf:
@@ -228,3 +232,31 @@ def test_a_file_whose_ids_are_listed_already_is_not_rewritten():
 
     data = _tagged(listed)
     assert pdf.prepare(data).data == data
+
+
+def _words(data: bytes, tmp_path, name: str) -> list[tuple[str, float, float]]:
+    """Each word poppler reads from ``data``, with where it starts and ends on the line."""
+    (tmp_path / f"{name}.pdf").write_bytes(data)
+    html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return [(w, float(x0), float(x1)) for x0, x1, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', html)]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler is missing (apt-get install poppler-utils)")
+def test_a_helvetica_the_file_does_not_carry_is_embedded_as_liberation_sans_and_no_word_moves(tmp_path):
+    typed = "A letter on US Letter paper, £5 – “quoted”, café."
+    data = helvetica_pdf(typed, 595.275591, 841.889764)  # A4: nothing is fitted, only the font
+    found = pdf.prepare(data)
+    assert found.embedded == ("Helvetica",) and found.unembedded == ()
+    with pikepdf.open(io.BytesIO(found.data)) as opened:
+        (font,) = opened.pages[0].Resources.Font.values()
+        assert "/FontFile2" in font.FontDescriptor and str(font.BaseFont).endswith("+LiberationSans")
+    before, after = _words(data, tmp_path, "before"), _words(found.data, tmp_path, "after")
+    assert [w for w, *_ in after] == typed.split()
+    assert all(abs(a - b) < 0.5 for old, new in zip(before, after) for a, b in zip(old[1:], new[1:])), (before, after)
+    rules = {f.rule_id for f in page_validation.validate_pdf_bytes(found.data, profile="ua1").failures}
+    assert not {rule for rule in rules if "FONT" in rule}  # untagged still, and said so: but its font is carried
+    # A font Liberation Sans does not stand in for is left as it is, and named.
+    times = data.replace(b"/Helvetica", b"/Times-Roman")
+    assert pdf.prepare(times).unembedded == ("Times-Roman",) and pdf.prepare(times).embedded == ()

@@ -15,6 +15,7 @@ from support import run_cli
 
 SCHEMAS = Path(__file__).parent.parent / "schemas" / "oparl"
 DATA = "2011-03-17-strategy-and-partnerships-scrutiny-committee-meeting.json"
+AGENDA = DATA.replace("-meeting.json", "-agenda.html")
 WEB = "https://www.example.org/committees/scrutiny/2011-03-17/"
 
 
@@ -63,12 +64,17 @@ def test_the_meetings_data_is_valid_oparl_and_true_to_the_files(built):
     assert data["start"] == "2011-03-17T10:00:00+00:00"
     assert [item["number"] for item in data["agendaItem"]] == [str(n) for n in range(1, 9)]
     files = [data["invitation"], *(f for item in data["agendaItem"] for f in item.get("auxiliaryFile", []))]
-    assert len(files) == 7  # the pack, and the papers of items 3 to 8
+    # Every file published of a public paper or appendix, and the pack: the page alone is not a file of it.
+    assert sorted(f["fileName"] for f in files) == sorted(
+        p.name for p in (built / "publish").iterdir() if p.suffix in (".pdf", ".docx", ".html") and p.name != AGENDA)
     for file in files:
         published = built / "publish" / file["fileName"]
         assert file["accessUrl"] == WEB + file["fileName"]
         assert file["sha512Checksum"] == hashlib.sha512(published.read_bytes()).hexdigest()
         assert file["size"] == published.stat().st_size
+        assert file["date"] == "2011-03-09"  # the day the agenda says it is published
+        assert file["mimeType"] == {".pdf": "application/pdf", ".html": "text/html", ".docx": (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")}[published.suffix]
 
 
 def test_a_change_after_publication_is_said_in_the_open_data_as_on_the_page(tmp_path):

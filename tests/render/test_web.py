@@ -4,8 +4,6 @@ headless Chromium."""
 
 from __future__ import annotations
 
-import html
-import json
 import re
 import shutil
 import subprocess
@@ -13,33 +11,9 @@ import zipfile
 
 import pytest
 
-from support import ROOT, docx_text, run_cli
+from support import AXE, CHROMIUM, axe_violations, docx_text, reflow_overflow, run_cli
 
-AXE = ROOT / ".venv" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 AGENDA = "2011-03-17-strategy-and-partnerships-scrutiny-committee-agenda.html"
-WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe_violations(page, work) -> list[tuple[str, int]]:
-    """axe-core's WCAG 2.2 AA violations on ``page``, run in headless Chromium: (rule, count)."""
-    text = page.read_text(encoding="utf-8")
-    runner = (
-        f"<script>{AXE.read_text(encoding='utf-8')}</script><script>"
-        f"axe.run(document, {{runOnly: {{type: 'tag', values: {json.dumps(WCAG_22_AA)}}}}}).then(function (r) {{"
-        "document.documentElement.setAttribute('data-axe', JSON.stringify(r.violations.map("
-        "function (v) { return [v.id, v.nodes.length]; })));});</script>"
-    )
-    copy = work / f"axe-{page.name}"
-    copy.write_text(text.replace("</body>", runner + "</body>"), encoding="utf-8")
-    result = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=20000",
-         "--dump-dom", copy.as_uri()],
-        capture_output=True, text=True, timeout=180,
-    )
-    found = re.search(r'data-axe="([^"]*)"', result.stdout)
-    assert found, f"axe did not finish on {page.name}: {result.stderr[-500:]}"
-    return [tuple(v) for v in json.loads(html.unescape(found.group(1)))]
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
@@ -61,15 +35,25 @@ def test_axe_catches_what_it_should(tmp_path):
     assert {"image-alt", "html-has-lang"} <= rules
 
 
-def test_the_agenda_page_links_every_public_paper_and_the_pack(built):
+def test_the_agenda_page_links_every_file_published_each_papers_web_page_first(built):
     page = (built / AGENDA).read_text(encoding="utf-8")
     hrefs = [h for h in re.findall(r'href="([^"]+)"', page) if not h.startswith("mailto:")]  # the clerk's address
-    assert len(hrefs) == 8  # items 3 to 8, item 5's appendix, and the pack
-    for href in hrefs:
-        assert (built / href).is_file(), href
-    assert "2011-03-17-partnership-update-report.html" in hrefs
+    published = {p.name for p in (built / "publish").iterdir()} - {AGENDA, AGENDA.replace("agenda.html", "meeting.json")}
+    assert sorted(hrefs) == sorted(published)  # every paper in each format, item 5's appendix, the pack: once each
+    report = [h for h in hrefs if h.startswith("2011-03-17-partnership-update-report.")]
+    assert report == [f"2011-03-17-partnership-update-report.{suffix}" for suffix in ("html", "pdf", "docx")]
     assert any(h.endswith("comprehensive-area-assessment.pdf") for h in hrefs)  # a supplied paper: its PDF
     assert hrefs[-1].endswith("-pack.pdf")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+def test_the_agenda_page_reflows_at_400_percent_zoom(built, tmp_path):
+    assert reflow_overflow(built / AGENDA, tmp_path) <= 0
+    # The control: a table wider than the window does not reflow.
+    wide = tmp_path / "wide.html"
+    wide.write_text('<!DOCTYPE html><html lang="en"><body><table><tr>' + "<td>column</td>" * 60
+                    + "</tr></table></body></html>", encoding="utf-8")
+    assert reflow_overflow(wide, tmp_path) > 0
 
 
 def _public_text(output) -> str:
