@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from pipeline.records.changes import Changes
 from pipeline.records.problems import Problem, Severity
 from pipeline.records.returns import Return
 from pipeline.records.settings import Paper, Partnership
@@ -46,6 +47,8 @@ class Round:
     paper: Paper
     entries: tuple[Entry, ...]
     problems: tuple[Problem, ...] = ()
+    changes: Changes = Changes()
+    """What changed in each return since the last report (none kept: nothing said)."""
 
     @property
     def errors(self) -> list[Problem]:

@@ -85,6 +85,8 @@ class Paper:
     (two papers of one meeting that would share one are told apart by their items)."""
     numbered: bool = True
     """Whether the report's paragraphs are numbered (1, 2, 3 … through the paper)."""
+    compare_last_round: bool = True
+    """Whether each return is set against last round's (round/compare.py)."""
     with_returns: bool = True
     """A paper with returns (the partnership update report), or a paper of prose only."""
 

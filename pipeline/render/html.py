@@ -224,7 +224,8 @@ class _Page:
             self.context,
             front=front,
             entries=None if entries is None else [
-                {**vars(e), "questions": [{"text": q.text, "nodes": nodes(q.blocks)} for q in e.questions]}
+                {**vars(e), "questions": [{"text": q.text, "nodes": nodes(q.blocks), "change": q.change}
+                                          for q in e.questions]}
                 for e in entries
             ],
             returns_heading=self.view.returns_heading if returns_heading else "",

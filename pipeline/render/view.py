@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pipeline.filenames import slug
+from pipeline.records.changes import State
 from pipeline.records.rich_text import Block, BlockKind, Run
 from pipeline.records.round import Round, Status
 from pipeline.records.settings import Kind
+from pipeline.render import changes
 from pipeline.vocabulary import LABELS, long_date
 
 NO_RETURN = "No return received"
@@ -21,12 +23,25 @@ class Row:
     label: str
     value: str
     emails: tuple[str, ...] = ()
+    changed: bool = False
+    """Whether it differs from the partnership's return for the last report."""
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    """How an answer changed since the last report, as every renderer shows it: a label a
+    reader sees (never colour alone), and the words, each ("=", kept), ("+", added),
+    ("-", removed) or ("…", kept words left out), long runs of kept words shortened."""
+
+    label: str
+    words: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class QuestionView:
     text: str
     blocks: tuple[Block, ...]
+    change: ChangeView | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,10 @@ def build_view(round_: Round) -> PaperView:
     for section in paper.sections:
         blocks = section.blocks + (partnership_list(round_) if section.lists_partnerships else ())
         sections.append(SectionView(section.heading, blocks))
+    summary = changes.summary(round_) if paper.with_returns else None
+    if summary:
+        sections.append(SectionView(*summary))
+    compared_with = round_.changes
 
     entries = []
     for entry in round_.entries:
@@ -101,17 +120,24 @@ def build_view(round_: Round) -> PaperView:
             rows = (Row("Partnership", p.name), Row("Return", said))
             entries.append(EntryView(p.id, p.name, rows, (), True))
             continue
+        compared = compared_with.comparisons.get(p.id)
+        changed = compared.details if compared and compared.state is State.CHANGED else ()
+        answered = {change.question: change for change in compared.answers} if compared else {}
         rows = []
         for label in LABELS:
             value = ret.values.get(label.key)
             emails = getattr(value.value, "emails", ()) if value else ()
-            rows.append(Row(ret.labels.get(label.key, label.text), str(value) if value else "", emails))
+            rows.append(Row(ret.labels.get(label.key, label.text), str(value) if value else "", emails,
+                            label.text in changed))
         questions = []
         for question, answer in zip(paper.questions, ret.answers):
             blocks = answer.blocks if answer and answer.blocks else (
                 Block(BlockKind.PARAGRAPH, (Run(NO_ANSWER, italic=True),)),
             )
-            questions.append(QuestionView(question, blocks))
+            change = answered.get(question)
+            questions.append(QuestionView(question, blocks, ChangeView(
+                changes.change_label(change, compared_with.last_report), changes.shortened(change.words))
+                if change else None))
         entries.append(EntryView(p.id, p.name, tuple(rows), tuple(questions), False))
 
     contact = paper.contact

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from pipeline import lazy
 from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run, Table
+from pipeline.render import changes
 from pipeline.render.links import split_links
-from pipeline.render.view import PaperView
+from pipeline.render.view import ChangeView, PaperView
 
 TEMPLATE = "report.docx"
 
@@ -62,6 +63,25 @@ class _Rich:
     def text(self, text: str):
         return self.runs((Run(text),))
 
+    def change(self, change: ChangeView | None) -> list[dict]:
+        """What changed in an answer, as paragraphs after it: its label in bold, then its
+        words, each added or removed one marked in words ("[added]", "[removed]") as well as
+        underlined or struck through, which Word's accessibility checker reads as text."""
+        if change is None:
+            return []
+        label = self._rich_text()
+        label.add(change.label, bold=True)
+        out = [{"style": "Normal", "rich": label}]
+        if change.words:
+            words = self._rich_text()
+            for op, text in change.words:
+                mark = {"+": "[added] ", "-": "[removed] "}.get(op, "")
+                if mark:
+                    words.add(" " + mark, bold=True)
+                words.add(text if mark else f" {text}", strike=op == "-", underline=op == "+")
+            out.append({"style": "Normal", "rich": words})
+        return out
+
     def items(self, blocks: tuple[Block, ...], numbered_paragraphs: bool = False) -> list[dict]:
         out = []
         for block in blocks:
@@ -87,13 +107,15 @@ def _context(view: PaperView, rich: _Rich) -> dict:
     context["contact_lines"] = [rich.text(line) for line in view.contact_lines]
     context["entries"] = []
     for e in view.entries:
-        head, *rows = [{"label": r.label, "value": rich.text(r.value)} for r in e.rows]
+        head, *rows = [{"label": r.label, "value": rich.text(r.value + (changes.DETAIL if r.changed else ""))}
+                       for r in e.rows]
         context["entries"].append(
             {
                 "heading": e.heading,
                 "head": head,
                 "rows": rows,
-                "questions": [{"text": q.text, "blocks": rich.items(q.blocks)} for q in e.questions],
+                "questions": [{"text": q.text, "blocks": rich.items(q.blocks) + rich.change(q.change)}
+                              for q in e.questions],
             }
         )
     return context

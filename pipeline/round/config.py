@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "district_heading": "All district LSPs",  # the list item the district partnerships nest under
     "deadline": "",  # 2011-03-01: when returns are due (a TOML date); the forms and the check show it
     "previous_meeting": "",  # 2010-09-22: a return completed before it is last round's (make new-round sets it)
+    "compare_last_round": True,  # say what changed since last round's returns (inputs/last-rounds/<previous_meeting>/)
     "return_to": "",  # "partnerships@example.gov.uk": where the forms say to send returns
     "questions": [
         "What is the current focus for the Partnership?",
@@ -107,6 +108,9 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
     previous = merged["previous_meeting"] or None
     if previous is not None and not is_plausible_date(previous):
         raise fail(PAPER_FILE, "'previous_meeting' is not a date", "write it without quotes, as previous_meeting = 2010-09-22")
+    if not isinstance(merged["compare_last_round"], bool):
+        raise fail(PAPER_FILE, "'compare_last_round' is not true or false",
+                   "write compare_last_round = false to turn it off, or leave it out")
     last_update = text_setting(PAPER_FILE, merged, "last_update")
     report_path = _inside(inputs, "report", text_setting(PAPER_FILE, merged, "report"))
     if not report_path.is_file():
@@ -128,6 +132,7 @@ def load_paper(inputs: Path) -> tuple[Paper, Path, tuple[Problem, ...]]:
         deadline=deadline,
         return_to=text_setting(PAPER_FILE, merged, "return_to"),
         previous_meeting=previous,
+        compare_last_round=merged["compare_last_round"],
     )
     return paper, _inside(inputs, "partnerships", text_setting(PAPER_FILE, merged, "partnerships")), report_problems
 

@@ -11,11 +11,13 @@ from pipeline.intake import find_returns, read_return
 from pipeline.intake.files import find_lookalikes, lock_file_warnings
 from pipeline.machinery.cache import Cache
 from pipeline.machinery.workers import Progress, Workers
+from pipeline.records.changes import Changes
 from pipeline.records.problems import Problem
 from pipeline.records.returns import Return
 from pipeline.records.round import Round
 from pipeline.render.coverage import font_problems
 from pipeline.round.collate import collate
+from pipeline.round.compare import compare_round
 from pipeline.round.config import load_config
 
 
@@ -56,4 +58,14 @@ def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | No
         problems.append(problem)
         unreadable.append(shown(path.name))
     round_ = collate(config.paper, config.registry, returns, problems, tuple(unreadable))
-    return dataclasses.replace(round_, problems=round_.problems + tuple(font_problems(round_, TEMPLATES / "fonts")))
+    def kept(path: Path, questions: tuple[str, ...]):  # last round's returns, read once as this round's are
+        key, result = cache.kept_return(path, questions) if cache else ("", None)
+        if result is None:
+            result = read_return(path, questions=questions)
+            if cache:
+                cache.keep_return(key, result)
+        return result
+
+    changes, compared = compare_round(round_, inputs, kept) if config.paper.compare_last_round else (Changes(), [])
+    return dataclasses.replace(round_, changes=changes, problems=round_.problems + tuple(compared)
+                               + tuple(font_problems(round_, TEMPLATES / "fonts")))
