@@ -76,6 +76,7 @@ def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
             if progress:
                 progress(f"Laying out {stale[0].round.paper.title}" if len(stale) == 1 else f"Laying out {len(stale)} papers")
             bodies, laid, words = _lay_out(stale, cache, templates, using, progress)
+            _page_the_summary(stale, bodies, laid, cache, templates, using)
             margins = _furniture(stale, bodies, laid, cache, templates, using)
             if not keep_workers:
                 using.stop()
@@ -132,6 +133,43 @@ def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers,
                                      progress, meanwhile=lambda: [word.render_docx(p.view, templates, p.when)
                                                                   for p in stale])
     return bodies, laid, words
+
+
+def _page_the_summary(stale: list[Plan], bodies: list[Keyed], laid: dict[str, LaidOut], cache: Cache,
+                      templates: Path, workers: Workers) -> None:
+    """The PDF's summary of what changed since the last report given the page each return
+    starts on, once the returns are laid out: the report part laid out again with them
+    (and again, should that move them), in place of the first in ``bodies`` and ``laid``."""
+    for index, p in enumerate(stale):
+        if not (p.view.with_returns and p.round.changes.comparisons):
+            continue
+        (first, (part, folder)), *rest = bodies[index].items()
+        for _ in range(3):  # a page number's few characters seldom move a page; three passes settle it
+            pages = _return_pages(p.view, [laid[first], *(laid[key] for key, _ in rest)])
+            front = html.render_parts(build_view(p.round, pages), templates, created=p.when)[0]
+            part = dataclasses.replace(part, html=front)
+            key = cache.render_key(part)
+            if key == first:
+                break
+            laid.update(parts.lay_out_kept({key: (part, folder)}, cache, templates, workers)[0])
+            first = key
+        bodies[index] = {first: (part, folder), **dict(rest)}
+
+
+def _return_pages(view: PaperView, laid: list[LaidOut]) -> dict[str, int]:
+    """The page of the PDF each partnership's return starts on, by its id, read from the
+    bookmarks of the parts (the report, then the returns a few at a time)."""
+    pages: dict[str, int] = {}
+    entries = iter(view.entries)
+    entry = next(entries, None)
+    offset = laid[0].pages
+    for part in laid[1:]:
+        for title, page in pdf.headings(part.data):
+            if entry is not None and title == entry.heading:
+                pages[entry.id] = offset + page
+                entry = next(entries, None)
+        offset += part.pages
+    return pages
 
 
 def _furniture(stale: list[Plan], bodies: list[Keyed], laid: dict[str, LaidOut], cache: Cache, templates: Path,

@@ -7,6 +7,7 @@ import io
 import re
 
 from pipeline.pdf import _pikepdf as pk
+from pipeline.pdf import outline
 from pipeline.pdf._pikepdf import to_bytes
 
 
@@ -46,6 +47,21 @@ def inspect(data: bytes) -> tuple[str, bool]:
         return "needs a password to open", False
     except (pk.PdfError, ValueError, OSError) as error:
         return f"is not a readable PDF ({type(error).__name__})", False
+
+
+def headings(data: bytes) -> list[tuple[str, int]]:
+    """Every bookmark of ``data`` (its headings, as WeasyPrint marks them), depth first,
+    each with the page it goes to, counted from 1."""
+    with pk.open(io.BytesIO(data)) as pdf:
+        found: list[tuple[str, int]] = []
+
+        def walk(bookmarks) -> None:
+            for bookmark in bookmarks:
+                found.append((bookmark.title, bookmark.page + 1))
+                walk(bookmark.children)
+
+        walk(outline.read(pdf, 0))
+        return found
 
 
 def page_count(data: bytes) -> int:

@@ -1,4 +1,4 @@
-"""The meeting's agenda as HTML: the pack's front sheet (``agenda.html.j2``), and the meeting's web page (``meeting.html.j2``)."""
+"""The meeting's agenda as HTML: the pack's front sheet (agenda.html.j2), and the web page (meeting.html.j2)."""
 
 from __future__ import annotations
 

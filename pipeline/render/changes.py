@@ -49,9 +49,10 @@ def shortened(words: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]
     return tuple(out)
 
 
-def summary(round_: Round) -> tuple[str, tuple[Block, ...]] | None:
+def summary(round_: Round, pages: dict[str, int] | None = None) -> tuple[str, tuple[Block, ...]] | None:
     """The covering report's section on what changed since the last report: its heading
-    and blocks, each partnership named in the paper's order; None when nothing was compared."""
+    and blocks, each partnership named in the paper's order, with the page its return starts
+    on where ``pages`` gives it (the PDF's); None when nothing was compared."""
     changes = round_.changes
     if changes.last_report is None or not changes.comparisons:
         return None
@@ -60,6 +61,8 @@ def summary(round_: Round) -> tuple[str, tuple[Block, ...]] | None:
     for entry in round_.entries:
         compared = changes.comparisons.get(entry.partnership.id)
         name = entry.partnership.name
+        if pages and entry.partnership.id in pages:
+            name = f"{name} (page {pages[entry.partnership.id]})"
         if compared is None:
             continue
         if compared.state is State.CHANGED:
@@ -71,7 +74,7 @@ def summary(round_: Round) -> tuple[str, tuple[Block, ...]] | None:
         elif compared.state is State.NOT_RETURNED:
             groups["missing"].append(name)
         else:
-            groups["new"].append(f"{name} ({compared.state.value})")
+            groups["new"].append(f"{name}: {compared.state.value}")
     headed = (("changed", "Changed since the last report:"),
               ("identical", "Answers identical to those for the last report:"),
               ("missing", "No return this round:"),

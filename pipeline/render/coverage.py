@@ -1,4 +1,8 @@
-"""Which characters the PDF's fonts can draw (its own, and those installed it falls back to), a warning, by cell, for those none can, and their names in brackets in the PDF in their place."""
+"""Which characters the PDF's fonts can draw, its own or installed: a warning by cell for the rest, named in the PDF.
+
+The PDF falls back from its own font to those installed (fontconfig's list); a character
+none of them has is named by cell in the check, and given in the PDF as its name in
+brackets, never an empty box."""
 
 from __future__ import annotations
 

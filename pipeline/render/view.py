@@ -100,13 +100,15 @@ def paper_stem(paper) -> str:
     return paper.file_name or f"{paper.meeting_date.isoformat()}-{slug(paper.title)}"
 
 
-def build_view(round_: Round) -> PaperView:
+def build_view(round_: Round, pages: dict[str, int] | None = None) -> PaperView:
+    """The round as the paper presents it; ``pages``, where given, the page each
+    partnership's return starts on in the PDF, for the summary of what changed."""
     paper = round_.paper
     sections = []
     for section in paper.sections:
         blocks = section.blocks + (partnership_list(round_) if section.lists_partnerships else ())
         sections.append(SectionView(section.heading, blocks))
-    summary = changes.summary(round_) if paper.with_returns else None
+    summary = changes.summary(round_, pages) if paper.with_returns else None
     if summary:
         sections.append(SectionView(*summary))
     compared_with = round_.changes

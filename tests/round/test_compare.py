@@ -112,7 +112,7 @@ def _read_back(output, tmp_path) -> None:
             "completion Answers identical to those for the last report: Oxfordshire Local Enterprise Partnership "
             "Spatial Planning and Infrastructure Partnership") in summary
     assert "No return this round: West Oxfordshire Strategic Partnership" in summary
-    assert "Nothing to compare with: Oxfordshire Children and Young People's Trust (no return last round)" in summary
+    assert "Nothing to compare with: Oxfordshire Children and Young People's Trust: no return last round" in summary
     # The label stands beside Vale's changed answer alone; the details changed are marked where they stand.
     returns = text[text.index("Partnership returns"):]
     assert returns.count(LABEL) == 1 and returns.index(LABEL) > returns.index("Vale Partnership Partnership")
@@ -125,8 +125,15 @@ def _read_back(output, tmp_path) -> None:
     pdf = output / f"{STEM}.pdf"
     report = page_validation.validate_pdf_bytes(pdf.read_bytes(), profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
-    words = " ".join(" ".join(pdf_pages(pdf)).split())
+    pages = pdf_pages(pdf)
+    words = " ".join(" ".join(pages).split())
     assert f"{LABEL} [removed] Tackling disadvantage" in words and "[added] Housing, and the new town centre" in words
+    # The PDF's summary gives the page each return starts on; the web page, which has no pages, none.
+    for name in ("Cherwell Local Strategic Partnership", "Vale Partnership", "West Oxfordshire Strategic Partnership",
+                 "Spatial Planning and Infrastructure Partnership", "Oxfordshire Children and Young People's Trust"):
+        starts = [n for n, page in enumerate(pages, start=1) if f"\n{name}\nPartnership " in f"\n{page}"]
+        assert len(starts) == 1 and f"{name} (page {starts[0]})" in words, (name, starts)
+    assert "(page " not in summary
     # Word, as LibreOffice reads it: the label, and the words marked in words.
     if SOFFICE:
         (converted,) = libreoffice_convert([output / f"{STEM}.docx"], "txt:Text (encoded):UTF8", tmp_path / "lo",
