@@ -14,6 +14,9 @@ class Run:
     bold: bool = False
     italic: bool = False
     underline: bool = False
+    target: str = ""
+    """The id of what it refers to elsewhere in the paper (a partnership's return): a link
+    on the web page; plain text in the PDF and Word, laid out in parts that cannot link."""
 
 
 class BlockKind(str, Enum):

@@ -57,24 +57,25 @@ def summary(round_: Round, pages: dict[str, int] | None = None) -> tuple[str, tu
     if changes.last_report is None or not changes.comparisons:
         return None
     date = long_date(changes.last_report)
-    groups: dict[str, list[str]] = {"changed": [], "identical": [], "missing": [], "new": []}
+    groups: dict[str, list[tuple[Run, ...]]] = {"changed": [], "identical": [], "missing": [], "new": []}
     for entry in round_.entries:
         compared = changes.comparisons.get(entry.partnership.id)
-        name = entry.partnership.name
-        if pages and entry.partnership.id in pages:
-            name = f"{name} (page {pages[entry.partnership.id]})"
         if compared is None:
             continue
+        pid = entry.partnership.id
+        # Its name links to its return on the web page; the PDF gives its page instead.
+        name = (Run(entry.partnership.name, target=pid),
+                *((Run(f" (page {pages[pid]})"),) if pages and pid in pages else ()))
         if compared.state is State.CHANGED:
             what = [f"its answer to “{change.question}” ({change.kind})" for change in compared.answers]
             what += [detail.lower() if detail[:3] != "OCC" else detail for detail in compared.details]
-            groups["changed"].append(f"{name}: {', '.join(what)}")
+            groups["changed"].append((*name, Run(f": {', '.join(what)}")))
         elif compared.state is State.IDENTICAL:
             groups["identical"].append(name)
         elif compared.state is State.NOT_RETURNED:
             groups["missing"].append(name)
         else:
-            groups["new"].append(f"{name}: {compared.state.value}")
+            groups["new"].append((*name, Run(f": {compared.state.value}")))
     headed = (("changed", "Changed since the last report:"),
               ("identical", "Answers identical to those for the last report:"),
               ("missing", "No return this round:"),
@@ -85,5 +86,5 @@ def summary(round_: Round, pages: dict[str, int] | None = None) -> tuple[str, tu
     for key, heading in headed:
         if groups[key]:
             blocks.append(Block(BlockKind.BULLET, (Run(heading, bold=True),)))
-            blocks += [Block(BlockKind.BULLET, (Run(line),), level=1) for line in groups[key]]
+            blocks += [Block(BlockKind.BULLET, runs, level=1) for runs in groups[key]]
     return f"Changes since the last report ({date})", tuple(blocks)

@@ -182,7 +182,7 @@ def render_html(
 def render_parts(view: PaperView, templates: Path, *, created: dt.datetime | None = None) -> list[str]:
     """The paper as the PDF lays it out, in parts each starting a page: the report, then
     the partnership returns a few at a time (the first part of them under their heading)."""
-    page = _Page(view, templates, created, PDF_STYLESHEETS)
+    page = _Page(view, templates, created, PDF_STYLESHEETS, laid_out=True)
     parts = [page.render(front=True, entries=None, returns_heading=False)]
     if view.with_returns:
         chunks = [view.entries[i:i + ENTRIES_PER_PART] for i in range(0, len(view.entries), ENTRIES_PER_PART)]
@@ -195,7 +195,7 @@ class _Page:
     """The template, and what every page or part of one paper shows, made ready once."""
 
     def __init__(self, view: PaperView, templates: Path, created: dt.datetime | None,
-                 stylesheets: tuple[str, ...]) -> None:
+                 stylesheets: tuple[str, ...], laid_out: bool = False) -> None:
         self.view = view
         self.template = environment(templates).get_template(TEMPLATE)
         context = dict(vars(view))  # shallow: the lists below are replaced, the rest read as is
@@ -212,6 +212,7 @@ class _Page:
             author=view.contact_lines[0] if view.contact_lines else "papers",
             created=(created.isoformat(timespec="seconds") + "Z" if created else view.file_stem[:10]),
             stylesheet_hrefs=stylesheets,
+            laid_out=laid_out,  # for the PDF, in parts: a link within the paper goes nowhere
             # The project's own stylesheet, inlined as written: escaping it would turn its
             # quotes into entities, which a browser's CSS parser does not read.
             stylesheet=Markup("" if stylesheets else (templates / STYLESHEET).read_text(encoding="utf-8")),

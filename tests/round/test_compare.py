@@ -18,7 +18,7 @@ from pipeline.records.rich_text import Block, BlockKind, Run
 from pipeline.render.changes import shortened
 from pipeline.round.compare import _compare, _diff
 from pipeline.round.read import read_round
-from support import INPUTS, SOFFICE, html_text, libreoffice_convert, pdf_pages, run_cli
+from support import AXE, CHROMIUM, INPUTS, SOFFICE, axe_violations, html_text, libreoffice_convert, pdf_pages, run_cli
 
 STEM = "2011-09-22-partnership-update-report"
 
@@ -94,6 +94,7 @@ def test_a_second_round_says_what_changed_and_names_a_return_sent_back_unchanged
                for line in said), said
     assert not [line for line in said if "Vale" in line or "Cherwell" in line or "Children" in line]
     assert "identical to its return" in built.stdout  # and on the console
+    assert "anchor" not in built.stderr  # the PDF, in parts, is given no link to another part
     _read_back(output, tmp_path)
 
 
@@ -134,6 +135,11 @@ def _read_back(output, tmp_path) -> None:
         starts = [n for n, page in enumerate(pages, start=1) if f"\n{name}\nPartnership " in f"\n{page}"]
         assert len(starts) == 1 and f"{name} (page {starts[0]})" in words, (name, starts)
     assert "(page " not in summary
+    if CHROMIUM and AXE.is_file():  # <ins>, <del>, the labels and the links pass WCAG 2.2 AA
+        assert axe_violations(output / f"{STEM}.html", tmp_path) == []
+    # On the web page each name in the summary links to its return, which is there to go to.
+    for pid in ("cherwell", "vale", "spip", "west", "cypt"):
+        assert f'<a href="#{pid}">' in page and '<section class="entry' in page and f'id="{pid}"' in page
     # Word, as LibreOffice reads it: the label, and the words marked in words.
     if SOFFICE:
         (converted,) = libreoffice_convert([output / f"{STEM}.docx"], "txt:Text (encoded):UTF8", tmp_path / "lo",
