@@ -146,7 +146,7 @@ def _page_the_summary(stale: list[Plan], bodies: list[Keyed], laid: dict[str, La
         (first, (part, folder)), *rest = bodies[index].items()
         for _ in range(3):  # a page number's few characters seldom move a page; three passes settle it
             pages = _return_pages(p.view, [laid[first], *(laid[key] for key, _ in rest)])
-            front = html.render_parts(build_view(p.round, pages), templates, created=p.when)[0]
+            (front,) = html.render_parts(build_view(p.round, pages), templates, created=p.when, report_only=True)
             part = dataclasses.replace(part, html=front)
             key = cache.render_key(part)
             if key == first:

@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pipeline.filenames import shown
+from pipeline.filenames import LAST_ROUNDS, shown
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.text import clean
 
@@ -113,7 +113,7 @@ def read_text(path: Path) -> str:
 
 
 OUTPUT_FOLDERS = ("publish", "retired", "versions", "outbox", "outbox/agenda", "outbox/chase", "private",
-                  "private/versions", "private/retired", ".cache", "private/.cache", "forms", "last-rounds")
+                  "private/versions", "private/retired", ".cache", "private/.cache", "forms", LAST_ROUNDS)
 """The folders papers makes in the output folder, and writes in."""
 OUTPUT_FILES = ("outbox/sent.log", "outbox/chase.log")
 """The logs papers keeps in the output folder, and appends to."""

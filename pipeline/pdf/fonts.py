@@ -30,8 +30,9 @@ _SUBSET = re.compile(r"/[A-Z]{6}\+(.+)")
 _PAIR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
 
-def _fonts(pdf: pk.Pdf) -> list[pk.Dictionary]:
-    """Every font the pages' resources name (form XObjects' included), each once, in page order."""
+def every_font(pdf: pk.Pdf) -> list[pk.Dictionary]:
+    """Every font the pages' resources name (form XObjects' included), each once, in page
+    order; read as untrusted (a supplied PDF's resources may be anything)."""
     seen: set[tuple[int, int]] = set()
     found: list[pk.Dictionary] = []
 
@@ -46,10 +47,11 @@ def _fonts(pdf: pk.Pdf) -> list[pk.Dictionary]:
     def visit(resources) -> None:
         if not isinstance(resources, pk.Dictionary) or not first_visit(resources):
             return
-        for font in resources.get("/Font", pk.Dictionary()).values():
+        named, xobjects = resources.get("/Font"), resources.get("/XObject")
+        for font in named.values() if isinstance(named, pk.Dictionary) else []:
             if isinstance(font, pk.Dictionary) and "/BaseFont" in font and first_visit(font):
                 found.append(font)
-        for xobject in resources.get("/XObject", pk.Dictionary()).values():
+        for xobject in xobjects.values() if isinstance(xobjects, pk.Dictionary) else []:
             if isinstance(xobject, pk.Stream) and xobject.get("/Subtype") == pk.Name.Form and first_visit(xobject):
                 visit(xobject.get("/Resources"))
 
@@ -58,7 +60,8 @@ def _fonts(pdf: pk.Pdf) -> list[pk.Dictionary]:
     return found
 
 
-def _program(holder: pk.Dictionary):
+def font_program(holder: pk.Dictionary):
+    """The font program ``holder`` (a simple font, or a composite's descendant) carries, or None."""
     descriptor = holder.get("/FontDescriptor")
     if not isinstance(descriptor, pk.Dictionary):
         return None
@@ -79,7 +82,7 @@ def map_every_glyph(pdf: pk.Pdf) -> None:
     text to one glyph and maps the other to nothing, which PDF/UA-1 refuses (every glyph
     must map to Unicode) and text extraction reads as a control character.
     tests/pdf/test_fonts.py says when WeasyPrint no longer writes them, and this can go."""
-    for font in _fonts(pdf):
+    for font in every_font(pdf):
         cmap = font.get("/ToUnicode")
         if isinstance(cmap, pk.Stream):
             data = cmap.read_bytes()
@@ -92,10 +95,10 @@ def name_subsets(pdf: pk.Pdf) -> None:
     """Every embedded font subset tagged from its bytes; composite subsets with the same bytes
     (the page furniture's, mostly) embedded once."""
     kept: dict[bytes, pk.Dictionary] = {}  # a descendant font, by its program, widths and text
-    for font in _fonts(pdf):
+    for font in every_font(pdf):
         composite = font.get("/Subtype") == pk.Name.Type0
         holder = font.DescendantFonts[0] if composite else font  # the dictionary with the descriptor
-        program = _program(holder)
+        program = font_program(holder)
         match = _SUBSET.fullmatch(str(font.BaseFont))
         if program is None or match is None:
             continue  # not a subset, or not embedded: nothing to name
@@ -119,7 +122,7 @@ def merge_subsets(pdf: pk.Pdf) -> None:
     into one, which every font dictionary of that font then uses."""
     groups: dict[tuple, list[tuple[pk.Dictionary, pk.Dictionary]]] = {}
     sizes: dict[tuple[int, int], int] = {}  # each subset's number of glyphs
-    for font in _fonts(pdf):
+    for font in every_font(pdf):
         match = _SUBSET.fullmatch(str(font.BaseFont))
         if font.get("/Subtype") != pk.Name.Type0 or match is None:
             continue

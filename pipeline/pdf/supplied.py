@@ -32,6 +32,7 @@ from pipeline.filenames import TEMPLATES
 from pipeline.pdf import _pikepdf as pk
 from pipeline.pdf import substitute
 from pipeline.pdf._pikepdf import to_bytes
+from pipeline.pdf.fonts import every_font, font_program
 from pipeline.pdf.tree import list_ids
 from pipeline.records.meeting import SuppliedPdf
 
@@ -80,10 +81,6 @@ def prepare(data: bytes, fonts: Path = TEMPLATES / "fonts") -> SuppliedPdf:
                            "ask its author to save it again as PDF (or send the Word file)")
 
 
-EMBEDDED = ("/FontFile", "/FontFile2", "/FontFile3")
-"""Where a font descriptor holds the font program it carries."""
-
-
 def _fonts(pdf: pk.Pdf, fonts: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The fonts its pages (and the forms they draw) use without carrying them, by name,
     each once (PDF/UA-1 asks for every font to be embedded): those embedded now, as
@@ -91,32 +88,18 @@ def _fonts(pdf: pk.Pdf, fonts: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     found: dict[str, None] = {}
     embedded: dict[str, None] = {}
     made: dict = {}
-    seen: set = set()
-
-    def visit(resources) -> None:
-        if not isinstance(resources, pk.Dictionary) or resources.objgen in seen and resources.objgen != (0, 0):
-            return
-        seen.add(resources.objgen)
-        named = resources.get("/Font")
-        for font in named.values() if isinstance(named, pk.Dictionary) else []:
-            if not isinstance(font, pk.Dictionary) or font.get("/Subtype") == "/Type3":
-                continue
-            descendants = font.get("/DescendantFonts")
-            described = descendants[0] if isinstance(descendants, pk.Array) and len(descendants) else font
-            descriptor = described.get("/FontDescriptor") if isinstance(described, pk.Dictionary) else None
-            if not (isinstance(descriptor, pk.Dictionary) and any(k in descriptor for k in EMBEDDED)):
-                name = str(font.get("/BaseFont", "/unnamed"))[1:].split("+")[-1]
-                if descendants is None and substitute.embed(font, pdf, fonts, made):
-                    embedded.setdefault(name, None)
-                else:
-                    found.setdefault(name, None)
-        xobjects = resources.get("/XObject")
-        for xobject in xobjects.values() if isinstance(xobjects, pk.Dictionary) else []:
-            if isinstance(xobject, pk.Stream) and xobject.get("/Subtype") == "/Form":
-                visit(xobject.get("/Resources"))
-
-    for page in pdf.pages:
-        visit(page.obj.get("/Resources"))
+    for font in every_font(pdf):
+        if font.get("/Subtype") == "/Type3":
+            continue  # drawn by the file's own content: nothing to carry
+        descendants = font.get("/DescendantFonts")
+        holder = descendants[0] if isinstance(descendants, pk.Array) and len(descendants) else font
+        if isinstance(holder, pk.Dictionary) and font_program(holder) is not None:
+            continue
+        name = str(font.BaseFont)[1:].split("+")[-1]
+        if descendants is None and substitute.embed(font, pdf, fonts, made):
+            embedded.setdefault(name, None)
+        else:
+            found.setdefault(name, None)
     return tuple(embedded), tuple(found)
 
 

@@ -26,8 +26,7 @@ def meeting_page(meeting: Meeting, rows: list[AgendaRow], templates: Path, packs
     attachments (title, format, size, pages), the packs (``packs``) with what each changed,
     and whom to ask for another format."""
     return _render(PAGE_TEMPLATE, meeting, rows, templates, packs=packs, heading="Agenda and papers",
-                   clerk_email=meeting.clerk.email if meeting.clerk else "",
-                   untagged=any(not file.tagged for row in rows for file in row.files))
+                   clerk_email=meeting.clerk.email if meeting.clerk else "")
 
 
 def _render(template: str, meeting: Meeting, rows: list[AgendaRow], templates: Path, *,

@@ -179,12 +179,14 @@ def render_html(
                        returns_heading=view.with_returns)
 
 
-def render_parts(view: PaperView, templates: Path, *, created: dt.datetime | None = None) -> list[str]:
+def render_parts(view: PaperView, templates: Path, *, created: dt.datetime | None = None,
+                 report_only: bool = False) -> list[str]:
     """The paper as the PDF lays it out, in parts each starting a page: the report, then
-    the partnership returns a few at a time (the first part of them under their heading)."""
+    (unless ``report_only``) the partnership returns a few at a time (the first part of them
+    under their heading)."""
     page = _Page(view, templates, created, PDF_STYLESHEETS, laid_out=True)
     parts = [page.render(front=True, entries=None, returns_heading=False)]
-    if view.with_returns:
+    if view.with_returns and not report_only:
         chunks = [view.entries[i:i + ENTRIES_PER_PART] for i in range(0, len(view.entries), ENTRIES_PER_PART)]
         for number, chunk in enumerate(chunks or [()]):
             parts.append(page.render(front=False, entries=chunk, returns_heading=number == 0))

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from collections.abc import Callable
 from pathlib import Path
 
-from pipeline.filenames import shown
+from pipeline.filenames import LAST_ROUNDS, shown
 from pipeline.intake import find_returns, read_return
 from pipeline.records.changes import AnswerChange, Changes, Comparison, State
 from pipeline.records.problems import Problem, Severity, Source
@@ -38,10 +39,6 @@ from pipeline.records.returns import Answer, Return
 from pipeline.records.round import Round, Status
 from pipeline.round.collate import collate
 from pipeline.vocabulary import LABEL_BY_KEY, LABELS, long_date
-
-LAST_ROUNDS = "last-rounds"
-"""The folder of inputs where make new-round keeps each round's returns, by meeting date."""
-
 
 DETAILS = tuple(label for label in LABELS if label.key != "partnership")
 """The details compared: all but the partnership's name (matched, however it was spelt)."""
@@ -55,21 +52,20 @@ def last_round_folder(inputs: Path, round_: Round) -> Path | None:
     return folder if folder is not None and folder.is_dir() else None
 
 
-def compare_round(round_: Round, inputs: Path, read=read_return) -> tuple[Changes, list[Problem]]:
-    """This round's returns set against last round's (if kept): the changes, and a warning
-    for each return whose answers are all as they were."""
+def compare_round(round_: Round, inputs: Path, read: Callable[[list[Path]], list] | None = None
+                  ) -> tuple[Changes, list[Problem]]:
+    """This round's returns set against last round's (if kept), each read by ``read`` (given
+    the paths: read_round reads them as this round's, through its cache): the changes, and a
+    warning for each return whose answers and details are all as they were."""
     folder = last_round_folder(inputs, round_)
     if folder is None:
         return Changes(), []
     paper = round_.paper
     questions = paper.questions
-    returns, unreadable = [], []
-    for path in find_returns(folder):
-        ret, _ = read(path, questions=questions)
-        if ret is None:
-            unreadable.append(shown(path.name))
-        else:
-            returns.append(ret)
+    paths = find_returns(folder)
+    results = read(paths) if read else [read_return(path, questions=questions) for path in paths]
+    returns = [ret for ret, _ in results if ret is not None]
+    unreadable = [shown(path.name) for path, (ret, _) in zip(paths, results) if ret is None]
     # Matched to the partnerships as this round's are, as of their own round (no return of it is "earlier").
     last = collate(dataclasses.replace(paper, previous_meeting=None), tuple(e.partnership for e in round_.entries),
                    returns, [], tuple(unreadable))

@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from pipeline.filenames import MEETING_FILE, move_into, write_atomic
+from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, move_into, write_atomic
 from pipeline.intake.files import LOOKALIKE_SUFFIXES, find_returns
 from pipeline.round.config import PAPER_FILE, load_paper
 from pipeline.round.forms import write_forms
 from pipeline.round.read import read_round
 from pipeline.settings import check_output
 
-LAST_ROUNDS = "last-rounds"
 LOGS = ("chase.log", "sent.log", "chase", "agenda")
 """What of output/outbox/ belongs to a round: its logs and its drafts."""
 

@@ -1,4 +1,4 @@
-"""A round read from the inputs folder: its settings, every return (read by the workers when there are many), collated."""
+"""A round read from inputs: settings, every return (on the workers when many), collated, set against last round's."""
 
 from __future__ import annotations
 
@@ -30,6 +30,29 @@ def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | No
     problems: list[Problem] = [*config.problems, *lock_file_warnings(inputs)]
     questions = config.paper.questions
     paths = find_returns(inputs)
+    returns: list[Return] = []
+    unreadable: list[str] = []
+    for path, (ret, found) in zip(paths, _read(paths, questions, cache, workers, progress)):
+        problems.extend(found)
+        if ret is not None:
+            returns.append(ret)
+        else:
+            unreadable.append(shown(path.name))
+    for path, problem in find_lookalikes(inputs):
+        problems.append(problem)
+        unreadable.append(shown(path.name))
+    round_ = collate(config.paper, config.registry, returns, problems, tuple(unreadable))
+    # Last round's returns, read (and kept) as this round's are.
+    changes, compared = compare_round(round_, inputs, partial(_read, questions=questions, cache=cache)) \
+        if config.paper.compare_last_round else (Changes(), [])
+    return dataclasses.replace(round_, changes=changes, problems=round_.problems + tuple(compared)
+                               + tuple(font_problems(round_, TEMPLATES / "fonts")))
+
+
+def _read(paths: list[Path], questions: tuple[str, ...], cache: Cache | None = None, workers: Workers | None = None,
+          progress: Progress | None = None) -> list[tuple[Return | None, list[Problem]]]:
+    """Each return at ``paths`` read, or kept from an earlier build: those not read before,
+    by ``workers`` too when given (which then start, warming up for the laying out to come)."""
     kept = [cache.kept_return(path, questions) if cache else ("", None) for path in paths]
     todo = [path for path, (_, result) in zip(paths, kept) if result is None]
     if todo and workers is not None and cache is not None:
@@ -41,31 +64,12 @@ def read_round(inputs: Path, cache: Cache | None = None, progress: Progress | No
 
     fresh, _ = (workers or Workers(usable=False)).map(partial(read_return, questions=questions), todo, done=read)
     fresh_results = iter(fresh)
-    returns: list[Return] = []
-    unreadable: list[str] = []
-    for path, (key, result) in zip(paths, kept):
+    results = []
+    for key, result in kept:
         if result is None:
             result = next(fresh_results)
             if cache:
                 cache.keep_return(key, result)
-        ret, found = result
-        problems.extend(found)
-        if ret is not None:
-            returns.append(ret)
-        else:
-            unreadable.append(shown(path.name))
-    for path, problem in find_lookalikes(inputs):
-        problems.append(problem)
-        unreadable.append(shown(path.name))
-    round_ = collate(config.paper, config.registry, returns, problems, tuple(unreadable))
-    def kept(path: Path, questions: tuple[str, ...]):  # last round's returns, read once as this round's are
-        key, result = cache.kept_return(path, questions) if cache else ("", None)
-        if result is None:
-            result = read_return(path, questions=questions)
-            if cache:
-                cache.keep_return(key, result)
-        return result
+        results.append(result)
+    return results
 
-    changes, compared = compare_round(round_, inputs, kept) if config.paper.compare_last_round else (Changes(), [])
-    return dataclasses.replace(round_, changes=changes, problems=round_.problems + tuple(compared)
-                               + tuple(font_problems(round_, TEMPLATES / "fonts")))
