@@ -76,7 +76,9 @@ def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
             if progress:
                 progress(f"Laying out {stale[0].round.paper.title}" if len(stale) == 1 else f"Laying out {len(stale)} papers")
             bodies, laid, words = _lay_out(stale, cache, templates, using, progress)
-            _page_the_summary(stale, bodies, laid, cache, templates, using)
+            for index, pages in _page_the_summary(stale, bodies, laid, cache, templates, using).items():
+                # Its Word file refers to the returns by page too, and was left until the pages were known.
+                words[index] = word.render_docx(stale[index].view, templates, stale[index].when, pages)
             margins = _furniture(stale, bodies, laid, cache, templates, using)
             if not keep_workers:
                 using.stop()
@@ -121,27 +123,36 @@ Keyed = dict[str, tuple[Part, Path]]
 
 
 def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers, progress: Progress | None
-             ) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes]]:
+             ) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None]]:
     """The parts of each paper's PDF (the report, then its returns a few at a time), laid out
-    or kept, and each paper's Word file, made meanwhile."""
+    or kept, and each paper's Word file, made meanwhile (None for one that waits for the
+    pages of its returns: _page_the_summary)."""
     bodies = []
     for p in stale:
         subject = f"{p.view.committee}, {p.view.meeting_date}"
         body = [Part(html, p.view.title, subject, p.when) for html in html.render_parts(p.view, templates, created=p.when)]
         bodies.append({cache.render_key(part): (part, p.folder) for part in body})
     laid, words = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates, workers,
-                                     progress, meanwhile=lambda: [word.render_docx(p.view, templates, p.when)
+                                     progress, meanwhile=lambda: [None if _pages_the_summary(p)
+                                                                  else word.render_docx(p.view, templates, p.when)
                                                                   for p in stale])
     return bodies, laid, words
 
 
+def _pages_the_summary(p: Plan) -> bool:
+    """Whether ``p``'s paper says what changed since the last report, each return with its page."""
+    return p.view.with_returns and bool(p.round.changes.comparisons)
+
+
 def _page_the_summary(stale: list[Plan], bodies: list[Keyed], laid: dict[str, LaidOut], cache: Cache,
-                      templates: Path, workers: Workers) -> None:
+                      templates: Path, workers: Workers) -> dict[int, dict[str, int]]:
     """The PDF's summary of what changed since the last report given the page each return
     starts on, once the returns are laid out: the report part laid out again with them
-    (and again, should that move them), in place of the first in ``bodies`` and ``laid``."""
+    (and again, should that move them), in place of the first in ``bodies`` and ``laid``.
+    The pages, for each paper (by its index in ``stale``) that has such a summary."""
+    paged = {}
     for index, p in enumerate(stale):
-        if not (p.view.with_returns and p.round.changes.comparisons):
+        if not _pages_the_summary(p):
             continue
         (first, (part, folder)), *rest = bodies[index].items()
         for _ in range(3):  # a page number's few characters seldom move a page; three passes settle it
@@ -154,6 +165,8 @@ def _page_the_summary(stale: list[Plan], bodies: list[Keyed], laid: dict[str, La
             laid.update(parts.lay_out_kept({key: (part, folder)}, cache, templates, workers)[0])
             first = key
         bodies[index] = {first: (part, folder), **dict(rest)}
+        paged[index] = pages
+    return paged
 
 
 def _return_pages(view: PaperView, laid: list[LaidOut]) -> dict[str, int]:

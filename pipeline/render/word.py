@@ -5,14 +5,17 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from pipeline import lazy
 from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run, Table
 from pipeline.render import changes
 from pipeline.render.links import split_links
-from pipeline.render.view import ChangeView, PaperView
+from pipeline.render.view import ChangeView, EntryView, PaperView
 
 TEMPLATE = "report.docx"
 
@@ -50,11 +53,18 @@ class _Rich:
         self._rich_text = lazy.word()[0].RichText
         self.numbered: list[Block] = []
         self.tables: list[Table] = []
+        self.references: list[Run] = []
 
     def runs(self, runs: tuple[Run, ...]):
         """``runs`` as one docxtpl RichText."""
         rich = self._rich_text()
         for run in runs:
+            if run.target:
+                # A link to a return, and its page: fields docxtpl cannot write, marked here
+                # and put in place by _references.
+                self.references.append(run)
+                rich.add(_reference_mark(len(self.references)))
+                continue
             for piece, href in split_links(run.text):
                 link = {"url_id": self.template.build_url_id(href), "color": LINK_COLOUR} if href else {}
                 rich.add(piece, bold=run.bold, italic=run.italic, underline=run.underline or bool(href), **link)
@@ -125,6 +135,67 @@ def _table_mark(number: int) -> str:
     """The text of the paragraph a table stands in until it is put in its place, wrapped in
     a character of Unicode's private-use area, which no officer's paragraph is made of."""
     return f"\ue000table {number}\ue000"
+
+
+def _reference_mark(number: int) -> str:
+    """The text of the run a reference stands in until it is put in its place (as _table_mark)."""
+    return f"\ue001reference {number}\ue001"
+
+
+def _references(document, references: list[Run], entries: tuple[EntryView, ...], pages: Mapping[str, int]) -> None:
+    """Each return's heading bookmarked, and each reference to a return put in place of the
+    run marking it: the partnership's name as a link to its return, then "(page N)", N a
+    PAGEREF field, which LibreOffice works out as it lays the file out and Word when it
+    prints or the reader updates fields (F9). Until then Word shows the page the return
+    starts on in the PDF, the paper of record: Word's own layout may differ by a page."""
+    if not references:
+        return
+    _, docx = lazy.word()
+    parse_xml, nsdecls, qn = docx.oxml.parse_xml, docx.oxml.ns.nsdecls, docx.oxml.ns.qn
+    body = document.element.body
+    taken = [int(b.get(qn("w:id"))) for b in body.iter(qn("w:bookmarkStart"))]
+    bookmarks: dict[str, str] = {}
+    waiting = iter(entries)
+    entry = next(waiting, None)
+    for paragraph in document.paragraphs:
+        if entry is None:
+            break
+        if paragraph.style.name == "Heading 2" and paragraph.text == entry.heading:
+            # Hidden (a leading underscore), as Word names the bookmarks of its own cross-references.
+            name, number = f"_Return_{len(bookmarks) + 1}", max(taken, default=0) + len(bookmarks) + 1
+            start = parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="{number}" w:name="{name}"/>')
+            properties = paragraph._p.pPr
+            if properties is not None:
+                properties.addnext(start)
+            else:
+                paragraph._p.insert(0, start)
+            paragraph._p.append(parse_xml(f'<w:bookmarkEnd {nsdecls("w")} w:id="{number}"/>'))
+            bookmarks[entry.id] = name
+            entry = next(waiting, None)
+    marks = {_reference_mark(n): run for n, run in enumerate(references, start=1)}
+    for text in [t for t in body.iter(qn("w:t")) if t.text in marks]:
+        run, marker = marks[text.text], text.getparent()
+        name = escape(run.text)
+        bookmark = bookmarks.get(run.target)
+        if bookmark is None:  # nothing to go to: the name alone
+            pieces = [f'<w:r><w:t xml:space="preserve">{name}</w:t></w:r>']
+        else:
+            page = escape(str(pages.get(run.target, "")))
+            pieces = [
+                f'<w:hyperlink w:anchor="{bookmark}" w:history="1"><w:r><w:rPr><w:color w:val="{LINK_COLOUR}"/>'
+                f'<w:u w:val="single"/></w:rPr><w:t xml:space="preserve">{name}</w:t></w:r></w:hyperlink>',
+                '<w:r><w:t xml:space="preserve"> (page </w:t></w:r>',
+                '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r><w:instrText xml:space="preserve"> PAGEREF {bookmark} \\h </w:instrText></w:r>',
+                '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r><w:t>{page}</w:t></w:r>',
+                '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
+                '<w:r><w:t xml:space="preserve">)</w:t></w:r>',
+            ]
+        for piece in pieces:
+            # Each piece declares the w: namespace on its outermost element, as parse_xml needs.
+            marker.addprevious(parse_xml(re.sub(r"^<([\w:]+)", rf"<\1 {nsdecls('w')}", piece, count=1)))
+        marker.getparent().remove(marker)
 
 
 def _tables(document, tables: list[Table]) -> None:
@@ -241,8 +312,10 @@ def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
-def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
-    """The paper as .docx bytes; ``when`` dates the document (the meeting date)."""
+def render_docx(view: PaperView, templates: Path, when: dt.datetime, pages: Mapping[str, int] | None = None) -> bytes:
+    """The paper as .docx bytes; ``when`` dates the document (the meeting date); ``pages``,
+    the page each return starts on in the PDF by its partnership's id, where the paper
+    refers to returns by page (what changed since the last report)."""
     docxtpl, _ = lazy.word()
     template = docxtpl.DocxTemplate(templates / TEMPLATE)
     # The title property is set below, cut to what a property holds: docxtpl would render
@@ -256,6 +329,7 @@ def render_docx(view: PaperView, templates: Path, when: dt.datetime) -> bytes:
     document = template.docx
     _restart_numbering(document, rich.numbered)
     _tables(document, rich.tables)
+    _references(document, rich.references, view.entries, pages or {})
     core = document.core_properties
     # A document property holds at most 255 characters (python-docx refuses more, as Word's
     # own file format does): a longer title is cut there, with an ellipsis.

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import shutil
+import zipfile
 
 import page as page_validation
 import pytest
 from openpyxl import load_workbook
+from render.test_word_accessibility import violations
 
 from pipeline.records.changes import State
 from pipeline.records.problems import Source
@@ -99,6 +101,9 @@ def test_a_second_round_says_what_changed_and_names_a_return_sent_back_unchanged
 
 
 LABEL = "Changed since the last report (17 March 2011)"
+NAMES = ("Cherwell Local Strategic Partnership", "Vale Partnership", "West Oxfordshire Strategic Partnership",
+         "Spatial Planning and Infrastructure Partnership", "Oxfordshire Children and Young People's Trust")
+"""The partnerships the summary names."""
 
 
 def _read_back(output, tmp_path) -> None:
@@ -130,8 +135,7 @@ def _read_back(output, tmp_path) -> None:
     words = " ".join(" ".join(pages).split())
     assert f"{LABEL} [removed] Tackling disadvantage" in words and "[added] Housing, and the new town centre" in words
     # The PDF's summary gives the page each return starts on; the web page, which has no pages, none.
-    for name in ("Cherwell Local Strategic Partnership", "Vale Partnership", "West Oxfordshire Strategic Partnership",
-                 "Spatial Planning and Infrastructure Partnership", "Oxfordshire Children and Young People's Trust"):
+    for name in NAMES:
         starts = [n for n, page in enumerate(pages, start=1) if f"\n{name}\nPartnership " in f"\n{page}"]
         assert len(starts) == 1 and f"{name} (page {starts[0]})" in words, (name, starts)
     assert "(page " not in summary
@@ -140,14 +144,26 @@ def _read_back(output, tmp_path) -> None:
     # On the web page each name in the summary links to its return, which is there to go to.
     for pid in ("cherwell", "vale", "spip", "west", "cypt"):
         assert f'<a href="#{pid}">' in page and '<section class="entry' in page and f'id="{pid}"' in page
-    # Word, as LibreOffice reads it: the label, and the words marked in words.
+    # Word, as LibreOffice lays it out: the label, the words marked in words, and the summary
+    # giving each return's page in the Word file's own layout (a field), each name a link to it.
+    docx = output / f"{STEM}.docx"
+    with zipfile.ZipFile(docx) as unzipped:
+        document = unzipped.read("word/document.xml").decode("utf-8")
+    anchors = re.findall(r'<w:hyperlink w:anchor="(_Return_\d+)"', document)
+    compared = len(read_round(output.parent / "inputs").changes.comparisons)  # each partnership named once
+    assert len(set(anchors)) == len(anchors) == compared and all(f'w:name="{a}"' in document for a in anchors)
+    assert re.findall(r"PAGEREF (_Return_\d+) \\h", document) == anchors
+    assert violations(docx.read_bytes()) == []  # as Word's accessibility checker reads it
     if SOFFICE:
-        (converted,) = libreoffice_convert([output / f"{STEM}.docx"], "txt:Text (encoded):UTF8", tmp_path / "lo",
-                                           tmp_path / "profile")
-        word = " ".join(converted.read_text(encoding="utf-8-sig").split())
+        (converted,) = libreoffice_convert([docx], "pdf", tmp_path / "lo", tmp_path / "profile")
+        pages = pdf_pages(converted)
+        word = " ".join(" ".join(pages).split())
         assert f"{LABEL} [removed] Tackling disadvantage" in word
         assert "[added] Housing, and the new town centre" in word
         assert "Ann Other (changed since the last report)" in word
+        for name in NAMES:
+            starts = [n for n, page in enumerate(pages, start=1) if f"\n{name}\nPartnership " in f"\n{page}"]
+            assert len(starts) == 1 and f"{name} (page {starts[0]})" in word, (name, starts)
 
 
 def test_comparing_can_be_turned_off(second_round, tmp_path):
