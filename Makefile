@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 INPUTS ?= inputs
 OUTPUT ?= output
 
-.PHONY: papers watch publish check forms new-round chase send test bench imports identity word-template sample-inputs sample-meeting clean
+.PHONY: papers watch publish minutes check forms new-round chase send test bench imports identity word-template sample-inputs sample-meeting clean
 
 # papers' hints then name the make commands (make send SEND=--smtp), not its own.
 export PAPERS_VIA_MAKE := 1
@@ -33,6 +33,11 @@ watch: $(STAMP)
 # records the version, with every file's digest, in output/versions/. PUBLISH=--today=… names the day.
 publish: $(STAMP)
 	@$(RUN) publish --inputs $(INPUTS) --output $(OUTPUT) $(PUBLISH)
+
+# The draft minutes, from the record kept in meeting.toml: output/minutes/ (exempt items' in
+# output/private/minutes/). MINUTES=--today=… names the day they are published.
+minutes: $(STAMP)
+	@$(RUN) minutes --inputs $(INPUTS) --output $(OUTPUT) $(MINUTES)
 
 # `make check CHECK=--today=2011-02-25` plans ahead: the days left as they will be then.
 check: $(STAMP)

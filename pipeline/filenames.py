@@ -41,14 +41,20 @@ def move_into(path: Path, folder: Path) -> Path:
     """``path`` (a file or a folder) moved into ``folder``, made if need be, under a name not
     already taken there (``name-2``, ``name-3`` …): where it now is. Nothing is overwritten."""
     folder.mkdir(parents=True, exist_ok=True)
-    target, number = folder / path.name, 2
-    while target.exists() or target.is_symlink():
-        target = folder / f"{path.stem}-{number}{path.suffix}"
-        number += 1
+    target = free_path(folder / path.name)
     if path.is_dir() and not path.is_symlink():
         shutil.move(str(path), str(target))
     else:
         os.replace(path, target)
+    return target
+
+
+def free_path(path: Path) -> Path:
+    """``path``, or the first of ``name-2``, ``name-3`` … beside it not taken: nothing is overwritten."""
+    target, number = path, 2
+    while target.exists() or target.is_symlink():
+        target = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
     return target
 
 

@@ -113,7 +113,8 @@ def read_text(path: Path) -> str:
 
 
 OUTPUT_FOLDERS = ("publish", "retired", "versions", "outbox", "outbox/agenda", "outbox/chase", "private",
-                  "private/versions", "private/retired", ".cache", "private/.cache", "forms", LAST_ROUNDS)
+                  "private/versions", "private/retired", ".cache", "private/.cache", "forms", LAST_ROUNDS,
+                  "minutes", "minutes/.cache", "private/minutes", "private/minutes/.cache")
 """The folders papers makes in the output folder, and writes in."""
 OUTPUT_FILES = ("outbox/sent.log", "outbox/chase.log")
 """The logs papers keeps in the output folder, and appends to."""

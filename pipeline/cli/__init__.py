@@ -1,4 +1,4 @@
-"""The command line: papers, watch, check, forms, new-round, chase, send, publish. Problems become messages and an exit status here, once.
+"""The command line: papers, watch, check, forms, new-round, chase, send, publish, minutes. Problems become messages and an exit status here, once.
 
 Each command parses its options, calls one function of the stage that knows (round/,
 meeting/), and says what it returns; every decision — what to build, send or record, and
@@ -15,7 +15,7 @@ import click
 
 from pipeline.cli.building import check, papers, watch
 from pipeline.cli.common import EXIT_NOTHING, EXIT_OK, MAKE_OPTIONS, Stop
-from pipeline.cli.meeting import publish
+from pipeline.cli.meeting import minutes, publish
 from pipeline.cli.rounds import chase, forms, new_round
 from pipeline.cli.sending import send
 
@@ -30,6 +30,7 @@ Examples:
   papers papers                 the papers, from every return in inputs/
   papers watch                  the papers, built again as returns and papers land
   papers send --dry-run         who would be sent the papers
+  papers minutes                the draft minutes, from the record kept in meeting.toml
 \b
 Exit status: 0 all returns in and read; 1 papers made, but a return is missing or has
 errors; 2 nothing could be made. Each command's --help has more.""",
@@ -40,7 +41,7 @@ def cli() -> None:
     with a check report of what is missing or wrong; forms and reminders out, papers sent."""
 
 
-for command in (papers, watch, publish, check, new_round, forms, chase, send):
+for command in (papers, watch, publish, minutes, check, new_round, forms, chase, send):
     cli.add_command(command)
 
 

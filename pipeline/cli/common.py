@@ -24,7 +24,8 @@ from pipeline.records.round import Round, Status
 from pipeline.settings import ConfigError
 
 EXIT_OK, EXIT_INCOMPLETE, EXIT_NOTHING = 0, 1, 2
-MAKE_OPTIONS = {"check": "CHECK", "chase": "CHASE", "send": "SEND", "publish": "PUBLISH", "new-round": "ROUND"}
+MAKE_OPTIONS = {"check": "CHECK", "chase": "CHASE", "send": "SEND", "publish": "PUBLISH", "new-round": "ROUND",
+                "minutes": "MINUTES"}
 """The make variable each command's options are given in (Makefile)."""
 
 inputs_option = click.option(

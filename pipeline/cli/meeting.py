@@ -1,4 +1,4 @@
-"""The clerk's command that publishes: ``publish``, the agenda and then each supplement."""
+"""The clerk's commands for the meeting: ``publish`` (the agenda, then each supplement) and ``minutes``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from pathlib import Path
 import click
 
 from pipeline.cli.building import say_build
-from pipeline.cli.common import clock, fail, guard, how, inputs_option, output_option, progress, today_option
+from pipeline.cli.common import clock, fail, guard, how, inputs_option, output_option, progress, status, today_option
+from pipeline.meeting.minutes import build_minutes
 from pipeline.meeting.publish import NotPublished
 from pipeline.meeting.publish import publish as publish_meeting
+from pipeline.render.summary import problem_lines
 from pipeline.vocabulary import long_date
 
 
@@ -58,3 +60,35 @@ def publish(inputs: Path, output: Path, today) -> int:
     # Recorded, so no error stood in its way but an exemption's notice to take a pack down,
     # which this publication answers (the folder to upload no longer holds it).
     return 0
+
+
+@click.command(short_help="Build the draft minutes from the record kept in meeting.toml.", epilog="""\b
+Examples:
+  papers minutes                       the draft minutes (Word, PDF, web page) and their check report
+  papers minutes --today 2011-03-18    say which day they are published (the call-in period counts from it)""")
+@inputs_option
+@output_option("output", "Folder the minutes are built in (OUTPUT/minutes/; exempt items' in OUTPUT/private/minutes/).")
+@today_option("The day the minutes are published (YYYY-MM-DD), instead of today.")
+def minutes(inputs: Path, output: Path, today) -> int:
+    """Build the draft minutes of the meeting in INPUTS/meeting.toml from what the clerk
+    recorded there: [minutes] (present, apologies, substitutes, officers, interests), and
+    each item's decision, resolved and [[item.action]] (action, owner, due).
+
+    The public minutes give an exempt item its number, title, paragraph of Schedule 12A and
+    any summary; the private minutes, in OUTPUT/private/minutes/, give everything.
+    """
+    now = clock(today)
+    with progress() as say:
+        done = guard(lambda: build_minutes(inputs, output, now.date(), progress=say), "build the minutes")
+    if done.proceedings is None:
+        fail(f"No minutes to build: {inputs} has no meeting.toml (the minutes are a meeting's).")
+    for line in problem_lines(done.problems):
+        click.echo(line)
+    click.echo("")
+    for build in done.built:
+        for path in build.written:
+            click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
+    if not done.proceedings.recorded:
+        click.secho("Nothing is recorded of the meeting yet: add [minutes] and each item's decision to meeting.toml "
+                    "(README.md, After the meeting).", fg="yellow")
+    return status(None, False, done.problems)

@@ -58,6 +58,16 @@ def new_round(inputs: Path, output: Path, meeting: dt.datetime, deadline: dt.dat
         if done.exempt:
             click.echo(f"  Still marked exempt: item{'s' if len(done.exempt) > 1 else ''} {', '.join(done.exempt)}: "
                        "check each is exempt at the new meeting too.")
+        carried = done.carried
+        if carried and carried.kept:
+            click.echo(f"  The last meeting's record (minutes, decisions, actions) is kept in {carried.kept}, and "
+                       "taken out of meeting.toml for the new meeting.")
+        if carried and carried.actions:
+            click.echo(f"  {len(carried.actions)} action(s) not yet done carried into {inputs / 'action-log.toml'}: "
+                       "record each done there (done = <date>, note = \"…\") when it is.")
+        if carried and carried.item:
+            click.echo(f"  Added item {carried.item}, \"Action log\", to the agenda: move it where the committee "
+                       "takes it.")
     click.echo(f"Wrote {len(done.forms)} forms for the meeting of {long_date(meeting.date())} in {output / 'forms'}.")
     click.echo("Check last_update (the questions quote it) and return_to in paper.toml, then send the forms out.")
     return EXIT_OK

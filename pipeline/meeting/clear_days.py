@@ -72,3 +72,15 @@ class Notice:
 def notice(published: dt.date, meeting: dt.date, required: int = STATUTORY) -> Notice:
     """The notice publishing on ``published`` gives of ``meeting``."""
     return Notice(published, meeting, required, tuple(clear_days(published, meeting)))
+
+
+def takes_effect(published: dt.date, call_in_days: int) -> dt.date:
+    """The day a decision published on ``published`` takes effect if not called in: the
+    working day after the ``call_in_days`` working days that follow its publication, counted
+    with the same calendar as the clear days."""
+    bank = _bank(published.year, published.year + 1)
+    day, counted = published, 0
+    while counted <= call_in_days:  # the call-in days, then the first day after them
+        day += dt.timedelta(days=1)
+        counted += _working(day, bank)
+    return day

@@ -33,8 +33,11 @@ from pipeline.settings import (
 from pipeline.text import clean
 
 MEETING_KEYS = ("council", "committee", "date", "time", "venue", "clerk", "published", "clear_days", "web",
-                "attach_up_to_mb", "mail", "recipient", "item")
-ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt", "late", "withdrawn", "correction")
+                "attach_up_to_mb", "mail", "recipient", "item", "minutes", "call_in_days")
+RECORD_KEYS = ("decision", "resolved", "summary", "action")
+"""What an [[item]] records of the meeting once it is held (read by proceedings.py, not here)."""
+ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt", "late", "withdrawn", "correction",
+             *RECORD_KEYS)
 APPENDIX_KEYS = ("file", "title")
 NOTES = ("late", "withdrawn", "correction")
 """An item's notes for a supplement: why it is late, why withdrawn, what was corrected."""

@@ -17,6 +17,8 @@ from pathlib import Path
 from pipeline.filenames import shown
 from pipeline.machinery.cache import Cache
 from pipeline.machinery.workers import Progress, Workers
+from pipeline.meeting.action_log import FILE as ACTION_LOG
+from pipeline.meeting.action_log import action_log_round
 from pipeline.meeting.convert import Conversion
 from pipeline.meeting.short_paper import read_short_paper
 from pipeline.records.meeting import PaperKind
@@ -80,6 +82,10 @@ def _round(path: Path, reading: Reading, folder: Path) -> tuple[Round | None, li
     return reading.round(folder), []
 
 
+def _actions(path: Path, reading: Reading, folder: Path) -> tuple[Round | None, list[Problem]]:
+    return action_log_round(path, reading.committee, reading.date)
+
+
 def _short(path: Path, reading: Reading, folder: Path) -> tuple[Round | None, list[Problem]]:
     try:
         paper, found = read_short_paper(path, reading.committee, reading.date)
@@ -91,6 +97,7 @@ def _short(path: Path, reading: Reading, folder: Path) -> tuple[Round | None, li
 KINDS: dict[str, PaperKind] = {
     "paper.toml": PaperKind("round", built=_round),  # the partnership update report: paper.toml and the returns
     ".md": PaperKind("short", built=_short),  # a house-style paper, in Markdown
+    ACTION_LOG: PaperKind("actions", built=_actions),  # the action log, kept by make new-round (action_log.py)
     ".docx": PaperKind("word", supplied=Conversion),  # a Word paper: converted by LibreOffice
     ".pdf": PaperKind("pdf", supplied=lambda path, kept, when: Supplied(path)),  # a PDF: made fit for the pack
 }

@@ -1,0 +1,129 @@
+"""The minutes of a meeting, made from the clerk's record and built as any paper is: Word, PDF and web page, with a check report.
+
+``build_minutes`` is the whole flow: read the record (proceedings.py), write the public
+minutes — an exempt item by its number and title, the paragraph that makes it exempt and
+the clerk's summary, never its resolution or actions — and, where an item was exempt, the
+private minutes with everything, in the private folder; each paper laid out by
+pipeline/build.py, as the agenda's papers are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.build import Build, build_papers, clear_temporaries
+from pipeline.filenames import PRIVATE, TEMPLATES, slug
+from pipeline.machinery.cache import Cache
+from pipeline.machinery.workers import Progress
+from pipeline.meeting.clear_days import takes_effect
+from pipeline.meeting.config import load_meeting
+from pipeline.meeting.proceedings import load_proceedings
+from pipeline.records.minutes import Outcome, Proceedings
+from pipeline.records.problems import Problem
+from pipeline.records.rich_text import Block, BlockKind, Run, Table
+from pipeline.records.round import Round
+from pipeline.records.settings import Paper, Section
+from pipeline.settings import check_output
+from pipeline.vocabulary import long_date
+
+FOLDER = "minutes"
+"""Where in the output folder the minutes are built (and in its private folder, the private minutes)."""
+SCHEDULE = "Schedule 12A to the Local Government Act 1972"
+
+
+@dataclass
+class MinutesBuild:
+    """What ``make minutes`` made: the public minutes, the private ones (if an item was exempt), and the problems."""
+
+    proceedings: Proceedings | None
+    built: list[Build] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def build_minutes(inputs: Path, output: Path, today: dt.date, templates: Path = TEMPLATES,
+                  progress: Progress | None = None) -> MinutesBuild:
+    """The draft minutes of the meeting in ``inputs``, as of ``today`` (their date of publication)."""
+    proceedings = load_proceedings(inputs)
+    if proceedings is None:
+        return MinutesBuild(None)
+    check_output(output)
+    clear_temporaries(output)
+    meeting = load_meeting(inputs)
+    clerk = meeting.clerk if meeting else None
+    papers = [(minutes_round(proceedings, today, clerk, private=False), output / FOLDER)]
+    if any(outcome.exempt for outcome in proceedings.outcomes):
+        papers.append((minutes_round(proceedings, today, clerk, private=True), output / PRIVATE / FOLDER))
+    for _, folder in papers:
+        folder.mkdir(parents=True, exist_ok=True)
+    built = build_papers(papers, Cache(output, templates), templates, progress)
+    return MinutesBuild(proceedings, built, list(proceedings.problems))
+
+
+def minutes_stem(proceedings: Proceedings, private: bool = False) -> str:
+    """The minutes' files' name without its ending."""
+    return f"{proceedings.date.isoformat()}-{slug(proceedings.committee)}-minutes" + ("-private" if private else "")
+
+
+def minutes_round(proceedings: Proceedings, today: dt.date, clerk=None, private: bool = False) -> Round:
+    """The minutes as a paper of prose (a Round without returns): public, or with the exempt items whole."""
+    p = proceedings
+    held = f"held on {long_date(p.date)}" + (f" at {p.time}" if p.time else "") + (f", {p.venue}" if p.venue else "")
+    opening = [_para(Run(f"Minutes of the meeting of the {p.committee} {held}.")),
+               _para(Run("Draft: ", bold=True), Run("to be confirmed as a correct record at the committee's next "
+                                                     f"meeting. Published on {long_date(today)}."))]
+    if p.call_in_days:
+        opening.append(_para(Run(
+            f"A decision of this meeting may be called in within {p.call_in_days} working days of this publication; "
+            f"one not called in takes effect on {long_date(takes_effect(today, p.call_in_days))}.")))
+    if private:
+        opening.append(_para(Run("Not for publication: ", bold=True), Run(
+            f"these minutes include the items exempt under {SCHEDULE}. The public minutes leave them out.")))
+    sections = [Section("", tuple(opening))]
+    for heading, names in (("Present", p.present), ("Substitutes", p.substitutes),
+                           ("Officers in attendance", p.officers), ("Apologies for absence", p.apologies)):
+        if names:
+            sections.append(Section(heading, tuple(Block(BlockKind.BULLET, (Run(name),)) for name in names)))
+    titles = {o.number: o.title for o in p.outcomes}
+    declared = [Block(BlockKind.BULLET, (Run(i.who, bold=True), Run(
+        (f": item {i.item} ({titles[i.item]})" if i.item else ": no item named") + (f" — {i.what}" if i.what else ""))))
+        for i in p.interests]
+    sections.append(Section("Declarations of interest", tuple(declared) or (_para(Run("None were declared.")),)))
+    sections += [Section(f"{o.number}. {o.title}", _outcome(o, private)) for o in p.outcomes]
+    paper = Paper(
+        committee=p.committee, meeting_date=p.date,
+        title=f"Minutes of the meeting held on {long_date(p.date)}" + (" (private)" if private else "") + " — draft",
+        questions=(), sections=tuple(sections), contact=clerk, numbered=False, with_returns=False,
+        file_name=minutes_stem(p, private))
+    return Round(paper, (), p.problems)
+
+
+def _para(*runs: Run) -> Block:
+    return Block(BlockKind.PARAGRAPH, runs)
+
+
+def _outcome(o: Outcome, private: bool) -> tuple[Block, ...]:
+    """What the minutes say of one item."""
+    if o.exempt and not private:
+        blocks = [_para(Run("Taken in private: ", bold=True), Run(
+            f"this item is exempt information under paragraph {o.exempt} of {SCHEDULE}. Its full record is in the "
+            "private minutes."))]
+        if o.summary:
+            blocks.append(_para(Run("Summary: ", bold=True), Run(o.summary)))
+        if o.decision:
+            blocks.append(_para(Run("Decision: ", bold=True), Run(o.decision.capitalize())))
+        return tuple(blocks)
+    blocks = [_para(Run("Decision: ", bold=True), Run(o.decision.capitalize() if o.decision else "none recorded yet"))]
+    if o.exempt:
+        blocks.append(_para(Run("Exempt: ", bold=True), Run(f"paragraph {o.exempt} of {SCHEDULE}.")))
+    if o.resolved:
+        blocks.append(_para(Run("Resolved:", bold=True)))
+        blocks += o.resolved
+    if o.actions:
+        head = tuple((Run(label),) for label in ("Action", "Owner", "Due"))
+        rows = tuple(((Run(a.action),), (Run(a.owner or "no owner yet"),),
+                      (Run(long_date(a.due) if a.due else "no date yet"),)) for a in o.actions)
+        blocks.append(_para(Run("Actions:", bold=True)))
+        blocks.append(Block(BlockKind.TABLE, (), table=Table(head, rows)))
+    return tuple(blocks)
