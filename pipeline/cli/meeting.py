@@ -11,6 +11,7 @@ from pipeline.cli.common import clock, fail, guard, how, inputs_option, output_o
 from pipeline.meeting.minutes import build_minutes
 from pipeline.meeting.publish import NotPublished
 from pipeline.meeting.publish import publish as publish_meeting
+from pipeline.meeting.publish import publish_minutes as publish_meeting_minutes
 from pipeline.render.summary import problem_lines
 from pipeline.vocabulary import long_date
 
@@ -18,19 +19,24 @@ from pipeline.vocabulary import long_date
 @click.command(short_help="Publish the agenda, or its supplement: record the version and keep its files.", epilog="""\b
 Examples:
   papers publish                       the agenda (version 1), then each supplement
-  papers publish --today 2011-03-09    say which day it is published (it must be the front sheet's)""")
+  papers publish --today 2011-03-09    say which day it is published (it must be the front sheet's)
+  papers publish --minutes             after the meeting: its draft minutes""")
 @inputs_option
 @output_option("output", "Folder the papers are built in; the record is kept in OUTPUT/versions/.")
 @today_option("The day of publication (YYYY-MM-DD), instead of today.")
-def publish(inputs: Path, output: Path, today) -> int:
+@click.option("--minutes", "minutes_", is_flag=True, help="Publish the minutes (after the meeting), not the agenda.")
+def publish(inputs: Path, output: Path, today, minutes_: bool) -> int:
     """Build the meeting, then publish what is new: the agenda (version 1), or, once it is
-    published, the supplement the changes made (version 2, 3 …).
+    published, the supplement the changes made (version 2, 3 …); with --minutes, after the
+    meeting, its draft minutes.
 
     The record (OUTPUT/versions/<meeting>/record.json) says what was published and when,
     with every file's SHA-256, and a copy of each file is kept beside it, never rewritten.
     Upload OUTPUT/publish/ to the website afterwards: it holds exactly what is public.
     """
     now = clock(today)
+    if minutes_:
+        return _publish_minutes(inputs, output, now)
     with progress() as say:
         done = guard(lambda: publish_meeting(inputs, output, now, progress=say), "publish the agenda")
     if done.refusal is NotPublished.NO_MEETING:
@@ -92,3 +98,29 @@ def minutes(inputs: Path, output: Path, today) -> int:
         click.secho("Nothing is recorded of the meeting yet: add [minutes] and each item's decision to meeting.toml "
                     "(README.md, After the meeting).", fg="yellow")
     return status(None, False, done.problems)
+
+
+def _publish_minutes(inputs: Path, output: Path, now) -> int:
+    """``papers publish --minutes``: the draft minutes recorded and published, said."""
+    with progress() as say:
+        done = guard(lambda: publish_meeting_minutes(inputs, output, now, progress=say), "publish the minutes")
+    if done.refusal is NotPublished.NO_MEETING:
+        fail(f"Nothing to publish: {inputs} has no meeting.toml (the minutes are a meeting's).")
+    for line in problem_lines(done.minutes.problems if done.minutes else []):
+        click.echo(line)
+    if done.refusal is NotPublished.RECORD_UNUSABLE:
+        fail("Not published: the meeting's publication record cannot be used (see the check report). Nothing was "
+             "changed.")
+    if done.refusal is NotPublished.REFUSED:
+        fail(f"Minutes not published: {done.refused}. Nothing was recorded: {done.advice}, then run "
+             f"`{how('publish --minutes', 'make publish PUBLISH=--minutes')}` again.")
+    if done.version is None:
+        click.echo(f"Nothing new to publish: the minutes ({done.last.title}) were published on "
+                   f"{done.last.published_long}, and nothing has changed since.")
+        return 0
+    click.echo(f"Published the minutes ({done.version.title}), {long_date(now.date())}: {len(done.version.files)} "
+               f"file(s) recorded, with their digests, in {output / 'versions'}.")
+    for line in done.confirmed:
+        click.echo(line[:1].upper() + line[1:] + ".")
+    click.echo(f"Upload {done.built.publication.folder} to the website: the meeting's page lists them now.")
+    return 0

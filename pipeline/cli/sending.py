@@ -1,4 +1,4 @@
-"""The command that sends: ``send``, the paper to paper.toml's list, or with ``--pack`` each published version of the agenda to meeting.toml's."""
+"""The command that sends: ``send``, the paper to paper.toml's list, or with ``--pack`` each published version of the agenda (``--minutes``, the minutes) to meeting.toml's."""
 
 from __future__ import annotations
 
@@ -37,7 +37,10 @@ Examples:
 @click.option("--dry-run", is_flag=True, help="Say what would be sent or written, and do nothing.")
 @click.option("--anyway", is_flag=True, help="Send papers older than their returns or settings (not advised).")
 @click.option("--pack", is_flag=True, help="Send the published agenda and supplements to meeting.toml's distribution list.")
-def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool, pack: bool) -> int:
+@click.option("--minutes", "minutes_", is_flag=True,
+              help="Send the draft minutes to the chair; once published, the minutes to meeting.toml's list.")
+def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, anyway: bool, pack: bool,
+         minutes_: bool) -> int:
     """Email the papers to the distribution list in paper.toml; with --pack, each published
     version of the agenda (the pack, then each supplement) to the list in meeting.toml.
 
@@ -47,10 +50,13 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     password comes from the environment variable PAPERS_SMTP_PASSWORD, or is asked for.
 
     Papers older than their returns or settings are refused: rebuild them first. With
-    --pack, the private pack goes only to those marked exempt = true.
+    --pack, the private pack goes only to those marked exempt = true. With --minutes, the
+    draft minutes go to each recipient whose role is "Chair" until the minutes are
+    published, then each published version to the whole list (the private minutes only to
+    those marked exempt = true).
     """
-    if pack:
-        return _send_agenda(inputs, output, use_smtp, resend, dry_run)
+    if pack or minutes_:
+        return _send_agenda(inputs, output, use_smtp, resend, dry_run, "--minutes " if minutes_ else "--pack ")
     meeting = guard(lambda: load_meeting(inputs), "send")  # its report shows the meeting's date and item
     sending = guard(lambda: paper.send(inputs, output, meeting, clock(), way(use_smtp), resend=resend, anyway=anyway,
                                        dry_run=dry_run, login=smtp_login), "send")
@@ -95,13 +101,16 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     return _say_delivered(done, [_who(p) for p in sending.problems])
 
 
-def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool) -> int:
-    """Each published version of the agenda sent to meeting.toml's distribution list, said: the exit status."""
+def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, option: str = "--pack ") -> int:
+    """Each published version of the agenda (or with ``option`` "--minutes ", the minutes) sent
+    to meeting.toml's distribution list, said: the exit status."""
+    minutes = option == "--minutes "
     sending = guard(lambda: agenda.send(inputs, output, clock(), way(use_smtp), resend=resend, dry_run=dry_run,
-                                        login=smtp_login), "send the agenda")
+                                        login=smtp_login, minutes=minutes), "send the minutes" if minutes else "send the agenda")
     refusal = sending.refusal
     if refusal is agenda.NotSent.NO_MEETING:
-        fail(f"Nothing to send: {inputs} has no meeting.toml (--pack sends a meeting's agenda).")
+        fail(f"Nothing to send: {inputs} has no meeting.toml ({option.strip()} sends a meeting's "
+             f"{'minutes' if minutes else 'agenda'}).")
     if refusal is agenda.NotSent.RECORD_UNUSABLE:
         fail(f"Not sent: {sending.unusable}")
     if refusal is agenda.NotSent.NOT_PUBLISHED:
@@ -121,11 +130,14 @@ def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_r
     not_sent = [_who(p) for p in sending.list_problems]
     not_sent += [_who(p) for p in sending.plan.problems if p.severity is Severity.ERROR]
     if not sending.todo:
-        again = how("send --pack --smtp --resend", 'make send SEND="--pack --smtp --resend"')
+        again = how(f"send {option}--smtp --resend", f'make send SEND="{option}--smtp --resend"')
         if not_sent:  # nobody left to send to but those who cannot be sent it: counted, not "nothing new"
             had = sum(len(item.recipients) for item in sending.plan.outgoing)
             advice = f" (`{again}` sends them again)" if had else ""
             click.echo(f"0 sent, {had} already sent{advice}, {len(not_sent)} not sent.")
+            return incomplete
+        if minutes:
+            click.echo(f"Nothing new to send: everyone it goes to has had it (`{again}` sends it again).")
             return incomplete
         click.echo(f"Nothing new to send: everyone on the list has had every published version "
                    f"(the last, version {sending.last.number}, published {sending.last.published_long}; "
@@ -143,10 +155,10 @@ def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_r
     if done.outcome is None:  # drafts
         for _, path in done.drafts:
             click.echo(f"Wrote {path}")
-        smtp = how("send --pack --smtp", 'make send SEND="--pack --smtp"')
+        smtp = how(f"send {option}--smtp", f'make send SEND="{option}--smtp"')
         click.echo(f"Open each draft in Outlook or Thunderbird and send it, or run `{smtp}`.")
         return incomplete
-    return max(incomplete, _say_delivered(done, not_sent, "--pack "))
+    return max(incomplete, _say_delivered(done, not_sent, option))
 
 
 def _who(problem) -> tuple[str, str]:

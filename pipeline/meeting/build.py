@@ -150,12 +150,14 @@ def _write_reports(built: MeetingBuild, output: Path) -> None:
 
 def _still_published(plan: PackPlan) -> list[Path]:
     """The packs published before, as kept (never rewritten), but any taken out of
-    publication: a withdrawn pack's redacted copy in its place, where one is published."""
+    publication: a withdrawn pack's redacted copy in its place, where one is published; and
+    the minutes as last published."""
     record, out = plan.record, plan.withdrawals
     standing = set(out.standing.values())
     return [record.copy(version, file) for version in record.versions for file in version.files
             if file.name == version.pack and not file.private and version.pack not in plan.withdrawn] + \
-           [record.copy(version, file) for version, file, copy in out.copies if copy.name in standing]
+           [record.copy(version, file) for version, file, copy in out.copies if copy.name in standing] + \
+           [record.copy(minutes, file) for minutes in record.minutes[-1:] for file in minutes.files if not file.private]
 
 
 def _convert_supplied(meeting: Meeting, output: Path, when: dt.datetime) -> dict[Path, object]:

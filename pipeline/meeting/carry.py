@@ -53,7 +53,7 @@ def plan(inputs: Path) -> Plan | None:
     if proceedings is None:
         return None
     text = path.read_text(encoding="utf-8")
-    cleared = without_record(text)
+    cleared = _minutes_of(without_record(text), proceedings.date)
     log = inputs / ACTION_LOG
     before = tomllib.loads(text)
     papers = [str(i.get("paper", "")) for i in before.get("item", []) if isinstance(i, dict)]
@@ -65,8 +65,14 @@ def plan(inputs: Path) -> Plan | None:
         cleared = cleared.rstrip("\n") + (
             f'\n\n# Added by make new-round: the actions not yet done. Move it where the committee takes it.\n'
             f'[[item]]\nnumber = "{item}"\ntitle = "Action log"\npurpose = "information"\npaper = "{ACTION_LOG}"\n')
-    _prove(before, cleared, item)
+    _prove(before, cleared, item, proceedings.date)
     return Plan(cleared, proceedings.actions, item, proceedings.recorded)
+
+
+def _minutes_of(text: str, last: dt.date) -> str:
+    """``text`` with the item that takes the last meeting's minutes (``minutes_of``) moved on
+    to the meeting just held: its minutes are the next meeting's to confirm."""
+    return re.sub(r"(?m)^(\s*minutes_of\s*=\s*)\d{4}-\d{2}-\d{2}(\s*(#.*)?)$", rf"\g<1>{last.isoformat()}\g<2>", text)
 
 
 def carry(inputs: Path, planned: Plan, last: dt.date, meeting_text) -> Carried:
@@ -116,7 +122,7 @@ def without_record(text: str) -> str:
     return "".join(kept)
 
 
-def _prove(before: dict, text: str, item: str) -> None:
+def _prove(before: dict, text: str, item: str, last: dt.date) -> None:
     """Refuse (ConfigError) a cleared meeting.toml that says anything but what it said
     before, less the record, and with the "Action log" item if one was added."""
     try:
@@ -124,8 +130,8 @@ def _prove(before: dict, text: str, item: str) -> None:
     except tomllib.TOMLDecodeError:
         after = None
     expected = {key: value for key, value in before.items() if key != "minutes"}
-    expected["item"] = [{k: v for k, v in entry.items() if k not in RECORD_KEYS} if isinstance(entry, dict) else entry
-                        for entry in before.get("item", [])]
+    expected["item"] = [{k: (last if k == "minutes_of" else v) for k, v in entry.items() if k not in RECORD_KEYS}
+                        if isinstance(entry, dict) else entry for entry in before.get("item", [])]
     if item:
         expected["item"] = [*expected["item"], {"number": item, "title": "Action log", "purpose": "information",
                                                 "paper": ACTION_LOG}]

@@ -37,7 +37,9 @@ MEETING_KEYS = ("council", "committee", "date", "time", "venue", "clerk", "publi
 RECORD_KEYS = ("decision", "resolved", "summary", "action")
 """What an [[item]] records of the meeting once it is held (read by proceedings.py, not here)."""
 ITEM_KEYS = ("number", "title", "purpose", "paper", "appendices", "exempt", "late", "withdrawn", "correction",
-             *RECORD_KEYS)
+             "minutes_of", *RECORD_KEYS)
+"""An item's settings; ``minutes_of`` (the date of the meeting whose minutes the item takes)
+is read by proceedings.py, and moved on to the last meeting's date by a new round."""
 APPENDIX_KEYS = ("file", "title")
 NOTES = ("late", "withdrawn", "correction")
 """An item's notes for a supplement: why it is late, why withdrawn, what was corrected."""

@@ -42,9 +42,10 @@ class MinutesBuild:
     problems: list[Problem] = field(default_factory=list)
 
 
-def build_minutes(inputs: Path, output: Path, today: dt.date, templates: Path = TEMPLATES,
-                  progress: Progress | None = None) -> MinutesBuild:
-    """The draft minutes of the meeting in ``inputs``, as of ``today`` (their date of publication)."""
+def build_minutes(inputs: Path, output: Path, today: dt.date | None, templates: Path = TEMPLATES,
+                  progress: Progress | None = None, confirmed_at: dt.date | None = None) -> MinutesBuild:
+    """The draft minutes of the meeting in ``inputs``, as published ``today`` (None: for the
+    chair to check, before they are published); or as confirmed by the meeting on ``confirmed_at``."""
     proceedings = load_proceedings(inputs)
     if proceedings is None:
         return MinutesBuild(None)
@@ -52,28 +53,37 @@ def build_minutes(inputs: Path, output: Path, today: dt.date, templates: Path = 
     clear_temporaries(output)
     meeting = load_meeting(inputs)
     clerk = meeting.clerk if meeting else None
-    papers = [(minutes_round(proceedings, today, clerk, private=False), output / FOLDER)]
+    papers = [(minutes_round(proceedings, today, clerk, False, confirmed_at), output / FOLDER)]
     if any(outcome.exempt for outcome in proceedings.outcomes):
-        papers.append((minutes_round(proceedings, today, clerk, private=True), output / PRIVATE / FOLDER))
+        papers.append((minutes_round(proceedings, today, clerk, True, confirmed_at), output / PRIVATE / FOLDER))
     for _, folder in papers:
         folder.mkdir(parents=True, exist_ok=True)
     built = build_papers(papers, Cache(output, templates), templates, progress)
     return MinutesBuild(proceedings, built, list(proceedings.problems))
 
 
-def minutes_stem(proceedings: Proceedings, private: bool = False) -> str:
+def minutes_stem(proceedings: Proceedings, private: bool = False, confirmed: bool = False) -> str:
     """The minutes' files' name without its ending."""
-    return f"{proceedings.date.isoformat()}-{slug(proceedings.committee)}-minutes" + ("-private" if private else "")
+    return (f"{proceedings.date.isoformat()}-{slug(proceedings.committee)}-minutes" + ("-confirmed" if confirmed else "")
+            + ("-private" if private else ""))
 
 
-def minutes_round(proceedings: Proceedings, today: dt.date, clerk=None, private: bool = False) -> Round:
-    """The minutes as a paper of prose (a Round without returns): public, or with the exempt items whole."""
+def minutes_round(proceedings: Proceedings, today: dt.date | None, clerk=None, private: bool = False,
+                  confirmed_at: dt.date | None = None) -> Round:
+    """The minutes as a paper of prose (a Round without returns), as published ``today`` (None:
+    not yet published): public, or with the exempt items whole; the draft, or as confirmed
+    by the meeting on ``confirmed_at``."""
     p = proceedings
     held = f"held on {long_date(p.date)}" + (f" at {p.time}" if p.time else "") + (f", {p.venue}" if p.venue else "")
-    opening = [_para(Run(f"Minutes of the meeting of the {p.committee} {held}.")),
-               _para(Run("Draft: ", bold=True), Run("to be confirmed as a correct record at the committee's next "
-                                                     f"meeting. Published on {long_date(today)}."))]
-    if p.call_in_days:
+    when = f"Published on {long_date(today)}." if today else "For the chair to check: not yet published."
+    opening = [_para(Run(f"Minutes of the meeting of the {p.committee} {held}."))]
+    if confirmed_at:
+        opening.append(_para(Run("Confirmed ", bold=True), Run(
+            f"as a correct record at the committee's meeting on {long_date(confirmed_at)}.")))
+    else:
+        opening.append(_para(Run("Draft: ", bold=True), Run("to be confirmed as a correct record at the committee's "
+                                                             f"next meeting. {when}")))
+    if p.call_in_days and today and not confirmed_at:
         opening.append(_para(Run(
             f"A decision of this meeting may be called in within {p.call_in_days} working days of this publication; "
             f"one not called in takes effect on {long_date(takes_effect(today, p.call_in_days))}.")))
@@ -93,9 +103,10 @@ def minutes_round(proceedings: Proceedings, today: dt.date, clerk=None, private:
     sections += [Section(f"{o.number}. {o.title}", _outcome(o, private)) for o in p.outcomes]
     paper = Paper(
         committee=p.committee, meeting_date=p.date,
-        title=f"Minutes of the meeting held on {long_date(p.date)}" + (" (private)" if private else "") + " — draft",
+        title=f"Minutes of the meeting held on {long_date(p.date)}" + (" (private)" if private else "")
+        + (" — confirmed" if confirmed_at else " — draft"),
         questions=(), sections=tuple(sections), contact=clerk, numbered=False, with_returns=False,
-        file_name=minutes_stem(p, private))
+        file_name=minutes_stem(p, private, bool(confirmed_at)))
     return Round(paper, (), p.problems)
 
 

@@ -86,10 +86,12 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     content = page.reader(output, files, plan)
     packs = page.pack_links(meeting, plan, making.pack.name if making.pack else "", content)
     published = page.published_files(meeting, making.listed, links, content, plan)
-    files[making.page] = page.agenda_page(meeting, making.listed, published, packs, templates, notes).encode("utf-8")
+    minutes = page.minutes_link(plan, meeting, content)
+    files[making.page] = page.agenda_page(meeting, making.listed, published, packs, templates, notes,
+                                          minutes).encode("utf-8")
     if making.data:
         files[making.data] = page.open_data(meeting, making.listed, published, packs, making.page.name,
-                                            making.data.name, plan).encode("utf-8")
+                                            making.data.name, plan, minutes).encode("utf-8")
     for path, data in files.items():
         write_atomic(path, data)
     _record(cache, key, making, meeting, output, files, made_of)

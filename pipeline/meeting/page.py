@@ -17,7 +17,7 @@ from pipeline import pdf
 from pipeline.filenames import slug
 from pipeline.meeting.items import ItemPdfs, appendix_title, heading, row
 from pipeline.meeting.supplements import PackPlan
-from pipeline.records.meeting import Attachment, Item, Meeting, PackLink
+from pipeline.records.meeting import Attachment, Item, Meeting, MinutesLink, PackLink
 from pipeline.render import agenda
 from pipeline.render.opendata import meeting_json
 from pipeline.vocabulary import long_date
@@ -37,8 +37,7 @@ def attachment(title: str, name: str, content: Content, plan: PackPlan, meeting:
     data = content(name) or b""
     kind = FORMATS[Path(name).suffix]
     sha256 = hashlib.sha256(data).hexdigest()
-    first = next((version.published for version in plan.record.versions for file in version.files
-                  if file.name == name and file.sha256 == sha256), plan.date(meeting).isoformat())
+    first = plan.record.first_published(name, sha256) or plan.date(meeting).isoformat()
     return Attachment(title, name, kind, len(data), pdf.page_count(data) if kind == "PDF" else 0, tagged, first,
                       hashlib.sha512(data).hexdigest())
 
@@ -142,6 +141,18 @@ def pack_links(meeting: Meeting, plan: PackPlan, making: str, content: Content) 
     return tuple(links)
 
 
+def minutes_link(plan: PackPlan, meeting: Meeting, content: Content) -> MinutesLink | None:
+    """The minutes the page lists: the latest version published, every public format of it
+    (web page first); None before any is published."""
+    if not plan.record.minutes:
+        return None
+    version = plan.record.minutes[-1]
+    names = sorted((f.name for f in version.files if not f.private), key=lambda n: list(FORMATS).index(Path(n).suffix))
+    return MinutesLink(version.title, version.published_long,
+                       tuple(attachment(version.title, name, content, plan, meeting) for name in names),
+                       tuple((r.number, r.result, r.resolution) for r in version.results))
+
+
 Published = dict[str, tuple[Attachment, ...]]
 """Every file published of each public item, by its number: its paper's, then each appendix's."""
 
@@ -153,21 +164,21 @@ def published_files(meeting: Meeting, listed: list[Item], links: Links, content:
 
 
 def agenda_page(meeting: Meeting, listed: list[Item], files: Published, packs: tuple[PackLink, ...], templates: Path,
-                notes: dict[str, str]) -> str:
+                notes: dict[str, str], minutes: MinutesLink | None = None) -> str:
     """The meeting's web page: the agenda, each public item with its paper and appendices in
     every format published (as GOV.UK lists attachments), and the packs published with what
     each changed."""
     rows = [dataclasses.replace(row(item, note=notes.get(item.number) or (f"Withdrawn: {item.withdrawn}" if item.withdrawn
                                                                          else "")), files=files.get(item.number, ()))
             for item in listed]
-    return agenda.meeting_page(meeting, rows, templates, packs)
+    return agenda.meeting_page(meeting, rows, templates, packs, minutes)
 
 
 def open_data(meeting: Meeting, listed: list[Item], files: Published, packs: tuple[PackLink, ...], page: str, name: str,
-              plan: PackPlan) -> str:
+              plan: PackPlan, minutes: MinutesLink | None = None) -> str:
     """The meeting as OParl JSON (``name``, beside the page ``page``): every file published
     of each public item, and each pack in publication, with its address, size, date and
     checksum."""
     live = tuple(link for link in packs if not link.withdrawn)
     statuses = {change.number: change.what.value for change in plan.pending.changes} if plan.pending else {}
-    return meeting_json(meeting, listed, files, live, page, name, statuses)
+    return meeting_json(meeting, listed, files, live, page, name, statuses, minutes)

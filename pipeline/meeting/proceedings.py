@@ -88,8 +88,13 @@ def load_proceedings(inputs: Path) -> Proceedings | None:
                     "write the resolution as resolved = \"…\"; the summary is left out", Severity.WARNING)
             summary = ""
         actions = _actions(entry.get("action", []), item, meeting.date, where, problem)
+        minutes_of = entry.get("minutes_of")
+        if minutes_of is not None and not (is_plausible_date(minutes_of) and minutes_of < meeting.date):
+            problem(where, "'minutes_of' is not the date of an earlier meeting",
+                    "write the date of the meeting whose minutes the item takes, as minutes_of = 2011-03-17")
+            minutes_of = None
         outcomes.append(Outcome(item.number, item.title, decision if decision in DECISIONS else "", resolved,
-                                item.exempt, summary, actions, text))
+                                item.exempt, summary, actions, text, minutes_of))
     call_in = settings.get("call_in_days")
     if call_in is not None and (isinstance(call_in, bool) or not isinstance(call_in, int) or not 1 <= call_in <= 30):
         problem(None, "'call_in_days' is not a number of working days",

@@ -1,4 +1,4 @@
-"""Publishing a meeting's agenda: the meeting built, then the version it made ready (the agenda, or a supplement) recorded, its files kept as published.
+"""Publishing a meeting's agenda and minutes: the meeting built, then the version it made ready (the agenda, a supplement, the minutes) recorded, its files kept as published.
 
 ``make publish`` builds the meeting, then records what the publication folder now holds
 that no version has published yet: version 1 (the agenda) first, then each supplement. The
@@ -10,19 +10,30 @@ day.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from pipeline.filenames import TEMPLATES
+from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, PRIVATE, TEMPLATES, write_atomic
 from pipeline.machinery.workers import Progress
 from pipeline.meeting.build import MeetingBuild, build_meeting
 from pipeline.meeting.clear_days import Notice, notice
 from pipeline.meeting.config import load_meeting
+from pipeline.meeting.minutes import MinutesBuild, build_minutes
 from pipeline.meeting.supplements import PackPlan, What
-from pipeline.meeting.versions import PublishedFile, PublishedItem, Version, digest, write_version
-from pipeline.publication import stage
+from pipeline.meeting.versions import (
+    MinutesVersion,
+    PublishedFile,
+    PublishedItem,
+    Result,
+    Version,
+    digest,
+    load_record,
+    write_version,
+)
+from pipeline.publication import PUBLIC_SUFFIXES, stage
 from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Severity
 from pipeline.settings import EARLIEST_YEAR, LATEST_YEAR
@@ -171,3 +182,126 @@ def _items(meeting: Meeting, plan: PackPlan, pack: str, private: str) -> tuple[P
         if number not in listed:
             items.append(PublishedItem(gone.number, gone.title, gone.digest, gone.exempt, gone.pack, gone.withdrawn or "withdrawn"))
     return tuple(items)
+
+
+@dataclass(frozen=True)
+class PublishedMinutes:
+    """What publishing the minutes did: the minutes built, the meeting built again (its page
+    listing them), the version recorded (None if nothing was new), and why not, if not."""
+
+    minutes: MinutesBuild | None = None
+    built: MeetingBuild | None = None
+    version: MinutesVersion | None = None
+    refusal: NotPublished | None = None
+    refused: str = ""
+    advice: str = ""
+    last: MinutesVersion | None = None
+    confirmed: tuple[str, ...] = ()
+    """What became of the earlier minutes an item of this meeting confirmed, a line each."""
+
+
+def publish_minutes(inputs: Path, output: Path, now: dt.datetime, templates: Path = TEMPLATES,
+                    progress: Progress | None = None) -> PublishedMinutes:
+    """Build the draft minutes of the meeting in ``inputs`` as of ``now`` and record them as a
+    version of the meeting's minutes, with every file's digest; the meeting's page and open
+    data then list them, and the publication folder holds them."""
+    meeting = load_meeting(inputs)
+    if meeting is None:
+        return PublishedMinutes(refusal=NotPublished.NO_MEETING)
+    today = now.date()
+    if today < meeting.date:
+        return PublishedMinutes(refusal=NotPublished.REFUSED, refused=f"the meeting is on {long_date(meeting.date)}, "
+                                "and its minutes are published after it", advice="check the date given with --today")
+    made = build_minutes(inputs, output, today, templates, progress)
+    built = build_meeting(inputs, output, meeting, now, templates, progress)
+    if built.publication is None:
+        return PublishedMinutes(made, built, refusal=NotPublished.RECORD_UNUSABLE)
+    record = built.plan.record
+    last = record.minutes[-1] if record.minutes else None
+    refused, advice = _minutes_refusal(made, built, last)
+    if refused:
+        return PublishedMinutes(made, built, None, NotPublished.REFUSED, refused, advice, last)
+    sources = {path.name: path for build in made.built for path in build.written if path.suffix in PUBLIC_SUFFIXES}
+    files = tuple(PublishedFile(name, digest(path.read_bytes()), path.stat().st_size, private=PRIVATE in path.parts)
+                  for name, path in sorted(sources.items()))
+    if last is not None and {(f.name, f.sha256) for f in last.files} == {(f.name, f.sha256) for f in files}:
+        return PublishedMinutes(made, built, last=last)
+    results = tuple(Result(o.number, o.decision, "" if o.exempt else o.resolved_text)
+                    for o in made.proceedings.outcomes if o.decision)
+    version = MinutesVersion(len(record.minutes) + 1, "draft", today.isoformat(), now.isoformat(timespec="seconds"),
+                             files, results)
+    write_version(record, version, sources)
+    # The page and open data list them now: the meeting built again, then what is public of it put where it is published.
+    built = build_meeting(inputs, output, meeting, now, templates, progress)
+    publication = built.publication
+    confirmed, kept = _confirm(inputs, output, meeting, made, now, templates)
+    for path in [*(record.copy(version, f) for f in files if not f.private), built.making.page,
+                 *([built.making.data] if built.making.data else []), *kept]:
+        write_atomic(publication.folder / path.name, path.read_bytes())
+        publication.files.append(publication.folder / path.name)
+    return PublishedMinutes(made, built, version, last=last, confirmed=tuple(confirmed))
+
+
+CONFIRMING = ("agreed", "agreed as amended")
+"""The decisions on a minutes item that confirm the minutes it takes."""
+
+
+def _confirm(inputs: Path, output: Path, meeting: Meeting, made: MinutesBuild, now: dt.datetime,
+             templates: Path) -> tuple[list[str], list[Path]]:
+    """The minutes of each earlier meeting an item of this one agreed (``minutes_of``),
+    published again as confirmed at this meeting: built from that meeting's record, kept by
+    the new round beside its returns, and recorded as the next version of its minutes. What
+    was done (or why not), a line each; and the public files to publish."""
+    said, public = [], []
+    for outcome in made.proceedings.outcomes:
+        if outcome.minutes_of is None or outcome.decision not in CONFIRMING:
+            continue
+        day = long_date(outcome.minutes_of)
+        earlier = dataclasses.replace(meeting, date=outcome.minutes_of)
+        record, unusable = load_record(output, earlier)
+        kept = inputs / LAST_ROUNDS / outcome.minutes_of.isoformat()
+        if unusable or not record.minutes:
+            said.append(f"the minutes of {day} are not confirmed here: " + (
+                str(unusable) if unusable else "papers has not published them"))
+            continue
+        if record.minutes[-1].status == "confirmed":
+            continue
+        if not (kept / MEETING_FILE).is_file():
+            said.append(f"the minutes of {day} are not confirmed here: their record ({kept / MEETING_FILE}) is not "
+                        "kept, as make new-round keeps it")
+            continue
+        confirmed = build_minutes(kept, output, None, templates, confirmed_at=meeting.date)
+        sources = {p.name: p for b in confirmed.built for p in b.written if p.suffix in PUBLIC_SUFFIXES}
+        files = tuple(PublishedFile(name, digest(p.read_bytes()), p.stat().st_size, private=PRIVATE in p.parts)
+                      for name, p in sorted(sources.items()))
+        results = tuple(Result(o.number, o.decision, "" if o.exempt else o.resolved_text)
+                        for o in confirmed.proceedings.outcomes if o.decision)
+        version = MinutesVersion(len(record.minutes) + 1, "confirmed", now.date().isoformat(),
+                                 now.isoformat(timespec="seconds"), files, results, meeting.date.isoformat())
+        write_version(record, version, sources)
+        public += [record.copy(version, f) for f in files if not f.private]
+        said.append(f"the minutes of {day} are recorded as confirmed at this meeting (version {version.number})")
+    return said, public
+
+
+def _minutes_refusal(made: MinutesBuild, built: MeetingBuild, last: MinutesVersion | None) -> tuple[str, str]:
+    """Why the minutes ``made`` cannot be published, and what to do ("" if they can): the
+    record in error or an item without its decision (a mistake is never published), an
+    agenda change not yet published (publishing the minutes would publish it too), or
+    minutes already confirmed (never replaced)."""
+    errors = [p for p in made.problems if p.severity is Severity.ERROR]
+    if errors:
+        return (f"the record in meeting.toml has {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the "
+                f"first: {errors[0].source}: {errors[0].message}", "mend them, so that what is published is what you meant")
+    undecided = [o.number for o in made.proceedings.outcomes if not o.decision and o.number not in
+                 {i.number for i in built.meeting.items if i.withdrawn}]
+    if undecided:
+        return (f"item{'s' if len(undecided) > 1 else ''} {', '.join(undecided)} {'have' if len(undecided) > 1 else 'has'} "
+                "no decision recorded", 'add decision = "noted" (or what the committee did) to each in meeting.toml')
+    if built.plan.pending is not None:
+        return ("the agenda has changed since it was last published, and the meeting's page would publish the change "
+                "with the minutes", "undo the change in meeting.toml, or publish it first (before the meeting)")
+    if last is not None and last.status == "confirmed":
+        return ("the minutes were confirmed as a correct record, and confirmed minutes are not replaced",
+                "a correction is minuted at the next meeting")
+    return "", ""

@@ -11,15 +11,18 @@ larger than the limit goes as a link to its published copy instead.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from pipeline.filenames import MEETING_FILE, TEMPLATES, slug
+from pipeline.filenames import MEETING_FILE, PRIVATE, TEMPLATES, slug
 from pipeline.mail.compose import Outgoing, environment, message, sender_name
 from pipeline.mail.dispatch import Dispatched, Login, Way, dispatch
 from pipeline.mail.logs import SentLog
 from pipeline.meeting.config import load_meeting
+from pipeline.meeting.minutes import FOLDER as MINUTES
+from pipeline.meeting.minutes import build_minutes
 from pipeline.meeting.versions import PublishedFile, Record, Version, load_record
 from pipeline.meeting.withdrawn import withdrawals
 from pipeline.records.meeting import Meeting
@@ -213,10 +216,11 @@ class AgendaSend:
 
 
 def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool = False, dry_run: bool = False,
-         login: Login | None = None, templates: Path = TEMPLATES) -> AgendaSend:
+         login: Login | None = None, templates: Path = TEMPLATES, minutes: bool = False) -> AgendaSend:
     """Each published version of the meeting in ``inputs`` sent ``way`` to meeting.toml's
     list, or with ``dry_run`` only said: each version to each recipient once, unless ``resend``;
-    the messages, and the log's entries, dated ``now``."""
+    the messages, and the log's entries, dated ``now``. With ``minutes``, the minutes
+    (minutes_plan): the draft, built now, to the chair; then each version published."""
     check_output(output)
     meeting = load_meeting(inputs)
     if meeting is None:
@@ -224,7 +228,7 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
     record, unusable = load_record(output, meeting)
     if unusable is not None:
         return AgendaSend(NotSent.RECORD_UNUSABLE, unusable)
-    if not record.versions:
+    if not minutes and not record.versions:
         return AgendaSend(NotSent.NOT_PUBLISHED)
     mail = meeting.mail
     if mail is None or not mail.sender:
@@ -233,7 +237,16 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
                           list_problems=mail.problems if mail else ())
     if not mail.recipients:
         return AgendaSend(NotSent.NO_RECIPIENTS, list_problems=mail.problems)
-    found = AgendaSend(list_problems=mail.problems, plan=plan(meeting, record, templates, now), last=record.versions[-1])
+    if minutes:
+        if not record.minutes:  # the draft, as the record in meeting.toml now makes it: never a stale one
+            build_minutes(inputs, output, None, templates)
+        public, private = output / MINUTES / f"{meeting.stem}-minutes.pdf", \
+            output / PRIVATE / MINUTES / f"{meeting.stem}-minutes-private.pdf"
+        found = AgendaSend(list_problems=mail.problems, plan=minutes_plan(meeting, record, (public, private), templates,
+                                                                        now))
+    else:
+        found = AgendaSend(list_problems=mail.problems, plan=plan(meeting, record, templates, now),
+                           last=record.versions[-1])
     log = SentLog(output / SENT_LOG, now)
     found.todo = [item for item in found.plan.outgoing
                   if resend or not all(log.has(r.email, item.key) for r in item.recipients)]
@@ -243,3 +256,61 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
         found.dispatched = dispatch(found.todo, way, drafts=output / DRAFTS, log=log, resend=resend, dry_run=dry_run,
                                     smtp=mail.smtp, login=login)
     return found
+
+
+MINUTES_SUBJECT, MINUTES_BODY = "minutes_mail_subject.txt", "minutes_mail_body.txt"
+CHAIR = "chair"
+"""The role (in meeting.toml's [[recipient]] list) of whoever checks the draft minutes before they are published."""
+
+
+def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], templates: Path,
+                 now: dt.datetime) -> AgendaPlan:
+    """Before the minutes are published, the draft (``drafts``: the public minutes and the
+    private ones) to each recipient whose role is Chair; once published, each version to
+    everyone on the list, the private minutes only to those entitled to exempt papers."""
+    found = AgendaPlan()
+    entitled = _entitled(meeting.mail.recipients, found.problems)
+    env = environment(templates)
+    facts = {"committee": meeting.committee, "meeting_date": long_date(meeting.date), "sender_name": sender_name(meeting.mail)}
+    if record.minutes:
+        for version in record.minutes:
+            public = next((f for f in version.files if not f.private and f.name.endswith(".pdf")), None)
+            private = next((f for f in version.files if f.private and f.name.endswith(".pdf")), None)
+            if public is None:
+                continue
+            for recipient in meeting.mail.recipients:
+                allowed = private is not None and entitled[recipient.email.casefold()]
+                files = [(public.name, record.copy(version, public).read_bytes())] + (
+                    [(private.name, record.copy(version, private).read_bytes())] if allowed else [])
+                key = f"{record.folder.name}-m{version.number}-{'exempt' if allowed else 'public'}-{public.sha256[:16]}"
+                found.outgoing.append(_minutes_message(meeting, recipient, files, allowed, key, env, now, {
+                    **facts, "draft": False, "title": version.title, "published": version.published_long},
+                    f"m{version.number}"))
+        return found
+    chairs = [r for r in meeting.mail.recipients if r.role.strip().casefold() == CHAIR]
+    if not chairs:
+        found.problems.append(Problem(
+            Severity.ERROR, Source(MEETING_FILE), "nobody on the list has role = \"Chair\", to check the draft minutes",
+            'add the chair as a [[recipient]] with role = "Chair" (and exempt = true, to check the exempt items\' '
+            "minutes); or publish the minutes, which go to everyone"))
+    public, private = drafts
+    if not public.is_file():
+        return found
+    digest_ = hashlib.sha256(public.read_bytes()).hexdigest()
+    for chair in chairs:
+        allowed = private.is_file() and entitled[chair.email.casefold()]
+        files = [(public.name, public.read_bytes())] + ([(private.name, private.read_bytes())] if allowed else [])
+        key = f"{record.folder.name}-minutes-draft-{'exempt' if allowed else 'public'}-{digest_[:16]}"
+        found.outgoing.append(_minutes_message(meeting, chair, files, allowed, key, env, now,
+                                               {**facts, "draft": True}, "minutes-draft"))
+    return found
+
+
+def _minutes_message(meeting: Meeting, recipient: Recipient, files: list[tuple[str, bytes]], private: bool, key: str,
+                     env, now: dt.datetime, facts: dict, what: str) -> Outgoing:
+    """A message of the minutes to ``recipient``, known to the sent log by ``key``."""
+    facts = {**facts, "recipient_name": recipient.name, "attachments": [files[0][0]],
+             "private": files[1][0] if private else ""}
+    built = message(meeting.mail, recipient.address, env.get_template(MINUTES_SUBJECT).render(facts),
+                    env.get_template(MINUTES_BODY).render(facts), files, now)
+    return Outgoing((recipient,), built, f"{slug(recipient.name or recipient.email)}-{what}", key)

@@ -1,9 +1,10 @@
-"""What has been published of a meeting: each version of its agenda (v1 the agenda, then each supplement), its files and their digests.
+"""What has been published of a meeting: each version of its agenda (v1 the agenda, then each supplement) and of its minutes, their files and digests.
 
 ``make publish`` records a version: ``output/versions/<meeting>/record.json`` says what
 was published and when, with every file's SHA-256, and ``vN/`` beside it keeps a copy of
 each file as it was published (the private packs in ``output/private/versions/``). Neither
-is ever rewritten: a later version adds a folder and a line to the record. The record is
+is ever rewritten: a later version adds a folder and a line to the record. The minutes are
+kept the same way, as versions of their own (``mN/``: the draft, then the confirmed). The record is
 read as untrusted input (it lives in the output folder): one that is malformed, names a
 file outside its folder, or no longer matches the copies kept is refused, with advice, and
 nothing is published or supplemented over it.
@@ -90,12 +91,52 @@ class Version:
         return long_date(dt.date.fromisoformat(self.published))
 
 
+@dataclass(frozen=True)
+class Result:
+    """What the published minutes say the committee did with an item (OParl's ``result``
+    and ``resolutionText``; an exempt item's resolution is not published)."""
+
+    number: str
+    result: str
+    resolution: str = ""
+
+
+@dataclass(frozen=True)
+class MinutesVersion:
+    """One published version of the meeting's minutes: the draft, then the confirmed."""
+
+    number: int
+    status: str
+    """"draft", or "confirmed" once the next meeting has agreed them."""
+    published: str
+    recorded: str
+    files: tuple[PublishedFile, ...]
+    results: tuple[Result, ...] = ()
+    confirmed_at: str = ""
+    """The date of the meeting that confirmed them (ISO), once one has."""
+
+    @property
+    def title(self) -> str:
+        """What the meeting's page calls them: "Minutes (draft)", "Minutes (confirmed at the meeting of 22 September 2011)"."""
+        if self.confirmed_at:
+            return f"Minutes (confirmed at the meeting of {long_date(dt.date.fromisoformat(self.confirmed_at))})"
+        return "Minutes (draft)"
+
+    @property
+    def published_long(self) -> str:
+        return long_date(dt.date.fromisoformat(self.published))
+
+
+MINUTES_STATUSES = ("draft", "confirmed")
+
+
 @dataclass
 class Record:
-    """A meeting's publication record: its versions, oldest first."""
+    """A meeting's publication record: its versions, oldest first, and its minutes'."""
 
     folder: Path
     versions: list[Version] = field(default_factory=list)
+    minutes: list[MinutesVersion] = field(default_factory=list)
 
     @property
     def items(self) -> dict[str, PublishedItem]:
@@ -104,20 +145,36 @@ class Record:
 
     def published_copy(self, name: str) -> bytes | None:
         """The public file ``name`` as the latest version that published it kept it, if one did."""
-        for version in reversed(self.versions):
+        for version in [*reversed(self.minutes), *reversed(self.versions)]:
             for file in version.files:
                 if file.name == name and not file.private:
                     return self.copy(version, file).read_bytes()
         return None
+
+    def first_published(self, name: str, sha256: str) -> str | None:
+        """The day (ISO) the file ``name`` with these bytes was first published, if it was."""
+        return next((version.published for version in [*self.versions, *self.minutes] for file in version.files
+                     if file.name == name and file.sha256 == sha256), None)
 
     @property
     def private_folder(self) -> Path:
         """Where the private packs' copies are kept: the private folder's record folder."""
         return self.folder.parent.parent / PRIVATE / VERSIONS / self.folder.name
 
-    def copy(self, version: Version, file: PublishedFile) -> Path:
+    def copy(self, version: Version | MinutesVersion, file: PublishedFile) -> Path:
         """Where the copy of ``file``, as ``version`` published it, is kept."""
-        return (self.private_folder if file.private else self.folder) / f"v{version.number}" / file.name
+        return (self.private_folder if file.private else self.folder) / _place(version) / file.name
+
+    def write(self) -> bytes:
+        """The record as written in record.json."""
+        return (json.dumps({"format": FORMAT, "versions": [asdict(v) for v in self.versions],
+                            **({"minutes": [asdict(m) for m in self.minutes]} if self.minutes else {})},
+                           indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _place(version: Version | MinutesVersion) -> str:
+    """The folder a version's copies are kept in: ``vN`` (the agenda's), ``mN`` (the minutes')."""
+    return f"{'m' if isinstance(version, MinutesVersion) else 'v'}{version.number}"
 
 
 def record_folder(output: Path, meeting: Meeting) -> Path:
@@ -142,7 +199,7 @@ def load_record(output: Path, meeting: Meeting) -> tuple[Record, Problem | None]
                 raise ValueError(f"{shown(str(place.relative_to(output)))} is a link or not a folder, which papers never "
                                  "writes through")
         if not (path.exists() or path.is_symlink()):
-            _undo_unrecorded(record, 0)
+            _undo_unrecorded(record)
             _refuse_lost(record)
             return record, None
         if path.is_symlink() or not stat.S_ISREG(path.lstat().st_mode):
@@ -151,14 +208,19 @@ def load_record(output: Path, meeting: Meeting) -> tuple[Record, Problem | None]
         if not isinstance(raw, dict) or raw.get("format") != FORMAT or not isinstance(raw.get("versions"), list):
             raise ValueError("it is not a publication record papers wrote")
         record.versions = [_version(entry) for entry in raw["versions"]]
-        if not record.versions:
+        minutes = raw.get("minutes", [])
+        if not isinstance(minutes, list):
+            raise ValueError("its minutes are not a list")
+        record.minutes = [_minutes(entry) for entry in minutes]
+        if not record.versions and not record.minutes:
             raise ValueError("it lists no version, and a record papers writes always holds one: it has lost them")
-        if [v.number for v in record.versions] != list(range(1, len(record.versions) + 1)):
-            raise ValueError("its versions are not numbered 1, 2, 3 …")
+        for kept in (record.versions, record.minutes):
+            if [v.number for v in kept] != list(range(1, len(kept) + 1)):
+                raise ValueError("its versions are not numbered 1, 2, 3 …")
         _finish_recorded(record)
-        _undo_unrecorded(record, len(record.versions))
+        _undo_unrecorded(record)
         _refuse_lost(record)
-        for version in record.versions:
+        for version in [*record.versions, *record.minutes]:
             for file in version.files:
                 kept = record.copy(version, file)
                 if not kept.is_file() or kept.is_symlink() or digest(kept.read_bytes()) != file.sha256:
@@ -191,51 +253,78 @@ def _version(entry) -> Version:
     return version
 
 
-def _staged(root: Path, number: int) -> Path:
-    """Where a version's copies are written before its record is: renamed to ``vN`` after."""
-    return root / f".v{number}.part"
+def _minutes(entry) -> MinutesVersion:
+    if not isinstance(entry, dict):
+        raise ValueError("a version of the minutes is not a table")
+    files = tuple(PublishedFile(**f) for f in entry["files"])
+    for file in files:
+        if not isinstance(file.name, str) or not SAFE_NAME.fullmatch(file.name):
+            raise ValueError(f"it names a file papers would not write ({shown(str(file.name))[:60]})")
+        if not (isinstance(file.sha256, str) and re.fullmatch(r"[0-9a-f]{64}", file.sha256)):
+            raise ValueError(f"the digest of {shown(file.name)} is not a SHA-256")
+    version = MinutesVersion(int(entry["number"]), str(entry["status"]), str(entry["published"]),
+                             str(entry["recorded"]), files, tuple(Result(**r) for r in entry.get("results", ())),
+                             str(entry.get("confirmed_at", "")))
+    if version.status not in MINUTES_STATUSES:
+        raise ValueError(f"a version of the minutes is neither {' nor '.join(MINUTES_STATUSES)}")
+    dt.date.fromisoformat(version.published)
+    if version.confirmed_at:
+        dt.date.fromisoformat(version.confirmed_at)
+    return version
+
+
+def _staged(root: Path, place: str) -> Path:
+    """Where a version's copies are written before its record is: renamed to ``place`` (``vN``, ``mN``) after."""
+    return root / f".{place}.part"
 
 
 def _finish_recorded(record: Record) -> None:
     """A version recorded but not yet moved from where its copies were written (a publish
     stopped between the two): moved now, as it would have been."""
-    for root in (record.folder, record.private_folder):
-        staged = _staged(root, len(record.versions))
-        if staged.is_dir() and not staged.is_symlink() and not (root / f"v{len(record.versions)}").exists():
-            os.replace(staged, root / f"v{len(record.versions)}")
+    for last in (record.versions[-1:] + record.minutes[-1:]):
+        for root in (record.folder, record.private_folder):
+            staged = _staged(root, _place(last))
+            if staged.is_dir() and not staged.is_symlink() and not (root / _place(last)).exists():
+                os.replace(staged, root / _place(last))
 
 
-def _undo_unrecorded(record: Record, recorded: int) -> None:
+def _undo_unrecorded(record: Record) -> None:
     """The copies of a version written and never recorded (a publish stopped before its
     record was written): never published, so taken away, as if it had not begun."""
-    for root in (record.folder, record.private_folder):
-        staged = _staged(root, recorded + 1)
-        if staged.is_dir() and not staged.is_symlink():
-            shutil.rmtree(staged)
+    for place in (f"v{len(record.versions) + 1}", f"m{len(record.minutes) + 1}"):
+        for root in (record.folder, record.private_folder):
+            staged = _staged(root, place)
+            if staged.is_dir() and not staged.is_symlink():
+                shutil.rmtree(staged)
 
 
 def _refuse_lost(record: Record) -> None:
     """Refuse a record that has lost a version: copies kept for a version it does not list."""
     for root in (record.folder, record.private_folder):
-        for kept in sorted(root.glob("v*")) if root.is_dir() else []:
-            number = kept.name[1:]
-            if number.isdigit() and int(number) > len(record.versions):
-                raise ValueError(f"copies are kept for version {number}, which it does not list: it has lost it")
+        for letter, kept in (("v", len(record.versions)), ("m", len(record.minutes))):
+            for place in sorted(root.glob(f"{letter}*")) if root.is_dir() else []:
+                number = place.name[1:]
+                if number.isdigit() and int(number) > kept:
+                    what = "version" if letter == "v" else "version of the minutes"
+                    raise ValueError(f"copies are kept for {what} {number}, which it does not list: it has lost it")
 
 
-def write_version(record: Record, version: Version, sources: dict[str, Path]) -> None:
+def write_version(record: Record, version: Version | MinutesVersion, sources: dict[str, Path]) -> None:
     """Keep a copy of each of ``version``'s files (from ``sources``, by name), then add it to
-    the record. The copies are written beside their place (``.vN.part``), the record is
-    written, then they are moved into place: stopped at any moment, the next command finds
-    the record as it was before (and takes the copies away) or after (and moves them in)."""
-    staged = [_staged(record.folder, version.number), _staged(record.private_folder, version.number)]
+    the record (an agenda's version, or the minutes'). The copies are written beside their
+    place (``.vN.part``), the record is written, then they are moved into place: stopped at
+    any moment, the next command finds the record as it was before (and takes the copies
+    away) or after (and moves them in)."""
+    staged = [_staged(record.folder, _place(version)), _staged(record.private_folder, _place(version))]
     for file in version.files:
         data = sources[file.name].read_bytes()
         if digest(data) != file.sha256:
             raise RuntimeError(f"{file.name} changed while it was being published")
         write_atomic(staged[file.private] / file.name, data)
-    versions = [asdict(v) for v in [*record.versions, version]]
-    write_atomic(record.folder / RECORD, (json.dumps({"format": FORMAT, "versions": versions}, indent=1,
-                                                     ensure_ascii=False) + "\n").encode("utf-8"))
-    record.versions.append(version)
+    (record.minutes if isinstance(version, MinutesVersion) else record.versions).append(version)
+    try:
+        write_atomic(record.folder / RECORD, record.write())
+    except BaseException:
+        (record.minutes if isinstance(version, MinutesVersion) else record.versions).pop()
+        raise
     _finish_recorded(record)

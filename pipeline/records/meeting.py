@@ -99,6 +99,20 @@ class PackLink:
     """The file as the page lists it (none once withdrawn)."""
 
 
+@dataclass(frozen=True)
+class MinutesLink:
+    """The meeting's published minutes as its page lists them: what they are, when they were
+    published, every format; and what they record of each item, for the open data."""
+
+    title: str
+    """"Minutes (draft)", or "Minutes (confirmed at the meeting of …)"."""
+    published: str
+    files: tuple[Attachment, ...]
+    results: tuple[tuple[str, str, str], ...] = ()
+    """Each item's number, the decision (OParl's ``result``) and the resolution (``resolutionText``;
+    "" for an exempt item's)."""
+
+
 # --- a meeting: its agenda, and the kinds of paper on it ---------------------------------
 
 

@@ -63,6 +63,8 @@ class Outcome:
     actions: tuple[Action, ...] = ()
     resolved_text: str = ""
     """The resolution as plain text (OParl's ``resolutionText``)."""
+    minutes_of: dt.date | None = None
+    """The date of the meeting whose minutes this item takes: agreed, they are confirmed."""
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from pipeline.records.meeting import AgendaRow, Meeting, PackLink
+from pipeline.records.meeting import AgendaRow, Meeting, MinutesLink, PackLink
 from pipeline.render.html import environment
 from pipeline.vocabulary import long_date
 
@@ -21,11 +21,12 @@ def agenda_html(meeting: Meeting, rows: list[AgendaRow], templates: Path, *, sty
                    published=published)
 
 
-def meeting_page(meeting: Meeting, rows: list[AgendaRow], templates: Path, packs: tuple[PackLink, ...] = ()) -> str:
+def meeting_page(meeting: Meeting, rows: list[AgendaRow], templates: Path, packs: tuple[PackLink, ...] = (),
+                 minutes: MinutesLink | None = None) -> str:
     """The meeting's web page: its facts, each item with its files listed as GOV.UK lists
     attachments (title, format, size, pages), the packs (``packs``) with what each changed,
-    and whom to ask for another format."""
-    return _render(PAGE_TEMPLATE, meeting, rows, templates, packs=packs, heading="Agenda and papers",
+    the minutes once published, and whom to ask for another format."""
+    return _render(PAGE_TEMPLATE, meeting, rows, templates, packs=packs, minutes=minutes, heading="Agenda and papers",
                    clerk_email=meeting.clerk.email if meeting.clerk else "")
 
 

@@ -16,7 +16,7 @@ import json
 import re
 from zoneinfo import ZoneInfo
 
-from pipeline.records.meeting import Attachment, Item, Meeting, PackLink
+from pipeline.records.meeting import Attachment, Item, Meeting, MinutesLink, PackLink
 
 OPARL = "https://schema.oparl.org/1.1/"
 LONDON = ZoneInfo("Europe/London")
@@ -27,13 +27,16 @@ MIME_TYPES = {"HTML": "text/html", "PDF": "application/pdf",
 
 
 def meeting_json(meeting: Meeting, items: list[Item], files: dict[str, tuple[Attachment, ...]],
-                 packs: tuple[PackLink, ...], page: str, name: str, statuses: dict[str, str] | None = None) -> str:
+                 packs: tuple[PackLink, ...], page: str, name: str, statuses: dict[str, str] | None = None,
+                 minutes: MinutesLink | None = None) -> str:
     """The meeting as an OParl Meeting, published as ``name``: ``files`` are every file
     published of each public item, by number, ``packs`` the packs published (withdrawn ones
     left out), ``page`` the meeting page's file name, ``statuses`` what the supplement says of
     an item changed since the agenda was published ("late item", "now exempt" …), as the page
-    and the front sheet say it, by number."""
+    and the front sheet say it, by number; ``minutes``, once published, the meeting's
+    ``resultsProtocol`` and each item's ``result`` and ``resolutionText``."""
     statuses = statuses or {}
+    results = {number: (result, text) for number, result, text in minutes.results} if minutes else {}
     web = meeting.web
     meeting_id = f"{web}{name}"
     data: dict = {
@@ -54,6 +57,9 @@ def meeting_json(meeting: Meeting, items: list[Item], files: dict[str, tuple[Att
         data["invitation"] = found[0]
     if found[1:]:
         data["auxiliaryFile"] = found[1:]
+    protocol = next((file for file in minutes.files if file.format == "PDF"), None) if minutes else None
+    if protocol:
+        data["resultsProtocol"] = _file(web, protocol)
     data["agendaItem"] = []
     for order, item in enumerate(items, start=1):
         entry = {"id": f"{meeting_id}#item-{order}", "type": f"{OPARL}AgendaItem", "meeting": meeting_id,
@@ -64,6 +70,11 @@ def meeting_json(meeting: Meeting, items: list[Item], files: dict[str, tuple[Att
             entry["result"] = f"Withdrawn: {item.withdrawn}"
         elif files.get(item.number) and not item.exempt:
             entry["auxiliaryFile"] = [_file(web, file) for file in files[item.number]]
+        if item.number in results and not item.withdrawn:
+            result, text = results[item.number]
+            entry["result"] = result.capitalize()
+            if text and not item.exempt:
+                entry["resolutionText"] = text
         data["agendaItem"].append(entry)
     return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 

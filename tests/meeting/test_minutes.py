@@ -4,18 +4,24 @@ the minutes built, the actions carried into the next meeting's pack."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import re
 import shutil
 import tomllib
 
 import page as page_validation
 import pytest
+from render.test_opendata import _validator
 
 from pipeline.meeting.carry import without_record
 from pipeline.meeting.clear_days import takes_effect
 from pipeline.meeting.proceedings import load_proceedings
-from support import AXE, CHROMIUM, INPUTS, axe_violations, every_text, pdf_pages, run_cli
+from support import AXE, CHROMIUM, INPUTS, Mailbox, axe_violations, every_text, pdf_pages, pdf_text, run_cli
 
 STEM = "2011-03-17-strategy-and-partnerships-scrutiny-committee-minutes"
+HEAD = "Strategy and Partnerships Scrutiny Committee – 17 March 2011"
+"""The minutes' running head."""
 SECRET = "Zanzibar"
 """A word only the exempt item's record holds."""
 
@@ -44,6 +50,12 @@ interests = [
 number = "1"
 title = "Apologies for absence"
 decision = "noted"
+
+[[item]]
+number = "2"
+title = "Minutes of the last meeting"
+minutes_of = 2010-12-01
+decision = "agreed"
 
 [[item]]
 number = "4"
@@ -102,13 +114,13 @@ def test_the_minutes_say_who_was_there_what_was_declared_and_resolved(held):
     inputs, output, built = held
     assert built.returncode == 0, built.stdout + built.stderr  # warnings only
     pdf = output / "minutes" / f"{STEM}.pdf"
-    words = " ".join(" ".join(pdf_pages(pdf)).split())
+    words = pdf_text(pdf, HEAD)
     for said in ("Minutes of the meeting of the Strategy and Partnerships Scrutiny Committee held on 17 March 2011 "
                  "at 10:00, Meeting Room 1, County Hall.",
                  "Draft: to be confirmed as a correct record at the committee's next meeting. Published on 18 March 2011.",
                  # 5 working days after Friday 18 March: 21–25 March; in effect on Monday 28th.
                  "one not called in takes effect on 28 March 2011.",
-                 # (a list's bullets and numbers are read apart from its words: they are its labels)
+                 # (a list's numbers are read apart from its words: they are its labels)
                  "Present Cllr Ann Able (Chair) Cllr Ben Best Substitutes Cllr Dee Dunn for Cllr Cat Cole",
                  "Officers in attendance Claire Moore, Partnerships Manager Apologies for absence Cllr Cat Cole",
                  "Cllr Ben Best: item 4 (Progress through Partnership capacity building) — a personal interest",
@@ -172,7 +184,8 @@ def test_the_record_is_taken_out_of_meeting_toml_and_nothing_else():
     cleared = without_record(text)
     before, after = tomllib.loads(text), tomllib.loads(cleared)
     assert "minutes" not in after and after["recipient"] == before["recipient"]
-    assert [set(item) for item in after["item"]] == [{"number", "title"}, {"number", "title", "purpose", "paper"},
+    assert [set(item) for item in after["item"]] == [{"number", "title"}, {"number", "title", "minutes_of"},
+                                                    {"number", "title", "purpose", "paper"},
                                                     {"number", "title", "paper"}, {"number", "title", "purpose", "exempt"}]
     assert SECRET not in cleared and "call_in_days = 5" in cleared
 
@@ -229,3 +242,119 @@ def test_a_record_papers_cannot_take_apart_stops_the_new_round_before_anything_m
     assert started.returncode == 2 and "could not be taken out of it line by line" in started.stderr, started.stderr
     assert sorted(p.name for p in inputs.iterdir()) == before
     assert (inputs / "meeting.toml").read_text(encoding="utf-8") == text
+
+
+WEB = "https://www.example.org/scrutiny/2011-03-17/"
+LIST = '''web = "{web}"
+
+[mail]
+from = "Committee clerk <clerk@example.org>"
+[mail.smtp]
+host = "127.0.0.1"
+port = {port}
+security = "none"
+
+[[recipient]]
+name = "Cllr Ann Able"
+email = "ann@example.org"
+role = "Chair"
+exempt = true
+
+[[recipient]]
+name = "Cllr Ben Best"
+email = "ben@example.org"
+exempt = true
+
+[[recipient]]
+name = "Press desk"
+email = "press@example.org"
+
+'''
+
+
+def test_the_minutes_are_published_and_sent_as_the_agenda_was(held, smtp, tmp_path):
+    """The draft to the chair on a real SMTP server on loopback; then published as a version of the meeting (the page
+    and OParl's resultsProtocol, result and resolutionText list them) and sent to the list, the private minutes only
+    to those entitled, each once."""
+    source, _, _ = held
+    inputs, output = tmp_path / "inputs", tmp_path / "output"
+    shutil.copytree(source, inputs)
+    mailbox = Mailbox()
+    text = MEETING.replace("[clerk]\n", LIST.format(web=WEB, port=smtp(mailbox)) + "[clerk]\n", 1)
+    (inputs / "meeting.toml").write_text(text, encoding="utf-8")
+    common = ("--inputs", str(inputs), "--output", str(output))
+    published = run_cli("publish", *common, "--today", "2011-03-09")
+    assert published.returncode == 0, published.stdout + published.stderr
+    early = run_cli("publish", "--minutes", *common, "--today", "2011-03-16")
+    assert early.returncode == 2 and "its minutes are published after it" in early.stderr
+    undecided = run_cli("publish", "--minutes", *common, "--today", "2011-03-18")
+    assert undecided.returncode == 2 and "item 5 has no decision recorded" in undecided.stderr, undecided.stderr
+    # The draft goes to the chair alone (entitled: the private minutes too), once.
+    sent = run_cli("send", "--minutes", "--smtp", *common)
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert [(to, [p.get_filename() for p in m.iter_attachments()]) for to, m in mailbox.messages] == [
+        (["ann@example.org"], [f"{STEM}.pdf", f"{STEM}-private.pdf"])]
+    assert mailbox.messages[0][1]["Subject"].startswith("Draft minutes for checking")
+    assert "Nothing new to send" in run_cli("send", "--minutes", "--smtp", *common).stdout
+    assert "not yet published" in " ".join(" ".join(pdf_pages(output / "minutes" / f"{STEM}.pdf")).split())
+    # Published: a version of the meeting, its files kept with their digests, the page and open data listing them.
+    (inputs / "meeting.toml").write_text(text.replace('title = "Update from the team"\n',
+                                                      'title = "Update from the team"\ndecision = "noted"\n'),
+                                         encoding="utf-8")
+    done = run_cli("publish", "--minutes", *common, "--today", "2011-03-18")
+    assert done.returncode == 0 and "Published the minutes (Minutes (draft))" in done.stdout, done.stdout + done.stderr
+    record = json.loads(next((output / "versions").glob("*/record.json")).read_text(encoding="utf-8"))
+    (minutes,) = record["minutes"]
+    assert minutes["status"] == "draft" and minutes["published"] == "2011-03-18"
+    assert {f["name"]: f["private"] for f in minutes["files"]} == {
+        f"{STEM}.docx": False, f"{STEM}.html": False, f"{STEM}.pdf": False,
+        f"{STEM}-private.docx": True, f"{STEM}-private.html": True, f"{STEM}-private.pdf": True}
+    publish = output / "publish"
+    assert {f"{STEM}.pdf", f"{STEM}.html", f"{STEM}.docx"} <= {p.name for p in publish.iterdir()}
+    assert not [p for p in publish.iterdir() if "private" in p.name or SECRET.encode() in p.read_bytes()]
+    page = (publish / "2011-03-17-strategy-and-partnerships-scrutiny-committee-agenda.html").read_text(encoding="utf-8")
+    assert '<h2 id="minutes">Minutes</h2>' in page and "Minutes (draft), published 18 March 2011" in page
+    data = json.loads((publish / "2011-03-17-strategy-and-partnerships-scrutiny-committee-meeting.json").read_text(
+        encoding="utf-8"))
+    assert not sorted(str(e.message) for e in _validator(WEB).iter_errors(data))
+    assert data["resultsProtocol"]["fileName"] == f"{STEM}.pdf"
+    assert data["resultsProtocol"]["sha512Checksum"] == hashlib.sha512((publish / f"{STEM}.pdf").read_bytes()).hexdigest()
+    results = {item["number"]: (item.get("result"), item.get("resolutionText", "")) for item in data["agendaItem"]}
+    assert results["4"][0] == "Agreed as amended" and results["4"][1].startswith("That the committee: 1. agrees")
+    assert results["9"] == ("Agreed", "") and results["5"] == ("Noted", "")
+    if CHROMIUM and AXE.is_file():
+        assert axe_violations(publish / "2011-03-17-strategy-and-partnerships-scrutiny-committee-agenda.html",
+                              tmp_path) == []
+    assert "Nothing new to publish" in run_cli("publish", "--minutes", *common, "--today", "2011-03-18").stdout
+    # Sent to the list, each once: the private minutes only to those entitled.
+    mailbox.messages.clear()
+    sent = run_cli("send", "--minutes", "--smtp", *common)
+    assert sent.returncode == 0, sent.stdout + sent.stderr
+    assert sorted((to[0], sorted(p.get_filename() for p in m.iter_attachments())) for to, m in mailbox.messages) == [
+        ("ann@example.org", [f"{STEM}-private.pdf", f"{STEM}.pdf"]),
+        ("ben@example.org", [f"{STEM}-private.pdf", f"{STEM}.pdf"]),
+        ("press@example.org", [f"{STEM}.pdf"])]
+    press = next(m for to, m in mailbox.messages if to == ["press@example.org"])
+    assert SECRET.encode() not in press.as_bytes()
+    assert "Nothing new to send" in run_cli("send", "--minutes", "--smtp", *common).stdout
+    # The next meeting takes the minutes, and agreeing them confirms them: a new version of the minutes of 17 March.
+    started = run_cli("new-round", *common, "--meeting", "2011-09-22", "--deadline", "2011-09-05")
+    assert started.returncode == 0, started.stdout + started.stderr
+    text = (inputs / "meeting.toml").read_text(encoding="utf-8")
+    assert "minutes_of = 2011-03-17" in text  # moved on to the meeting just held
+    text = re.sub(r'(?m)^(title = .*)$', r'\1\ndecision = "agreed"', text)
+    (inputs / "meeting.toml").write_text(text, encoding="utf-8")
+    confirmed = run_cli("publish", "--minutes", *common, "--today", "2011-09-23")
+    assert confirmed.returncode == 0, confirmed.stdout + confirmed.stderr
+    assert "The minutes of 17 March 2011 are recorded as confirmed at this meeting (version 2)." in confirmed.stdout
+    record = json.loads((output / "versions" / "2011-03-17-strategy-and-partnerships-scrutiny-committee" /
+                         "record.json").read_text(encoding="utf-8"))
+    assert [(m["number"], m["status"], m["confirmed_at"]) for m in record["minutes"]] == [
+        (1, "draft", ""), (2, "confirmed", "2011-09-22")]
+    final = publish / f"{STEM}-confirmed.pdf"
+    words = " ".join(" ".join(pdf_pages(final)).split())
+    assert "Confirmed as a correct record at the committee's meeting on 22 September 2011." in words
+    assert "Draft" not in words and SECRET not in words
+    assert page_validation.validate_pdf_bytes(final.read_bytes(), profile="ua1").is_compliant
+    again = run_cli("publish", "--minutes", *common, "--today", "2011-09-23")  # confirmed once, never again
+    assert "Nothing new to publish" in again.stdout and "confirmed at this meeting" not in again.stdout

@@ -39,11 +39,11 @@ def _rfc3339(value) -> bool:
     return "T" in value and parsed.tzinfo is not None
 
 
-def _validator() -> jsonschema.Draft7Validator:
+def _validator(web: str = WEB) -> jsonschema.Draft7Validator:
     schemas = {path.name: _as_ref(json.loads(path.read_text(encoding="utf-8"))) for path in SCHEMAS.glob("*.json")}
     registry = Registry().with_resources((name, Resource(schema, DRAFT7)) for name, schema in schemas.items())
     checker = jsonschema.FormatChecker()  # its date-time check needs a package of its own: these two are written here
-    checker.checks("url")(lambda value: isinstance(value, str) and value.startswith(WEB))
+    checker.checks("url")(lambda value: isinstance(value, str) and value.startswith(web))
     checker.checks("date-time")(_rfc3339)
     return jsonschema.Draft7Validator(schemas["Meeting.json"], registry=registry, format_checker=checker)
 
