@@ -21,10 +21,11 @@ from pipeline.cli.common import (
     warn,
 )
 from pipeline.mail.dispatch import way
+from pipeline.meeting.carry import start_round
 from pipeline.round.chase import NotChased
 from pipeline.round.chase import chase as chase_returns
 from pipeline.round.forms import write_round_forms
-from pipeline.round.new_round import NotStarted, start
+from pipeline.round.new_round import NotStarted
 from pipeline.vocabulary import long_date
 
 
@@ -43,7 +44,7 @@ def new_round(inputs: Path, output: Path, meeting: dt.datetime, deadline: dt.dat
     Nothing is deleted: last round's returns go to INPUTS/last-rounds/<last meeting>/, its
     logs and drafts to OUTPUT/last-rounds/<last meeting>/.
     """
-    done = guard(lambda: start(inputs, output, meeting.date(), deadline.date()), "start the new round")
+    done = guard(lambda: start_round(inputs, output, meeting.date(), deadline.date()), "start the new round")
     if done.refusal is NotStarted.DEADLINE_NOT_BEFORE_MEETING:
         fail(f"Not started: the deadline ({long_date(deadline.date())}) must come before the meeting "
              f"({long_date(meeting.date())}). Check the two dates and run it again.")

@@ -20,6 +20,7 @@ from pipeline.meeting.action_log import carry_forward
 from pipeline.meeting.config import RECORD_KEYS
 from pipeline.meeting.proceedings import load_proceedings
 from pipeline.records.minutes import Action
+from pipeline.round import new_round
 from pipeline.settings import fail
 
 
@@ -73,6 +74,17 @@ def _minutes_of(text: str, last: dt.date) -> str:
     """``text`` with the item that takes the last meeting's minutes (``minutes_of``) moved on
     to the meeting just held: its minutes are the next meeting's to confirm."""
     return re.sub(r"(?m)^(\s*minutes_of\s*=\s*)\d{4}-\d{2}-\d{2}(\s*(#.*)?)$", rf"\g<1>{last.isoformat()}\g<2>", text)
+
+
+def start_round(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date) -> new_round.NewRound:
+    """A new round (round/new_round.py) for ``meeting``, with the last meeting's record
+    carried: planned first, so that a record that cannot be carried refuses the round
+    before anything is moved."""
+    planned = plan(inputs)
+    if planned is None:
+        return new_round.start(inputs, output, meeting, deadline)
+    return new_round.start(inputs, output, meeting, deadline,
+                           lambda next_text, last: carry(inputs, planned, last, next_text))
 
 
 def carry(inputs: Path, planned: Plan, last: dt.date, meeting_text) -> Carried:

@@ -9,6 +9,7 @@ pipeline/build.py, as the agenda's papers are.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ from pipeline.vocabulary import long_date
 FOLDER = "minutes"
 """Where in the output folder the minutes are built (and in its private folder, the private minutes)."""
 SCHEDULE = "Schedule 12A to the Local Government Act 1972"
+CONFIRMING = ("agreed", "agreed as amended")
+"""The decisions on a minutes item (``minutes_of``) that confirm the minutes it takes."""
 
 
 @dataclass
@@ -64,8 +67,8 @@ def build_minutes(inputs: Path, output: Path, today: dt.date | None, templates: 
 
 def minutes_stem(proceedings: Proceedings, private: bool = False, confirmed: bool = False) -> str:
     """The minutes' files' name without its ending."""
-    return (f"{proceedings.date.isoformat()}-{slug(proceedings.committee)}-minutes" + ("-confirmed" if confirmed else "")
-            + ("-private" if private else ""))
+    return (f"{proceedings.date.isoformat()}-{slug(proceedings.committee)}-minutes"
+            + ("-confirmed" if confirmed else "") + ("-private" if private else ""))
 
 
 def minutes_round(proceedings: Proceedings, today: dt.date | None, clerk=None, private: bool = False,
@@ -128,9 +131,16 @@ def _outcome(o: Outcome, private: bool) -> tuple[Block, ...]:
     blocks = [_para(Run("Decision: ", bold=True), Run(o.decision.capitalize() if o.decision else "none recorded yet"))]
     if o.exempt:
         blocks.append(_para(Run("Exempt: ", bold=True), Run(f"paragraph {o.exempt} of {SCHEDULE}.")))
+    if o.minutes_of and o.decision in CONFIRMING:
+        blocks.append(_para(Run(f"The minutes of the meeting held on {long_date(o.minutes_of)} were confirmed as a "
+                                "correct record.")))
     if o.resolved:
-        blocks.append(_para(Run("Resolved:", bold=True)))
-        blocks += o.resolved
+        first, *rest = o.resolved
+        if first.kind is BlockKind.PARAGRAPH:  # the label begins it, so that no page ends between the two
+            blocks.append(dataclasses.replace(first, runs=(Run("Resolved: ", bold=True), *first.runs)))
+        else:
+            blocks += [_para(Run("Resolved:", bold=True)), first]
+        blocks += rest
     if o.actions:
         head = tuple((Run(label),) for label in ("Action", "Owner", "Due"))
         rows = tuple(((Run(a.action),), (Run(a.owner or "no owner yet"),),

@@ -21,7 +21,7 @@ from pipeline.machinery.workers import Progress
 from pipeline.meeting.build import MeetingBuild, build_meeting
 from pipeline.meeting.clear_days import Notice, notice
 from pipeline.meeting.config import load_meeting
-from pipeline.meeting.minutes import MinutesBuild, build_minutes
+from pipeline.meeting.minutes import CONFIRMING, MinutesBuild, build_minutes
 from pipeline.meeting.supplements import PackPlan, What
 from pipeline.meeting.versions import (
     MinutesVersion,
@@ -231,7 +231,8 @@ def publish_minutes(inputs: Path, output: Path, now: dt.datetime, templates: Pat
     version = MinutesVersion(len(record.minutes) + 1, "draft", today.isoformat(), now.isoformat(timespec="seconds"),
                              files, results)
     write_version(record, version, sources)
-    # The page and open data list them now: the meeting built again, then what is public of it put where it is published.
+    # The page and open data list them now: the meeting built again, then what is public of
+    # it put where it is published.
     built = build_meeting(inputs, output, meeting, now, templates, progress)
     publication = built.publication
     confirmed, kept = _confirm(inputs, output, meeting, made, now, templates)
@@ -240,10 +241,6 @@ def publish_minutes(inputs: Path, output: Path, now: dt.datetime, templates: Pat
         write_atomic(publication.folder / path.name, path.read_bytes())
         publication.files.append(publication.folder / path.name)
     return PublishedMinutes(made, built, version, last=last, confirmed=tuple(confirmed))
-
-
-CONFIRMING = ("agreed", "agreed as amended")
-"""The decisions on a minutes item that confirm the minutes it takes."""
 
 
 def _confirm(inputs: Path, output: Path, meeting: Meeting, made: MinutesBuild, now: dt.datetime,
@@ -292,12 +289,14 @@ def _minutes_refusal(made: MinutesBuild, built: MeetingBuild, last: MinutesVersi
     errors = [p for p in made.problems if p.severity is Severity.ERROR]
     if errors:
         return (f"the record in meeting.toml has {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the "
-                f"first: {errors[0].source}: {errors[0].message}", "mend them, so that what is published is what you meant")
+                f"first: {errors[0].source}: {errors[0].message}",
+                "mend them, so that what is published is what you meant")
     undecided = [o.number for o in made.proceedings.outcomes if not o.decision and o.number not in
                  {i.number for i in built.meeting.items if i.withdrawn}]
     if undecided:
-        return (f"item{'s' if len(undecided) > 1 else ''} {', '.join(undecided)} {'have' if len(undecided) > 1 else 'has'} "
-                "no decision recorded", 'add decision = "noted" (or what the committee did) to each in meeting.toml')
+        many = len(undecided) > 1
+        return (f"item{'s' if many else ''} {', '.join(undecided)} {'have' if many else 'has'} no decision recorded",
+                'add decision = "noted" (or what the committee did) to each in meeting.toml')
     if built.plan.pending is not None:
         return ("the agenda has changed since it was last published, and the meeting's page would publish the change "
                 "with the minutes", "undo the change in meeting.toml, or publish it first (before the meeting)")

@@ -271,7 +271,8 @@ def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], te
     found = AgendaPlan()
     entitled = _entitled(meeting.mail.recipients, found.problems)
     env = environment(templates)
-    facts = {"committee": meeting.committee, "meeting_date": long_date(meeting.date), "sender_name": sender_name(meeting.mail)}
+    facts = {"committee": meeting.committee, "meeting_date": long_date(meeting.date),
+             "sender_name": sender_name(meeting.mail)}
     if record.minutes:
         for version in record.minutes:
             public = next((f for f in version.files if not f.private and f.name.endswith(".pdf")), None)

@@ -117,7 +117,8 @@ class MinutesVersion:
 
     @property
     def title(self) -> str:
-        """What the meeting's page calls them: "Minutes (draft)", "Minutes (confirmed at the meeting of 22 September 2011)"."""
+        """What the meeting's page calls them: "Minutes (draft)", or "Minutes (confirmed at the
+        meeting of 22 September 2011)"."""
         if self.confirmed_at:
             return f"Minutes (confirmed at the meeting of {long_date(dt.date.fromisoformat(self.confirmed_at))})"
         return "Minutes (draft)"

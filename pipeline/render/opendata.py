@@ -43,7 +43,7 @@ def meeting_json(meeting: Meeting, items: list[Item], files: dict[str, tuple[Att
         "id": meeting_id,
         "type": f"{OPARL}Meeting",
         "name": f"{meeting.committee}, {meeting.date:%-d %B %Y}",
-        "meetingState": "scheduled",
+        "meetingState": "held" if minutes else "scheduled",
         "cancelled": False,
         "web": f"{web}{page}",
     }

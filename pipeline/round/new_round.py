@@ -15,13 +15,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
 from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, move_into, write_atomic
 from pipeline.intake.files import LOOKALIKE_SUFFIXES, find_returns
-from pipeline.meeting import carry
 from pipeline.round.config import PAPER_FILE, load_paper
 from pipeline.round.forms import write_forms
 from pipeline.round.read import read_round
@@ -54,21 +54,28 @@ class NewRound:
     """What of meeting.toml belonged to the last meeting, cleared: "web", "item 7's withdrawn" …"""
     exempt: list[str] = field(default_factory=list)
     """The items still marked exempt, to check for the new meeting."""
-    carried: carry.Carried | None = None
-    """What became of the last meeting's record: kept, its actions carried into the action log."""
+    carried: object | None = None
+    """What the meeting's part of the round did with meeting.toml (meeting/carry.py's Carried:
+    the last meeting's record kept, its actions carried into the action log)."""
 
 
-def start(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date) -> NewRound:
+MeetingWriter = Callable[[Callable[[str], str], dt.date], object]
+"""What writes meeting.toml for the next meeting (meeting/carry.py, a floor above): given
+the round's own change to its text and the last meeting's date, it writes the file and
+says what it did."""
+
+
+def start(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date,
+          write_meeting: MeetingWriter | None = None) -> NewRound:
     """Put the last round in ``inputs`` away (read before its returns are: the new forms are
-    prefilled from them), and set up the round for ``meeting``, due by ``deadline``."""
+    prefilled from them), and set up the round for ``meeting``, due by ``deadline``;
+    meeting.toml written by ``write_meeting``, where given."""
     if deadline >= meeting:
         return NewRound(refusal=NotStarted.DEADLINE_NOT_BEFORE_MEETING)
     check_output(output)
     last = read_round(inputs)
     before = last.paper.meeting_date
     agenda = inputs / MEETING_FILE
-    # Before anything is moved: a record that cannot be carried refuses the round whole.
-    record = carry.plan(inputs) if agenda.is_file() else None
     done = NewRound(before)
     kept_in = inputs / LAST_ROUNDS / before.isoformat()
     for path in [*find_returns(inputs), *(p for p in sorted(inputs.iterdir())
@@ -86,13 +93,16 @@ def start(inputs: Path, output: Path, meeting: dt.date, deadline: dt.date) -> Ne
     }
     path = inputs / PAPER_FILE
     write_atomic(path, _set(path.read_text(encoding="utf-8"), done.changed).encode("utf-8"))
-    if record is not None:  # the round reports to the meeting: its date moves too, and what was the last meeting's goes
+    if agenda.is_file():  # the round reports to the meeting: its date moves too, and what was the last meeting's goes
         def next_text(text: str) -> str:
             text = _set(text, {"date": meeting.isoformat()})
             text = re.sub(r"(?m)^(published\s*=.*)$", r"# \1  (the last meeting's)", text)
             return _next_meeting(text, before, meeting, done)
 
-        done.carried = carry.carry(inputs, record, before, next_text)
+        if write_meeting is None:
+            write_atomic(agenda, next_text(agenda.read_text(encoding="utf-8")).encode("utf-8"))
+        else:
+            done.carried = write_meeting(next_text, before)
         done.meeting = agenda
     paper, _, _ = load_paper(inputs)
     done.forms = write_forms(dataclasses.replace(last, paper=paper), output / "forms")

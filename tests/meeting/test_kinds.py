@@ -26,7 +26,7 @@ def test_each_kind_has_one_handler():
 
 
 def test_the_kinds_are_named_as_an_officer_reads_them():
-    assert known() == "a .md, .docx or .pdf file (or paper.toml)"
+    assert known() == "a .md, .docx or .pdf file (or paper.toml, action-log.toml)"
 
 
 def test_a_kind_prints_the_same_from_run_to_run():

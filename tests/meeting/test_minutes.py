@@ -124,6 +124,8 @@ def test_the_minutes_say_who_was_there_what_was_declared_and_resolved(held):
                  "Present Cllr Ann Able (Chair) Cllr Ben Best Substitutes Cllr Dee Dunn for Cllr Cat Cole",
                  "Officers in attendance Claire Moore, Partnerships Manager Apologies for absence Cllr Cat Cole",
                  "Cllr Ben Best: item 4 (Progress through Partnership capacity building) — a personal interest",
+                 "2. Minutes of the last meeting Decision: Agreed The minutes of the meeting held on 1 December 2010 "
+                 "were confirmed as a correct record.",
                  "4. Progress through Partnership capacity building Decision: Agreed as amended Resolved: That the "
                  "committee: agrees to spend the £6,000",
                  "Action Owner Due Approach other LSPs about joint training Claire Phillips 30 June 2011",
