@@ -16,10 +16,11 @@ from pathlib import Path
 
 from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, free_path, write_atomic
 from pipeline.meeting.action_log import FILE as ACTION_LOG
-from pipeline.meeting.action_log import carry_forward
+from pipeline.meeting.action_log import carry_forward, read_log
 from pipeline.meeting.config import RECORD_KEYS
 from pipeline.meeting.proceedings import load_proceedings
 from pipeline.records.minutes import Action
+from pipeline.records.problems import Severity
 from pipeline.round import new_round
 from pipeline.settings import fail
 
@@ -56,6 +57,11 @@ def plan(inputs: Path) -> Plan | None:
     text = path.read_text(encoding="utf-8")
     cleared = _minutes_of(without_record(text), proceedings.date)
     log = inputs / ACTION_LOG
+    _, problems = read_log(log)  # a log that cannot be added to refuses the round before anything moves
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise fail(ACTION_LOG, f"cannot be added to: {errors[0].source.cell}: {errors[0].message}, so the new round "
+                   "was not started", f"{errors[0].advice}; then run the new round again")
     before = tomllib.loads(text)
     papers = [str(i.get("paper", "")) for i in before.get("item", []) if isinstance(i, dict)]
     item = ""

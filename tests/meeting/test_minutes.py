@@ -229,6 +229,20 @@ def test_the_next_meeting_carries_the_open_actions_into_its_pack(held, tmp_path)
     assert len(tomllib.loads((inputs / "action-log.toml").read_text(encoding="utf-8"))["action"]) == 3
 
 
+@pytest.mark.parametrize("log", ['[[action]]\naction = "x"\nmeeting = "last week"\n', "not toml ["])
+def test_an_action_log_that_cannot_be_added_to_stops_the_new_round_before_anything_moves(held, tmp_path, log):
+    source, _, _ = held
+    inputs = tmp_path / "inputs"
+    shutil.copytree(source, inputs)
+    (inputs / "action-log.toml").write_text(log, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in inputs.iterdir() if p.is_file()}
+    started = run_cli("new-round", "--inputs", str(inputs), "--output", str(tmp_path / "output"), "--meeting",
+                      "2011-09-22", "--deadline", "2011-09-05")
+    assert started.returncode == 2 and "action-log.toml" in started.stderr, started.stderr
+    assert "Traceback" not in started.stderr
+    assert {p.name: p.read_bytes() for p in inputs.iterdir() if p.is_file()} == before
+
+
 def test_a_record_papers_cannot_take_apart_stops_the_new_round_before_anything_moves(held, tmp_path):
     source, _, _ = held
     inputs = tmp_path / "inputs"
