@@ -100,7 +100,8 @@ class Cache:
         """Forget intake results and inspections this build did not use (files no longer in
         the inputs folder)."""
         private = self.root.parent / PRIVATE / CACHE_DIR
-        for folder in (self.root / "intake", self.root / "prepared", private / "intake", private / "prepared"):
+        for folder in (self.root / "intake", self.root / "prepared", self.root / "alone", private / "intake",
+                       private / "prepared"):
             if folder.is_dir():
                 for entry in folder.iterdir():
                     # An entry is its record (.json) and, for a PDF changed to fit a pack, the PDF.
@@ -134,6 +135,27 @@ class Cache:
         fields = {f.name: getattr(found, f.name) for f in dataclasses.fields(found) if f.name != "data"}
         write_atomic(record, json.dumps({k: list(v) if isinstance(v, tuple) else v for k, v in fields.items()}).encode())
         return found
+
+    def alone(self, data: bytes, title: str) -> tuple[bytes, bool]:
+        """The supplied PDF ``data`` as it is published beside the meeting's page (pdf.alone,
+        titled ``title``), and whether it has tags; kept by digest, so that a meeting rebuilt
+        for one changed paper does not make every supplied paper's copy again."""
+        key = hashlib.sha256(self.code.encode() + b"\0" + title.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+        kept = self.root / "alone"
+        self.used.add(kept / key)
+        record, copy = kept / f"{key}.json", kept / f"{key}.pdf"
+        try:
+            fields = json.loads(record.read_text(encoding="utf-8"))
+            made = copy.read_bytes()
+            # The copy is checked against its digest: a cache in the output folder is untrusted.
+            if isinstance(fields.get("tagged"), bool) and fields.get("sha256") == hashlib.sha256(made).hexdigest():
+                return made, fields["tagged"]
+        except (OSError, ValueError, TypeError, AttributeError):
+            pass  # no entry, or one damaged or tampered with: made again
+        made, tagged = pdf.alone(pdf.TitledPdf(data, title)), bool(pdf.inspect(data)[1])
+        write_atomic(copy, made)
+        write_atomic(record, json.dumps({"tagged": tagged, "sha256": hashlib.sha256(made).hexdigest()}).encode())
+        return made, tagged
 
     # --- outputs -----------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ hand misses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from pipeline import lazy
@@ -26,7 +27,14 @@ def _working(day: dt.date, bank) -> bool:
 
 def _bank(*years: int):
     """The bank holidays of England and Wales in ``years``."""
-    return lazy.holidays().country_holidays("GB", subdiv="ENG", years=sorted(set(years)))
+    return _bank_in(tuple(sorted(set(years))))
+
+
+@functools.lru_cache(maxsize=16)
+def _bank_in(years: tuple[int, ...]):
+    # Made once per run for the same years: a meeting's page asks for its date of
+    # publication once per file it lists, and making the calendar is most of the cost.
+    return lazy.holidays().country_holidays("GB", subdiv="ENG", years=years)
 
 
 def latest_publication(meeting: dt.date, clear: int = STATUTORY) -> dt.date:

@@ -78,7 +78,7 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     if progress:
         progress("Assembling the agenda pack" if not plan.record.versions else "Assembling the supplement")
     notes = _front_rows(making.listed, plan)
-    copies, links = page.copied(making.links)
+    copies, links = page.copied(making.links, cache)
     files = {output / name: data for name, data in copies.items()}
     made_of = _packs(meeting, making, pdfs, plan, notes, templates, when, workers, cache, files)
     files.update(redacted_copies(meeting, plan, output, cache, templates, workers, when))

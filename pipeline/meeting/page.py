@@ -15,6 +15,7 @@ from pathlib import Path
 
 from pipeline import pdf
 from pipeline.filenames import slug
+from pipeline.machinery.cache import Cache
 from pipeline.meeting.items import ItemPdfs, appendix_title, heading, row
 from pipeline.meeting.supplements import PackPlan
 from pipeline.records.meeting import Attachment, Item, Meeting, MinutesLink, PackLink
@@ -98,13 +99,13 @@ def linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> 
     return Links(files, copies)
 
 
-def copied(links: Links) -> tuple[dict[str, bytes], Links]:
+def copied(links: Links, cache: Cache) -> tuple[dict[str, bytes], Links]:
     """The supplied PDFs copied beside the page as the pack gives them (pdf.alone: their
-    title and language set, their structure trees kept), by name; and ``links`` knowing
-    which have no tags."""
-    made = {name: pdf.alone(pdf.TitledPdf(data, title)) for name, (title, data) in links.copies.items()}
-    untagged = frozenset(name for name, (_, data) in links.copies.items() if not pdf.inspect(data)[1])
-    return made, dataclasses.replace(links, untagged=untagged)
+    title and language set, their structure trees kept; made once for the same file, and
+    kept in ``cache``), by name; and ``links`` knowing which have no tags."""
+    found = {name: cache.alone(data, title) for name, (title, data) in links.copies.items()}
+    untagged = frozenset(name for name, (_, tagged) in found.items() if not tagged)
+    return {name: made for name, (made, _) in found.items()}, dataclasses.replace(links, untagged=untagged)
 
 
 def reader(output: Path, made: dict[Path, bytes], plan: PackPlan) -> Content:

@@ -14,7 +14,7 @@ from pipeline.intake import read_return
 from pipeline.machinery import record_json as records
 from pipeline.machinery.cache import PACKAGE, Cache, code_fingerprint
 from pipeline.round.build import build_round
-from support import NOW, QUESTIONS
+from support import NOW, QUESTIONS, untagged_pdf
 
 STEM = "2011-03-17-partnership-update-report"
 SUFFIXES = (".docx", ".pdf", ".html", "-check.txt")
@@ -147,3 +147,18 @@ def test_a_record_round_trips_through_json(round_dir):
         assert records.loads(records.dumps(result)) == result
 
 
+
+
+def test_a_supplied_pdfs_copy_beside_the_page_is_made_once_and_a_tampered_one_again(tmp_path):
+    """cache.alone: the copy published beside the meeting's page is kept by digest (a rebuild
+    for one changed paper does not make every copy again); one changed in the cache, which is
+    as untrusted as the output folder, is made again, never published."""
+    cache = Cache(tmp_path, TEMPLATES)
+    data = untagged_pdf("An appendix")
+    made, tagged = cache.alone(data, "Item 5, appendix 1")
+    assert made.startswith(b"%PDF") and tagged is False
+    (kept,) = (tmp_path / ".cache" / "alone").glob("*.pdf")
+    assert Cache(tmp_path, TEMPLATES).alone(data, "Item 5, appendix 1") == (made, False)
+    kept.write_bytes(b"%PDF-1.7 tampered")
+    assert Cache(tmp_path, TEMPLATES).alone(data, "Item 5, appendix 1") == (made, False)
+    assert kept.read_bytes() == made
