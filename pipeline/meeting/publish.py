@@ -213,12 +213,15 @@ def publish_minutes(inputs: Path, output: Path, now: dt.datetime, templates: Pat
         return PublishedMinutes(refusal=NotPublished.REFUSED, refused=f"the meeting is on {long_date(meeting.date)}, "
                                 "and its minutes are published after it", advice="check the date given with --today")
     made = build_minutes(inputs, output, today, templates, progress)
+    refused, advice = _record_refusal(made, meeting)
+    if refused:  # said before the meeting is built: the record is what the clerk is writing
+        return PublishedMinutes(made, None, None, NotPublished.REFUSED, refused, advice)
     built = build_meeting(inputs, output, meeting, now, templates, progress)
     if built.publication is None:
         return PublishedMinutes(made, built, refusal=NotPublished.RECORD_UNUSABLE)
     record = built.plan.record
     last = record.minutes[-1] if record.minutes else None
-    refused, advice = _minutes_refusal(made, built, last)
+    refused, advice = _minutes_refusal(built, last)
     if refused:
         return PublishedMinutes(made, built, None, NotPublished.REFUSED, refused, advice, last)
     sources = {path.name: path for build in made.built for path in build.written if path.suffix in PUBLIC_SUFFIXES}
@@ -281,22 +284,27 @@ def _confirm(inputs: Path, output: Path, meeting: Meeting, made: MinutesBuild, n
     return said, public
 
 
-def _minutes_refusal(made: MinutesBuild, built: MeetingBuild, last: MinutesVersion | None) -> tuple[str, str]:
+def _record_refusal(made: MinutesBuild, meeting: Meeting) -> tuple[str, str]:
     """Why the minutes ``made`` cannot be published, and what to do ("" if they can): the
-    record in error or an item without its decision (a mistake is never published), an
-    agenda change not yet published (publishing the minutes would publish it too), or
-    minutes already confirmed (never replaced)."""
+    record in error, or an item without its decision (a mistake is never published)."""
     errors = [p for p in made.problems if p.severity is Severity.ERROR]
     if errors:
         return (f"the record in meeting.toml has {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the "
                 f"first: {errors[0].source}: {errors[0].message}",
                 "mend them, so that what is published is what you meant")
     undecided = [o.number for o in made.proceedings.outcomes if not o.decision and o.number not in
-                 {i.number for i in built.meeting.items if i.withdrawn}]
+                 {i.number for i in meeting.items if i.withdrawn}]
     if undecided:
         many = len(undecided) > 1
         return (f"item{'s' if many else ''} {', '.join(undecided)} {'have' if many else 'has'} no decision recorded",
                 'add decision = "noted" (or what the committee did) to each in meeting.toml')
+    return "", ""
+
+
+def _minutes_refusal(built: MeetingBuild, last: MinutesVersion | None) -> tuple[str, str]:
+    """Why the meeting ``built`` cannot publish its minutes now, and what to do ("" if it
+    can): an agenda change not yet published (publishing the minutes would publish it
+    too), or minutes already confirmed (never replaced)."""
     if built.plan.pending is not None:
         return ("the agenda has changed since it was last published, and the meeting's page would publish the change "
                 "with the minutes", "undo the change in meeting.toml, or publish it first (before the meeting)")
