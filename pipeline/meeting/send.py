@@ -281,12 +281,16 @@ def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], te
                 continue
             for recipient in meeting.mail.recipients:
                 allowed = private is not None and entitled[recipient.email.casefold()]
-                files = [(public.name, record.copy(version, public).read_bytes())] + (
+                size = public.size + (private.size if allowed else 0)
+                # Larger than a message may carry: the public minutes linked where they are
+                # published; the private minutes, never on the web, are attached still.
+                linked = size > int(meeting.attach_up_to_mb * 1024 * 1024) and bool(meeting.web)
+                files = ([] if linked else [(public.name, record.copy(version, public).read_bytes())]) + (
                     [(private.name, record.copy(version, private).read_bytes())] if allowed else [])
                 key = f"{record.folder.name}-m{version.number}-{'exempt' if allowed else 'public'}-{public.sha256[:16]}"
                 found.outgoing.append(_minutes_message(meeting, recipient, files, allowed, key, env, now, {
-                    **facts, "draft": False, "title": version.title, "published": version.published_long},
-                    f"m{version.number}"))
+                    **facts, "draft": False, "title": version.title, "published": version.published_long,
+                    "links": [f"{meeting.web}{public.name}"] if linked else []}, f"m{version.number}"))
         return found
     chairs = [r for r in meeting.mail.recipients if r.role.strip().casefold() == CHAIR]
     if not chairs:
@@ -310,8 +314,9 @@ def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], te
 def _minutes_message(meeting: Meeting, recipient: Recipient, files: list[tuple[str, bytes]], private: bool, key: str,
                      env, now: dt.datetime, facts: dict, what: str) -> Outgoing:
     """A message of the minutes to ``recipient``, known to the sent log by ``key``."""
-    facts = {**facts, "recipient_name": recipient.name, "attachments": [files[0][0]],
-             "private": files[1][0] if private else ""}
+    public = [name for name, _ in files][:len(files) - private]
+    facts = {"links": [], **facts, "recipient_name": recipient.name, "attachments": public,
+             "private": files[-1][0] if private else ""}
     built = message(meeting.mail, recipient.address, env.get_template(MINUTES_SUBJECT).render(facts),
                     env.get_template(MINUTES_BODY).render(facts), files, now)
     return Outgoing((recipient,), built, f"{slug(recipient.name or recipient.email)}-{what}", key)

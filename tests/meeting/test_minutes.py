@@ -352,6 +352,17 @@ def test_the_minutes_are_published_and_sent_as_the_agenda_was(held, smtp, tmp_pa
         ("press@example.org", [f"{STEM}.pdf"])]
     press = next(m for to, m in mailbox.messages if to == ["press@example.org"])
     assert SECRET.encode() not in press.as_bytes()
+    assert "were published on 18 March 2011 (draft)." in press.get_body(("plain",)).get_content()
+    # Larger than a message may carry: the public minutes go as a link to where they are published; the private
+    # ones, never on the web, attached still.
+    (inputs / "meeting.toml").write_text((inputs / "meeting.toml").read_text(encoding="utf-8").replace(
+        "[mail]\n", "attach_up_to_mb = 0\n\n[mail]\n", 1), encoding="utf-8")
+    mailbox.messages.clear()
+    assert run_cli("send", "--minutes", "--smtp", "--resend", *common).returncode == 0
+    linked = {to[0]: m for to, m in mailbox.messages}
+    assert [p.get_filename() for p in linked["press@example.org"].iter_attachments()] == []
+    assert f"{WEB}{STEM}.pdf" in linked["press@example.org"].get_body(("plain",)).get_content()
+    assert [p.get_filename() for p in linked["ann@example.org"].iter_attachments()] == [f"{STEM}-private.pdf"]
     assert "Nothing new to send" in run_cli("send", "--minutes", "--smtp", *common).stdout
     # The next meeting takes the minutes, and agreeing them confirms them: a new version of the minutes of 17 March.
     started = run_cli("new-round", *common, "--meeting", "2011-09-22", "--deadline", "2011-09-05")
