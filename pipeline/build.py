@@ -133,13 +133,13 @@ def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers,
         body = [Part(html, p.view.title, subject, p.when) for html in html.render_parts(p.view, templates, created=p.when)]
         bodies.append({cache.render_key(part): (part, p.folder) for part in body})
     laid, words = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates, workers,
-                                     progress, meanwhile=lambda: [None if _pages_the_summary(p)
+                                     progress, meanwhile=lambda: [None if _summary_has_pages(p)
                                                                   else word.render_docx(p.view, templates, p.when)
                                                                   for p in stale])
     return bodies, laid, words
 
 
-def _pages_the_summary(p: Plan) -> bool:
+def _summary_has_pages(p: Plan) -> bool:
     """Whether ``p``'s paper says what changed since the last report, each return with its page."""
     return p.view.with_returns and bool(p.round.changes.comparisons)
 
@@ -152,7 +152,7 @@ def _page_the_summary(stale: list[Plan], bodies: list[Keyed], laid: dict[str, La
     The pages, for each paper (by its index in ``stale``) that has such a summary."""
     paged = {}
     for index, p in enumerate(stale):
-        if not _pages_the_summary(p):
+        if not _summary_has_pages(p):
             continue
         (first, (part, folder)), *rest = bodies[index].items()
         for _ in range(3):  # a page number's few characters seldom move a page; three passes settle it

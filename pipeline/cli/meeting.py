@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from pipeline.cli.building import say_build
+from pipeline.cli.building import say_build, say_written
 from pipeline.cli.common import clock, fail, guard, how, inputs_option, output_option, progress, status, today_option
 from pipeline.meeting.minutes import build_minutes
 from pipeline.meeting.publish import NotPublished
@@ -91,9 +91,8 @@ def minutes(inputs: Path, output: Path, today) -> int:
     for line in problem_lines(done.problems):
         click.echo(line)
     click.echo("")
-    for build in done.built:
-        for path in build.written:
-            click.echo(f"{'Wrote' if build.rebuilt else 'Up to date:'} {path}")
+    say_written([path for build in done.built for path in build.written], {p for b in done.built for p in b.fresh},
+                verbose=True)
     if not done.proceedings.recorded:
         click.secho("Nothing is recorded of the meeting yet: add [minutes] and each item's decision to meeting.toml "
                     "(README.md, After the meeting).", fg="yellow")

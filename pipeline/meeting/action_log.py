@@ -19,7 +19,7 @@ from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.rich_text import Block, BlockKind, Run, Table
 from pipeline.records.round import Round
 from pipeline.records.settings import Paper, Section
-from pipeline.settings import ConfigError, is_plausible_date, load_toml, unknown_keys
+from pipeline.settings import ConfigError, fail, is_plausible_date, load_toml, unknown_keys
 from pipeline.text import clean
 from pipeline.vocabulary import long_date
 
@@ -57,10 +57,10 @@ def read_log(path: Path) -> tuple[tuple[Action, ...], tuple[Problem, ...]]:
     found = []
     for index, entry in enumerate(entries[:MAX_ACTIONS], start=1):
         where = f"action {index}"
-        if not isinstance(entry, dict) or unknown_keys(entry, ENTRY_KEYS):
-            said = unknown_keys(entry, ENTRY_KEYS) if isinstance(entry, dict) else None
-            problem(where, said[0] if said else "is not an [[action]] section",
-                    (said[1] if said else 'write it with action = "…", owner = "…", due = …') + "; it is left out")
+        said = unknown_keys(entry, ENTRY_KEYS) if isinstance(entry, dict) else (
+            "is not an [[action]] section", 'write it with action = "…", owner = "…", due = …')
+        if said:
+            problem(where, said[0], said[1] + "; it is left out")
             continue
         text = {key: " ".join(clean(str(entry.get(key, "")))[0].split())[:1000]
                 for key in ("action", "owner", "item", "item_title", "note")}
@@ -87,13 +87,21 @@ def _key(action: Action) -> tuple:
     return (action.meeting, action.item.casefold(), action.action)
 
 
+def addable(path: Path) -> tuple[Action, ...]:
+    """The actions kept in the log at ``path``; raises ConfigError, naming its first error,
+    where the log cannot be added to (a new round asks before it moves anything)."""
+    kept, problems = read_log(path)
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    if errors:
+        raise fail(FILE, f"cannot be added to: {errors[0].source.cell}: {errors[0].message}, so the new round "
+                   "was not started", f"{errors[0].advice}; then run the new round again")
+    return kept
+
+
 def carry_forward(path: Path, actions: tuple[Action, ...]) -> list[Action]:
     """``actions`` (a meeting's) added to the log at ``path``, but those already there
     (recorded done or not) and those done before they were carried: the ones added."""
-    kept, problems = read_log(path)
-    if any(p.severity is Severity.ERROR for p in problems):
-        raise ConfigError(Problem(Severity.ERROR, Source(FILE), f"cannot be added to: {problems[0].message} "
-                                  f"({problems[0].source})", f"correct {FILE} first; {problems[0].advice}"))
+    kept = addable(path)
     there = {_key(action) for action in kept}
     added = [action for action in actions if _key(action) not in there and action.done is None]
     if added:

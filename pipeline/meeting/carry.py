@@ -16,11 +16,10 @@ from pathlib import Path
 
 from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, free_path, write_atomic
 from pipeline.meeting.action_log import FILE as ACTION_LOG
-from pipeline.meeting.action_log import carry_forward, read_log
+from pipeline.meeting.action_log import addable, carry_forward
 from pipeline.meeting.config import RECORD_KEYS
 from pipeline.meeting.proceedings import load_proceedings
 from pipeline.records.minutes import Action
-from pipeline.records.problems import Severity
 from pipeline.round import new_round
 from pipeline.settings import fail
 
@@ -55,13 +54,9 @@ def plan(inputs: Path) -> Plan | None:
     if proceedings is None:
         return None
     text = path.read_text(encoding="utf-8")
-    cleared = _minutes_of(without_record(text), proceedings.date)
+    cleared = _minutes_of(without_record(text), proceedings.meeting.date)
     log = inputs / ACTION_LOG
-    _, problems = read_log(log)  # a log that cannot be added to refuses the round before anything moves
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    if errors:
-        raise fail(ACTION_LOG, f"cannot be added to: {errors[0].source.cell}: {errors[0].message}, so the new round "
-                   "was not started", f"{errors[0].advice}; then run the new round again")
+    addable(log)  # a log that cannot be added to refuses the round before anything moves
     before = tomllib.loads(text)
     papers = [str(i.get("paper", "")) for i in before.get("item", []) if isinstance(i, dict)]
     item = ""
@@ -72,7 +67,7 @@ def plan(inputs: Path) -> Plan | None:
         cleared = cleared.rstrip("\n") + (
             f'\n\n# Added by make new-round: the actions not yet done. Move it where the committee takes it.\n'
             f'[[item]]\nnumber = "{item}"\ntitle = "Action log"\npurpose = "information"\npaper = "{ACTION_LOG}"\n')
-    _prove(before, cleared, item, proceedings.date)
+    _prove(before, cleared, item, proceedings.meeting.date)
     return Plan(cleared, proceedings.actions, item, proceedings.recorded)
 
 

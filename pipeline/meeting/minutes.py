@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.build import Build, build_papers, clear_temporaries
-from pipeline.filenames import PRIVATE, TEMPLATES, slug
+from pipeline.filenames import PRIVATE, TEMPLATES
 from pipeline.machinery.cache import Cache
 from pipeline.machinery.workers import Progress
 from pipeline.meeting.clear_days import takes_effect
-from pipeline.meeting.config import load_meeting
 from pipeline.meeting.proceedings import load_proceedings
+from pipeline.publication import PUBLIC_SUFFIXES
 from pipeline.records.minutes import Outcome, Proceedings
 from pipeline.records.problems import Problem
 from pipeline.records.rich_text import Block, BlockKind, Run, Table
@@ -42,7 +42,20 @@ class MinutesBuild:
 
     proceedings: Proceedings | None
     built: list[Build] = field(default_factory=list)
+    """The public minutes' build, then the private minutes' (where an item was exempt)."""
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[tuple[Path, bool]]:
+        """Each file of the minutes a reader opens (web page, PDF, Word), and whether it is the private minutes'."""
+        return [(path, index > 0) for index, build in enumerate(self.built) for path in build.written
+                if path.suffix in PUBLIC_SUFFIXES]
+
+    @property
+    def pdfs(self) -> tuple[Path | None, Path | None]:
+        """The public minutes' PDF and the private minutes' (None where there are none)."""
+        found = {private: path for path, private in self.files if path.suffix == ".pdf"}
+        return found.get(False), found.get(True)
 
 
 def build_minutes(inputs: Path, output: Path, today: dt.date | None, templates: Path = TEMPLATES,
@@ -54,11 +67,9 @@ def build_minutes(inputs: Path, output: Path, today: dt.date | None, templates: 
         return MinutesBuild(None)
     check_output(output)
     clear_temporaries(output)
-    meeting = load_meeting(inputs)
-    clerk = meeting.clerk if meeting else None
-    papers = [(minutes_round(proceedings, today, clerk, False, confirmed_at), output / FOLDER)]
+    papers = [(minutes_round(proceedings, today, False, confirmed_at), output / FOLDER)]
     if any(outcome.exempt for outcome in proceedings.outcomes):
-        papers.append((minutes_round(proceedings, today, clerk, True, confirmed_at), output / PRIVATE / FOLDER))
+        papers.append((minutes_round(proceedings, today, True, confirmed_at), output / PRIVATE / FOLDER))
     for _, folder in papers:
         folder.mkdir(parents=True, exist_ok=True)
     built = build_papers(papers, Cache(output, templates), templates, progress)
@@ -67,19 +78,19 @@ def build_minutes(inputs: Path, output: Path, today: dt.date | None, templates: 
 
 def minutes_stem(proceedings: Proceedings, private: bool = False, confirmed: bool = False) -> str:
     """The minutes' files' name without its ending."""
-    return (f"{proceedings.date.isoformat()}-{slug(proceedings.committee)}-minutes"
-            + ("-confirmed" if confirmed else "") + ("-private" if private else ""))
+    return f"{proceedings.meeting.stem}-minutes" + ("-confirmed" if confirmed else "") + ("-private" if private else "")
 
 
-def minutes_round(proceedings: Proceedings, today: dt.date | None, clerk=None, private: bool = False,
+def minutes_round(proceedings: Proceedings, today: dt.date | None, private: bool = False,
                   confirmed_at: dt.date | None = None) -> Round:
     """The minutes as a paper of prose (a Round without returns), as published ``today`` (None:
     not yet published): public, or with the exempt items whole; the draft, or as confirmed
     by the meeting on ``confirmed_at``."""
-    p = proceedings
-    held = f"held on {long_date(p.date)}" + (f" at {p.time}" if p.time else "") + (f", {p.venue}" if p.venue else "")
+    p, meeting = proceedings, proceedings.meeting
+    held = f"held on {long_date(meeting.date)}" + (f" at {meeting.time}" if meeting.time else "") + (
+        f", {meeting.venue}" if meeting.venue else "")
     when = f"Published on {long_date(today)}." if today else "For the chair to check: not yet published."
-    opening = [_para(Run(f"Minutes of the meeting of the {p.committee} {held}."))]
+    opening = [_para(Run(f"Minutes of the meeting of the {meeting.committee} {held}."))]
     if confirmed_at:
         opening.append(_para(Run("Confirmed ", bold=True), Run(
             f"as a correct record at the committee's meeting on {long_date(confirmed_at)}.")))
@@ -105,10 +116,10 @@ def minutes_round(proceedings: Proceedings, today: dt.date | None, clerk=None, p
     sections.append(Section("Declarations of interest", tuple(declared) or (_para(Run("None were declared.")),)))
     sections += [Section(f"{o.number}. {o.title}", _outcome(o, private)) for o in p.outcomes]
     paper = Paper(
-        committee=p.committee, meeting_date=p.date,
-        title=f"Minutes of the meeting held on {long_date(p.date)}" + (" (private)" if private else "")
+        committee=meeting.committee, meeting_date=meeting.date,
+        title=f"Minutes of the meeting held on {long_date(meeting.date)}" + (" (private)" if private else "")
         + (" — confirmed" if confirmed_at else " — draft"),
-        questions=(), sections=tuple(sections), contact=clerk, numbered=False, with_returns=False,
+        questions=(), sections=tuple(sections), contact=meeting.clerk, numbered=False, with_returns=False,
         file_name=minutes_stem(p, private, bool(confirmed_at)))
     return Round(paper, (), p.problems)
 

@@ -31,6 +31,11 @@ Content = Callable[[str], "bytes | None"]
 """A published file's bytes by its name (None if there is none)."""
 
 
+def _web_first(names) -> tuple[str, ...]:
+    """File ``names`` in the order the page lists a paper's formats: web page, PDF, Word."""
+    return tuple(sorted(names, key=lambda name: list(FORMATS).index(Path(name).suffix)))
+
+
 def attachment(title: str, name: str, content: Content, plan: PackPlan, meeting: Meeting,
                tagged: bool = True) -> Attachment:
     """The published file ``name`` as the page and open data list it: its format, size and
@@ -86,8 +91,8 @@ def linked(papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, stem: str) -> 
         if item.exempt:
             continue
         if built:
-            names = sorted((p.name for p in built if p.suffix in FORMATS), key=lambda n: list(FORMATS).index(Path(n).suffix))
-            files[item.number] = (item.title, tuple(names))
+            names = _web_first(p.name for p in built if p.suffix in FORMATS)
+            files[item.number] = (item.title, names)
         elif item.paper is not None and pdfs[item.number] and pdfs[item.number][0][0] == heading(item):
             name = copy(f"{stem}-item-{slug(item.number)}-{slug(item.title)}.pdf", heading(item), pdfs[item.number][0][1])
             files[item.number] = (item.title, (name,))
@@ -148,7 +153,7 @@ def minutes_link(plan: PackPlan, meeting: Meeting, content: Content) -> MinutesL
     if not plan.record.minutes:
         return None
     version = plan.record.minutes[-1]
-    names = sorted((f.name for f in version.files if not f.private), key=lambda n: list(FORMATS).index(Path(n).suffix))
+    names = _web_first(f.name for f in version.files if not f.private)
     return MinutesLink(version.title, version.published_long,
                        tuple(attachment(version.title, name, content, plan, meeting) for name in names),
                        tuple((r.number, r.result, r.resolution) for r in version.results))

@@ -78,7 +78,7 @@ def load_proceedings(inputs: Path) -> Proceedings | None:
                     f"write decision = one of {', '.join(repr(d) for d in DECISIONS)}")
             decision = ""
         decision = decision.strip().lower()
-        if not decision and not item.withdrawn:
+        if not decision and not item.withdrawn:  # as Proceedings.undecided, which publishing refuses
             problem(where, "has no decision recorded", f'add decision = "noted" (or {", ".join(DECISIONS[:-1])}) '
                     "under the item in meeting.toml; the minutes say none was recorded until then", Severity.WARNING)
         resolved, text = _resolved(entry.get("resolved", ""), where, problem)
@@ -94,15 +94,14 @@ def load_proceedings(inputs: Path) -> Proceedings | None:
                     "write the date of the meeting whose minutes the item takes, as minutes_of = 2011-03-17")
             minutes_of = None
         outcomes.append(Outcome(item.number, item.title, decision if decision in DECISIONS else "", resolved,
-                                item.exempt, summary, actions, text, minutes_of))
+                                item.exempt, summary, actions, text, minutes_of, bool(item.withdrawn)))
     call_in = settings.get("call_in_days")
     if call_in is not None and (isinstance(call_in, bool) or not isinstance(call_in, int) or not 1 <= call_in <= 30):
         problem(None, "'call_in_days' is not a number of working days",
                 "write call_in_days = 5 (say), as the constitution sets it; the minutes give no date decisions take "
                 "effect until then")
         call_in = None
-    return Proceedings(meeting.committee, meeting.date, meeting.venue, meeting.time, meeting.council,
-                       **names, interests=interests, outcomes=tuple(outcomes), problems=tuple(problems),
+    return Proceedings(meeting, **names, interests=interests, outcomes=tuple(outcomes), problems=tuple(problems),
                        call_in_days=call_in)
 
 

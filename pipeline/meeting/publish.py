@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, PRIVATE, TEMPLATES, write_atomic
+from pipeline.filenames import LAST_ROUNDS, MEETING_FILE, TEMPLATES, write_atomic
 from pipeline.machinery.workers import Progress
 from pipeline.meeting.build import MeetingBuild, build_meeting
 from pipeline.meeting.clear_days import Notice, notice
@@ -33,7 +33,7 @@ from pipeline.meeting.versions import (
     load_record,
     write_version,
 )
-from pipeline.publication import PUBLIC_SUFFIXES, stage
+from pipeline.publication import stage
 from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Severity
 from pipeline.settings import EARLIEST_YEAR, LATEST_YEAR
@@ -101,11 +101,16 @@ def _refusal(meeting: Meeting, built: MeetingBuild, today: dt.date) -> tuple[str
                 'add late = "…" (why it cannot wait for the next meeting) to each in meeting.toml')
     errors = [p for p in built.problems + built.private_problems if p.severity is Severity.ERROR and p not in plan.notices]
     if errors:
-        return (f"the meeting's inputs have {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the first: "
-                f"{errors[0].source}: {errors[0].message}", "mend them, so that what is published is what you meant")
+        return _in_error("the meeting's inputs have", errors)
     if plan.edition is None:
         return "", ""
     return _dates(meeting, plan, today)
+
+
+def _in_error(whose: str, errors: list) -> tuple[str, str]:
+    """The refusal of what is in error (``whose``: "the meeting's inputs have"), naming the first error."""
+    return (f"{whose} {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the first: {errors[0].source}: "
+            f"{errors[0].message}", "mend them, so that what is published is what you meant")
 
 
 def _dates(meeting: Meeting, plan: PackPlan, today: dt.date) -> tuple[str, str]:
@@ -213,7 +218,7 @@ def publish_minutes(inputs: Path, output: Path, now: dt.datetime, templates: Pat
         return PublishedMinutes(refusal=NotPublished.REFUSED, refused=f"the meeting is on {long_date(meeting.date)}, "
                                 "and its minutes are published after it", advice="check the date given with --today")
     made = build_minutes(inputs, output, today, templates, progress)
-    refused, advice = _record_refusal(made, meeting)
+    refused, advice = _record_refusal(made)
     if refused:  # said before the meeting is built: the record is what the clerk is writing
         return PublishedMinutes(made, None, None, NotPublished.REFUSED, refused, advice)
     built = build_meeting(inputs, output, meeting, now, templates, progress)
@@ -224,26 +229,35 @@ def publish_minutes(inputs: Path, output: Path, now: dt.datetime, templates: Pat
     refused, advice = _minutes_refusal(built, last)
     if refused:
         return PublishedMinutes(made, built, None, NotPublished.REFUSED, refused, advice, last)
-    sources = {path.name: path for build in made.built for path in build.written if path.suffix in PUBLIC_SUFFIXES}
-    files = tuple(PublishedFile(name, digest(path.read_bytes()), path.stat().st_size, private=PRIVATE in path.parts)
-                  for name, path in sorted(sources.items()))
-    if last is not None and {(f.name, f.sha256) for f in last.files} == {(f.name, f.sha256) for f in files}:
+    version, sources = _minutes_version(made, len(record.minutes) + 1, now)
+    if last is not None and {(f.name, f.sha256) for f in last.files} == {(f.name, f.sha256) for f in version.files}:
         return PublishedMinutes(made, built, last=last)
-    results = tuple(Result(o.number, o.decision, "" if o.exempt else o.resolved_text)
-                    for o in made.proceedings.outcomes if o.decision)
-    version = MinutesVersion(len(record.minutes) + 1, "draft", today.isoformat(), now.isoformat(timespec="seconds"),
-                             files, results)
     write_version(record, version, sources)
     # The page and open data list them now: the meeting built again, then what is public of
     # it put where it is published.
     built = build_meeting(inputs, output, meeting, now, templates, progress)
     publication = built.publication
     confirmed, kept = _confirm(inputs, output, meeting, made, now, templates)
-    for path in [*(record.copy(version, f) for f in files if not f.private), built.making.page,
+    for path in [*(record.copy(version, f) for f in version.files if not f.private), built.making.page,
                  *([built.making.data] if built.making.data else []), *kept]:
         write_atomic(publication.folder / path.name, path.read_bytes())
         publication.files.append(publication.folder / path.name)
     return PublishedMinutes(made, built, version, last=last, confirmed=tuple(confirmed))
+
+
+def _minutes_version(made: MinutesBuild, number: int, now: dt.datetime,
+                     confirmed_at: dt.date | None = None) -> tuple[MinutesVersion, dict[str, Path]]:
+    """The minutes ``made`` as version ``number`` of their meeting's minutes, published
+    ``now`` (the draft, or confirmed at the meeting on ``confirmed_at``); and its files by name."""
+    sources = {path.name: (path, private) for path, private in made.files}
+    files = tuple(PublishedFile(name, digest(path.read_bytes()), path.stat().st_size, private=private)
+                  for name, (path, private) in sorted(sources.items()))
+    results = tuple(Result(o.number, o.decision, "" if o.exempt else o.resolved_text)
+                    for o in made.proceedings.outcomes if o.decision)
+    return MinutesVersion(number, "confirmed" if confirmed_at else "draft", now.date().isoformat(),
+                          now.isoformat(timespec="seconds"), files, results,
+                          confirmed_at.isoformat() if confirmed_at else ""), \
+        {name: path for name, (path, _) in sources.items()}
 
 
 def _confirm(inputs: Path, output: Path, meeting: Meeting, made: MinutesBuild, now: dt.datetime,
@@ -271,29 +285,20 @@ def _confirm(inputs: Path, output: Path, meeting: Meeting, made: MinutesBuild, n
                         "kept, as make new-round keeps it")
             continue
         confirmed = build_minutes(kept, output, None, templates, confirmed_at=meeting.date)
-        sources = {p.name: p for b in confirmed.built for p in b.written if p.suffix in PUBLIC_SUFFIXES}
-        files = tuple(PublishedFile(name, digest(p.read_bytes()), p.stat().st_size, private=PRIVATE in p.parts)
-                      for name, p in sorted(sources.items()))
-        results = tuple(Result(o.number, o.decision, "" if o.exempt else o.resolved_text)
-                        for o in confirmed.proceedings.outcomes if o.decision)
-        version = MinutesVersion(len(record.minutes) + 1, "confirmed", now.date().isoformat(),
-                                 now.isoformat(timespec="seconds"), files, results, meeting.date.isoformat())
+        version, sources = _minutes_version(confirmed, len(record.minutes) + 1, now, confirmed_at=meeting.date)
         write_version(record, version, sources)
-        public += [record.copy(version, f) for f in files if not f.private]
+        public += [record.copy(version, f) for f in version.files if not f.private]
         said.append(f"the minutes of {day} are recorded as confirmed at this meeting (version {version.number})")
     return said, public
 
 
-def _record_refusal(made: MinutesBuild, meeting: Meeting) -> tuple[str, str]:
+def _record_refusal(made: MinutesBuild) -> tuple[str, str]:
     """Why the minutes ``made`` cannot be published, and what to do ("" if they can): the
     record in error, or an item without its decision (a mistake is never published)."""
     errors = [p for p in made.problems if p.severity is Severity.ERROR]
     if errors:
-        return (f"the record in meeting.toml has {len(errors)} error{'s' if len(errors) > 1 else ''} (above), the "
-                f"first: {errors[0].source}: {errors[0].message}",
-                "mend them, so that what is published is what you meant")
-    undecided = [o.number for o in made.proceedings.outcomes if not o.decision and o.number not in
-                 {i.number for i in meeting.items if i.withdrawn}]
+        return _in_error("the record in meeting.toml has", errors)
+    undecided = made.proceedings.undecided
     if undecided:
         many = len(undecided) > 1
         return (f"item{'s' if many else ''} {', '.join(undecided)} {'have' if many else 'has'} no decision recorded",

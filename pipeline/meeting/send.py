@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from pipeline.filenames import MEETING_FILE, PRIVATE, TEMPLATES, slug
+from pipeline.filenames import MEETING_FILE, TEMPLATES, slug
 from pipeline.mail.compose import Outgoing, environment, message, sender_name
 from pipeline.mail.dispatch import Dispatched, Login, Way, dispatch
 from pipeline.mail.logs import SentLog
 from pipeline.meeting.config import load_meeting
-from pipeline.meeting.minutes import FOLDER as MINUTES
 from pipeline.meeting.minutes import build_minutes
 from pipeline.meeting.versions import PublishedFile, Record, Version, load_record
 from pipeline.meeting.withdrawn import withdrawals
@@ -33,6 +32,9 @@ from pipeline.vocabulary import long_date
 
 SUBJECT_TEMPLATE = "agenda_mail_subject.txt"
 BODY_TEMPLATE = "agenda_mail_body.txt"
+MINUTES_SUBJECT, MINUTES_BODY = "minutes_mail_subject.txt", "minutes_mail_body.txt"
+CHAIR = "chair"
+"""The role (in meeting.toml's [[recipient]] list) of whoever checks the draft minutes before they are published."""
 SENT_LOG = Path("outbox") / "sent.log"
 """The sent log, shared with the paper's own send, in the output folder."""
 DRAFTS = Path("outbox") / "agenda"
@@ -126,7 +128,7 @@ def _carrying(meeting: Meeting, packs: _Packs, recipient: Recipient, entitled: b
     published = ([(public, packs.public_data)] if public else []) + list(packs.copies)
     size = sum(file.size for file, _ in published) + (packs.private.size if allowed else 0)
     attached, links = [], []
-    if size <= int(meeting.attach_up_to_mb * 1024 * 1024):
+    if not _too_large(meeting, size):
         attached = [(file.name, data) for file, data in published]
     elif published:
         if not meeting.web:
@@ -138,6 +140,11 @@ def _carrying(meeting: Meeting, packs: _Packs, recipient: Recipient, entitled: b
             return None
         links = [f"{meeting.web}{file.name}" for file, _ in published]
     return _Carrying(attached, links, allowed)
+
+
+def _too_large(meeting: Meeting, size: int) -> bool:
+    """Whether a message of ``size`` bytes of attachments is larger than meeting.toml lets one be."""
+    return size > int(meeting.attach_up_to_mb * 1024 * 1024)
 
 
 def _message(meeting: Meeting, record: Record, packs: _Packs, recipient: Recipient, carrying: _Carrying, env,
@@ -238,12 +245,9 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
     if not mail.recipients:
         return AgendaSend(NotSent.NO_RECIPIENTS, list_problems=mail.problems)
     if minutes:
-        if not record.minutes:  # the draft, as the record in meeting.toml now makes it: never a stale one
-            build_minutes(inputs, output, None, templates)
-        public, private = output / MINUTES / f"{meeting.stem}-minutes.pdf", \
-            output / PRIVATE / MINUTES / f"{meeting.stem}-minutes-private.pdf"
-        found = AgendaSend(list_problems=mail.problems, plan=minutes_plan(meeting, record, (public, private), templates,
-                                                                        now))
+        # Until they are published, the draft, as the record in meeting.toml now makes it: never a stale one.
+        drafts = (None, None) if record.minutes else build_minutes(inputs, output, None, templates).pdfs
+        found = AgendaSend(list_problems=mail.problems, plan=minutes_plan(meeting, record, drafts, templates, now))
     else:
         found = AgendaSend(list_problems=mail.problems, plan=plan(meeting, record, templates, now),
                            last=record.versions[-1])
@@ -258,12 +262,7 @@ def send(inputs: Path, output: Path, now: dt.datetime, way: Way, *, resend: bool
     return found
 
 
-MINUTES_SUBJECT, MINUTES_BODY = "minutes_mail_subject.txt", "minutes_mail_body.txt"
-CHAIR = "chair"
-"""The role (in meeting.toml's [[recipient]] list) of whoever checks the draft minutes before they are published."""
-
-
-def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], templates: Path,
+def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path | None, Path | None], templates: Path,
                  now: dt.datetime) -> AgendaPlan:
     """Before the minutes are published, the draft (``drafts``: the public minutes and the
     private ones) to each recipient whose role is Chair; once published, each version to
@@ -281,14 +280,13 @@ def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], te
                 continue
             for recipient in meeting.mail.recipients:
                 allowed = private is not None and entitled[recipient.email.casefold()]
-                size = public.size + (private.size if allowed else 0)
                 # Larger than a message may carry: the public minutes linked where they are
                 # published; the private minutes, never on the web, are attached still.
-                linked = size > int(meeting.attach_up_to_mb * 1024 * 1024) and bool(meeting.web)
-                files = ([] if linked else [(public.name, record.copy(version, public).read_bytes())]) + (
-                    [(private.name, record.copy(version, private).read_bytes())] if allowed else [])
+                linked = _too_large(meeting, public.size + (private.size if allowed else 0)) and bool(meeting.web)
+                attached = [] if linked else [(public.name, record.copy(version, public).read_bytes())]
+                secret = (private.name, record.copy(version, private).read_bytes()) if allowed else None
                 key = f"{record.folder.name}-m{version.number}-{'exempt' if allowed else 'public'}-{public.sha256[:16]}"
-                found.outgoing.append(_minutes_message(meeting, recipient, files, allowed, key, env, now, {
+                found.outgoing.append(_minutes_message(meeting, recipient, attached, secret, key, env, now, {
                     **facts, "draft": False, "title": version.title, "published": version.published_long,
                     "links": [f"{meeting.web}{public.name}"] if linked else []}, f"m{version.number}"))
         return found
@@ -299,24 +297,26 @@ def minutes_plan(meeting: Meeting, record: Record, drafts: tuple[Path, Path], te
             'add the chair as a [[recipient]] with role = "Chair" (and exempt = true, to check the exempt items\' '
             "minutes); or publish the minutes, which go to everyone"))
     public, private = drafts
-    if not public.is_file():
+    if public is None:
         return found
-    digest_ = hashlib.sha256(public.read_bytes()).hexdigest()
+    data = public.read_bytes()
     for chair in chairs:
-        allowed = private.is_file() and entitled[chair.email.casefold()]
-        files = [(public.name, public.read_bytes())] + ([(private.name, private.read_bytes())] if allowed else [])
-        key = f"{record.folder.name}-minutes-draft-{'exempt' if allowed else 'public'}-{digest_[:16]}"
-        found.outgoing.append(_minutes_message(meeting, chair, files, allowed, key, env, now,
-                                               {**facts, "draft": True}, "minutes-draft"))
+        allowed = private is not None and entitled[chair.email.casefold()]
+        key = f"{record.folder.name}-minutes-draft-{'exempt' if allowed else 'public'}-" + \
+              hashlib.sha256(data).hexdigest()[:16]
+        found.outgoing.append(_minutes_message(meeting, chair, [(public.name, data)],
+                                               (private.name, private.read_bytes()) if allowed else None, key, env,
+                                               now, {**facts, "draft": True}, "minutes-draft"))
     return found
 
 
-def _minutes_message(meeting: Meeting, recipient: Recipient, files: list[tuple[str, bytes]], private: bool, key: str,
-                     env, now: dt.datetime, facts: dict, what: str) -> Outgoing:
-    """A message of the minutes to ``recipient``, known to the sent log by ``key``."""
-    public = [name for name, _ in files][:len(files) - private]
-    facts = {"links": [], **facts, "recipient_name": recipient.name, "attachments": public,
-             "private": files[-1][0] if private else ""}
+def _minutes_message(meeting: Meeting, recipient: Recipient, attached: list[tuple[str, bytes]],
+                     private: tuple[str, bytes] | None, key: str, env, now: dt.datetime, facts: dict,
+                     what: str) -> Outgoing:
+    """A message of the minutes to ``recipient`` carrying ``attached`` and, for one entitled,
+    the ``private`` minutes; known to the sent log by ``key``."""
+    facts = {"links": [], **facts, "recipient_name": recipient.name, "attachments": [name for name, _ in attached],
+             "private": private[0] if private else ""}
     built = message(meeting.mail, recipient.address, env.get_template(MINUTES_SUBJECT).render(facts),
-                    env.get_template(MINUTES_BODY).render(facts), files, now)
+                    env.get_template(MINUTES_BODY).render(facts), attached + ([private] if private else []), now)
     return Outgoing((recipient,), built, f"{slug(recipient.name or recipient.email)}-{what}", key)

@@ -235,16 +235,22 @@ def load_record(output: Path, meeting: Meeting) -> tuple[Record, Problem | None]
     return record, None
 
 
-def _version(entry) -> Version:
-    if not isinstance(entry, dict):
-        raise ValueError("a version is not a table")
+def _files(entry: dict) -> tuple[PublishedFile, ...]:
+    """A version's files as its entry in the record lists them, each name and digest checked."""
     files = tuple(PublishedFile(**f) for f in entry["files"])
-    items = tuple(PublishedItem(**i) for i in entry["items"])
     for file in files:
         if not isinstance(file.name, str) or not SAFE_NAME.fullmatch(file.name):
             raise ValueError(f"it names a file papers would not write ({shown(str(file.name))[:60]})")
         if not (isinstance(file.sha256, str) and re.fullmatch(r"[0-9a-f]{64}", file.sha256)):
             raise ValueError(f"the digest of {shown(file.name)} is not a SHA-256")
+    return files
+
+
+def _version(entry) -> Version:
+    if not isinstance(entry, dict):
+        raise ValueError("a version is not a table")
+    files = _files(entry)
+    items = tuple(PublishedItem(**i) for i in entry["items"])
     version = Version(int(entry["number"]), str(entry["name"]), str(entry["published"]), str(entry["recorded"]),
                       str(entry["pack"]), files, items, tuple(str(c) for c in entry.get("changes", ())))
     for pack in (version.pack, *(item.pack for item in items)):
@@ -257,12 +263,7 @@ def _version(entry) -> Version:
 def _minutes(entry) -> MinutesVersion:
     if not isinstance(entry, dict):
         raise ValueError("a version of the minutes is not a table")
-    files = tuple(PublishedFile(**f) for f in entry["files"])
-    for file in files:
-        if not isinstance(file.name, str) or not SAFE_NAME.fullmatch(file.name):
-            raise ValueError(f"it names a file papers would not write ({shown(str(file.name))[:60]})")
-        if not (isinstance(file.sha256, str) and re.fullmatch(r"[0-9a-f]{64}", file.sha256)):
-            raise ValueError(f"the digest of {shown(file.name)} is not a SHA-256")
+    files = _files(entry)
     version = MinutesVersion(int(entry["number"]), str(entry["status"]), str(entry["published"]),
                              str(entry["recorded"]), files, tuple(Result(**r) for r in entry.get("results", ())),
                              str(entry.get("confirmed_at", "")))

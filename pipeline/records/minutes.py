@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from pipeline.records.meeting import Meeting
 from pipeline.records.problems import Problem
 from pipeline.records.rich_text import Block
 
@@ -65,17 +66,16 @@ class Outcome:
     """The resolution as plain text (OParl's ``resolutionText``)."""
     minutes_of: dt.date | None = None
     """The date of the meeting whose minutes this item takes: agreed, they are confirmed."""
+    withdrawn: bool = False
+    """Withdrawn from the agenda: it needs no decision."""
 
 
 @dataclass(frozen=True)
 class Proceedings:
     """The record of one meeting (meeting.toml's [minutes] and each item's outcome)."""
 
-    committee: str
-    date: dt.date
-    venue: str = ""
-    time: str = ""
-    council: str = ""
+    meeting: Meeting
+    """The meeting it records: its committee, date, venue, clerk, agenda."""
     present: tuple[str, ...] = ()
     apologies: tuple[str, ...] = ()
     substitutes: tuple[str, ...] = ()
@@ -95,3 +95,8 @@ class Proceedings:
     @property
     def actions(self) -> tuple[Action, ...]:
         return tuple(action for outcome in self.outcomes for action in outcome.actions)
+
+    @property
+    def undecided(self) -> tuple[str, ...]:
+        """The numbers of the items still without a decision (a withdrawn one needs none)."""
+        return tuple(o.number for o in self.outcomes if not o.decision and not o.withdrawn)
