@@ -192,9 +192,8 @@ def _furniture(stale: list[Plan], bodies: list[Keyed], laid: dict[str, LaidOut],
     margins = []
     for p, body in zip(stale, bodies):
         pages = sum(laid[key].pages for key in body)
-        furniture = html.Furniture("paper", p.view.committee, p.view.meeting_date)
-        margins.append({cache.render_key(part): (part, p.folder)
-                        for part in parts.furniture(furniture, pages, templates, p.when)})
+        furniture = html.Furniture(p.view.committee, p.view.meeting_date).pages_html(pages, templates)
+        margins.append({cache.render_key(part): (part, p.folder) for part in parts.furniture(furniture, p.when)})
     laid.update(parts.lay_out_kept({k: v for margin in margins for k, v in margin.items()}, cache, templates,
                                    workers)[0])
     return margins

@@ -52,9 +52,9 @@ def warm_up() -> None:
         pass  # said when a layout is asked for, with what to install
 
 
-def furniture(kind, total: int, templates: Path, when: dt.datetime) -> list[Part]:
-    """The page furniture ``kind`` (an html.Furniture) of ``total`` pages, as parts to lay out."""
-    return [Part(html, "", "", when, tagged=False) for html in kind.pages_html(total, templates)]
+def furniture(pages_html: list[str], when: dt.datetime) -> list[Part]:
+    """Pages of furniture (render.html's), as parts to lay out: untagged, drawn over others."""
+    return [Part(html, "", "", when, tagged=False) for html in pages_html]
 
 
 def lay_out(parts: list[Part], templates: Path, workers: Workers, meanwhile: Callable[[], object] | None = None,
@@ -79,13 +79,14 @@ def lay_out_kept(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
     for key, (_, folder) in parts.items():
         data = cache.part(folder, key)
         # A kept part is read before it is used: one damaged (or not a PDF) is laid out again.
-        pages = pdf.page_count(data) if data is not None else 0
+        pages = cache.pages(data, folder) if data is not None else 0
         if pages:
             laid[key] = LaidOut(data, pages)
     todo = [key for key in parts if key not in laid]
 
     def done(index: int, result: LaidOut) -> None:
         cache.keep_part(parts[todo[index]][1], todo[index], result.data)
+        cache.pages(result.data, parts[todo[index]][1], result.pages)
         if progress:
             progress(f"Laid out {index + 1} of {len(todo)} parts")
 

@@ -276,7 +276,7 @@ def render_pdf(parts: str | list[str], templates: Path, title: str, subject: str
         laid, _ = lay_out([Part(h, title, subject, when) for h in html], templates, workers)
         margins = []
         if with_furniture is not None:
-            stamps = furniture(with_furniture, sum(done.pages for done in laid), templates, when)
+            stamps = furniture(with_furniture.pages_html(sum(done.pages for done in laid), templates), when)
             margins = [done.data for done in lay_out(stamps, templates, workers)[0]]
     return pdf.join([done.data for done in laid], margins)
 

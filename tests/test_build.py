@@ -20,5 +20,5 @@ def test_the_build_writes_the_pdf_its_steps_make_in_one_process(built):
     when = document_date(round_.paper.meeting_date)
     made_here = render_pdf(render_parts(view, TEMPLATES, created=when), TEMPLATES, view.title,
                            f"{view.committee}, {view.meeting_date}", when,
-                           with_furniture=Furniture("paper", view.committee, view.meeting_date))
+                           with_furniture=Furniture(view.committee, view.meeting_date))
     assert (built / f"{view.file_stem}.pdf").read_bytes() == made_here

@@ -46,6 +46,10 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
     return digest.hexdigest()
 
 
+KEPT_COUNTS = 20_000
+"""The page counts kept in a folder's cache at most, the latest first kept (a meeting has a
+few hundred PDFs and parts; a long-lived output folder gathers old ones)."""
+
 _PREPARED = {f.name for f in dataclasses.fields(SuppliedPdf)} - {"data"}
 
 
@@ -68,6 +72,9 @@ class Cache:
         the same key in another folder (a public copy of what is now private) was not used."""
         self.intake = self.root / "intake"
         """Where returns' intake results are kept: beside the paper they go into (see keep_intake_in)."""
+        self._counts: dict[Path, dict[str, int]] = {}  # each folder's page counts by digest, as read
+        self._counted: set[Path] = set()  # the folders whose counts this build added to
+        self._recounting = False  # kept counts no longer trusted (recount)
 
     def keep_intake_in(self, folder: Path) -> None:
         """Keep the returns' intake results in ``folder``'s cache: the private folder's, when
@@ -98,7 +105,8 @@ class Cache:
 
     def prune(self) -> None:
         """Forget intake results and inspections this build did not use (files no longer in
-        the inputs folder)."""
+        the inputs folder); keep the page counts it learned."""
+        self._keep_counts()
         private = self.root.parent / PRIVATE / CACHE_DIR
         for folder in (self.root / "intake", self.root / "prepared", self.root / "alone", private / "intake",
                        private / "prepared"):
@@ -157,6 +165,52 @@ class Cache:
         write_atomic(record, json.dumps({"tagged": tagged, "sha256": hashlib.sha256(made).hexdigest()}).encode())
         return made, tagged
 
+    # --- page counts -----------------------------------------------------------------------
+    # A pack needs every source's length, a paper every part's, the meeting's page every
+    # file's: each PDF is counted once, when it is laid out or first read, and the count kept
+    # by the PDF's digest (beside the paper, an exempt one's in the private folder). A PDF
+    # whose bytes changed in any way has another digest, and is counted afresh.
+
+    def pages(self, data: bytes, folder: Path, counted: int | None = None) -> int:
+        """How many pages the PDF ``data`` (kept in ``folder``) has, 0 if it is not a readable
+        PDF: ``counted`` when the caller knows it (it laid the PDF out), else as kept from an
+        earlier build, else counted now."""
+        counts = self._counts_in(folder)
+        digest = hashlib.sha256(data).hexdigest()
+        if counted is None:
+            counted = None if self._recounting else counts.get(digest)
+            if counted is not None:
+                return counted
+            counted = pdf.page_count(data)
+        if counts.get(digest) != counted:
+            counts[digest] = counted
+            self._counted.add(folder)
+        return counted
+
+    def recount(self) -> None:
+        """From now on, count each PDF asked of :meth:`pages` afresh (and keep that count):
+        a kept count proved wrong."""
+        self._recounting = True
+
+    def _counts_in(self, folder: Path) -> dict[str, int]:
+        if folder not in self._counts:
+            try:
+                kept = json.loads((folder / CACHE_DIR / "pages.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                kept = {}
+            # Untrusted, as the whole output folder is: only well-formed entries are taken.
+            self._counts[folder] = {k: v for k, v in (kept.items() if isinstance(kept, dict) else [])
+                                    if isinstance(k, str) and len(k) == 64 and type(v) is int and v >= 0}
+        return self._counts[folder]
+
+    def _keep_counts(self) -> None:
+        """Write the page counts a build added to, the latest ``KEPT_COUNTS`` of each folder's."""
+        for folder in sorted(self._counted):
+            counts = self._counts[folder]
+            latest = dict(list(counts.items())[-KEPT_COUNTS:])
+            write_atomic(folder / CACHE_DIR / "pages.json", json.dumps(latest).encode("utf-8"))
+        self._counted.clear()
+
     # --- outputs -----------------------------------------------------------------------
 
     def render_key(self, *parts: object) -> str:
@@ -191,11 +245,23 @@ class Cache:
                 return False
         return True
 
-    def record(self, key: str, folder: Path, files: dict[str, bytes], stem: str, parts: tuple[str, ...] = ()) -> None:
-        """Note what the build with ``key`` wrote into ``folder``, and the laid-out parts it was made of."""
+    def record(self, key: str, folder: Path, files: dict[str, bytes], stem: str, parts: tuple[str, ...] = (),
+               front_pages: int = 0) -> None:
+        """Note what the build with ``key`` wrote into ``folder``, the laid-out parts it was
+        made of, and (a pack's) how many pages its front sheet has."""
         manifest = {"key": key, "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
-                    "parts": list(parts)}
+                    "parts": list(parts), **({"front_pages": front_pages} if front_pages else {})}
         write_atomic(self._manifest(folder, stem), json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+
+    def front_pages(self, folder: Path, stem: str) -> int:
+        """How many pages the front sheet of the pack last recorded as ``stem`` in ``folder``
+        had (1 if none was): the first guess at its length, which only saves laying it out
+        twice when the numbers it prints change."""
+        try:
+            pages = json.loads(self._manifest(folder, stem).read_text(encoding="utf-8")).get("front_pages")
+        except (OSError, ValueError, AttributeError):
+            return 1
+        return pages if isinstance(pages, int) and 1 <= pages <= 1000 else 1
 
     # --- laid-out parts of PDFs ------------------------------------------------------------
     # Kept beside the paper they belong to (``folder``, the paper's output folder), not with

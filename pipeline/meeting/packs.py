@@ -5,9 +5,12 @@ then every public item's PDFs in agenda order; the private pack, the same for th
 items, only in the private folder; a supplement, its own front sheet of what changed and
 the papers it adds or replaces. The front sheet is laid out last, once the papers' page
 counts give the pack page numbers it prints (and again if the numbers change its own
-length), then the pack's page numbers (it has no furniture of its own); both are parts
-kept between builds, so a rebuild lays out again only what changed. The packs and the
-page are made together, and recorded (the private pack's record in the private folder):
+length). Then the pack's furniture (the front sheet has none of its own): its page
+numbers, a hundred pages to a part whatever the pack's length, and each running head and
+note once, drawn over every page that has it. All are parts kept between builds, so a
+rebuild lays out again only what changed: a correction that adds a page to a paper lays
+out that paper and the front sheet, and renumbers the pages after it from parts already
+kept. The packs and the page are made together, and recorded (the private pack's record in the private folder):
 when neither the agenda nor any item's PDF changed, they are current and not made again.
 """
 
@@ -83,7 +86,7 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     made_of = _packs(meeting, making, pdfs, plan, notes, templates, when, workers, cache, files)
     files.update(redacted_copies(meeting, plan, output, cache, templates, workers, when))
     # The page and open data last: they give each file's size and pages.
-    content = page.reader(output, files, plan)
+    content = page.reader(output, files, plan, cache)
     packs = page.pack_links(meeting, plan, making.pack.name if making.pack else "", content)
     published = page.published_files(meeting, making.listed, links, content, plan)
     minutes = page.minutes_link(plan, meeting, content)
@@ -120,12 +123,22 @@ def _current(cache: Cache, key: str, making: Making, meeting: Meeting, output: P
 
 
 def _record(cache: Cache, key: str, making: Making, meeting: Meeting, output: Path, files: dict[Path, bytes],
-            made_of: dict[Path, tuple[str, ...]]) -> None:
+            made_of: dict[Path, Made]) -> None:
+    made = made_of.get(making.pack) if making.pack else None
     cache.record(key, output, {path.name: files[path] for path in making.beside(output)}, f"{meeting.stem}-meeting",
-                 made_of.get(making.pack, ()) if making.pack else ())
+                 made.parts if made else (), made.front_pages if made else 0)
     if making.private:
+        made = made_of[making.private]
         cache.record(key, making.private.parent, {making.private.name: files[making.private]}, f"{meeting.stem}-private",
-                     made_of[making.private])
+                     made.parts, made.front_pages)
+
+
+@dataclass(frozen=True)
+class Made:
+    """How a pack was made: the keys of the parts it was made of, and its front sheet's length."""
+
+    parts: tuple[str, ...]
+    front_pages: int
 
 
 @dataclass(frozen=True)
@@ -143,8 +156,8 @@ class Sheet:
 
 
 def _packs(meeting: Meeting, making: Making, pdfs: ItemPdfs, plan: PackPlan, notes: dict[str, str], templates: Path,
-           when: dt.datetime, workers: Workers, cache: Cache, files: dict[Path, bytes]) -> dict[Path, tuple[str, ...]]:
-    """The pack and private pack added to ``files``: the keys of the parts each was made of."""
+           when: dt.datetime, workers: Workers, cache: Cache, files: dict[Path, bytes]) -> dict[Path, Made]:
+    """The pack and private pack added to ``files``: how each was made."""
     if making.pack is None:
         return {}
     edition = plan.edition
@@ -160,25 +173,26 @@ def _packs(meeting: Meeting, making: Making, pdfs: ItemPdfs, plan: PackPlan, not
     shown_rows = [item for item in making.listed if not plan.record.versions or item.number in notes]
     made_of = {}
     files[making.pack], made_of[making.pack] = _pack(
-        sheet, shown_rows, [item for item in making.carried if not item.exempt], pdfs, workers, (cache, making.pack.parent))
+        sheet, shown_rows, [item for item in making.carried if not item.exempt], pdfs, workers,
+        (cache, making.pack.parent, f"{meeting.stem}-meeting"))
     if making.private:
         private = dataclasses.replace(sheet, title=f"Exempt items, not for publication – {title}")
         files[making.private], made_of[making.private] = _pack(
             private, [i for i in shown_rows if i.exempt], [item for item in making.carried if item.exempt], pdfs,
-            workers, (cache, making.private.parent), restricted=True)
+            workers, (cache, making.private.parent, f"{meeting.stem}-private"), restricted=True)
     return made_of
 
 
 def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs, workers: Workers,
-          kept: tuple[Cache, Path], restricted: bool = False) -> tuple[bytes, tuple[str, ...]]:
+          kept: tuple[Cache, Path, str], restricted: bool = False) -> tuple[bytes, Made]:
     """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs, its
     pages numbered as its edition numbers them ("Pack page N", or "Supplement 1, page N" with
     page labels S1-N); with ``restricted`` (a private pack), every page marked as not for
     publication, with the paragraph of Schedule 12A its item is exempt under. Its front
-    sheet and page furniture are laid-out parts kept in ``kept`` (the cache, and the folder
-    the pack goes to), as a paper's are: a rebuild lays out again only those that changed.
-    The pack, and the keys of the parts it was made of."""
-    cache, folder = kept
+    sheet and page furniture are laid-out parts kept in ``kept`` (the cache, the folder the
+    pack goes to, and the name its record is kept under), as a paper's are: a rebuild lays
+    out again only those that changed. The pack, and how it was made."""
+    cache, folder, stem = kept
 
     def lay_out(laying: list[Part]) -> tuple[list, list[str]]:
         keyed = {cache.render_key(part): (part, folder) for part in laying}
@@ -187,9 +201,24 @@ def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs
 
     inside = {item.number for item in included}
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
-    pages = [[pdf.page_count(data) for _, data in found] for _, found in contents]
+    guess = cache.front_pages(folder, stem)  # as long as last time: laid out once more if not
+    try:
+        return _numbered(sheet, contents, guess, lay_out, restricted,
+                         [[cache.pages(data, folder) for _, data in found] for _, found in contents])
+    except pdf.CountsDiffer:
+        # A kept page count was wrong (the cache damaged, or tampered with): every PDF is
+        # counted again, the counts kept in place of the wrong ones, and the pack made anew.
+        cache.recount()
+        return _numbered(sheet, contents, guess, lay_out, restricted,
+                         [[cache.pages(data, folder) for _, data in found] for _, found in contents])
+
+
+def _numbered(sheet: Sheet, contents: list[tuple[Item, list[tuple[str, bytes]]]], front_pages: int,
+              lay_out: Callable[[list[Part]], tuple[list[parts.LaidOut], list[str]]], restricted: bool,
+              pages: list[list[int]]) -> tuple[bytes, Made]:
+    """The pack of ``contents``, each item's PDFs taken to have ``pages``, its front sheet
+    first tried at ``front_pages`` long; parts laid out (or kept) by ``lay_out``."""
     counts = [sum(each) for each in pages]
-    front_pages = 1  # an agenda fits a page, mostly: laid out once more if not
     tried: list[str] = []
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
         first_pages, number = {}, front_pages + 1
@@ -213,18 +242,24 @@ def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs
         if sheet_laid.pages == front_pages:
             break
         front_pages = sheet_laid.pages
-    marks = _not_for_publication(settled, contents, counts) if restricted else ()
-    heads = _running_heads(sheet.head, settled, contents, pages)
-    furniture = html.Furniture("pack", notes=marks, heads=heads, label=sheet.edition.page_label)
-    laid, stamp_keys = lay_out(parts.furniture(furniture, number - 1, sheet.templates, sheet.when))
+    notes = _not_for_publication(settled, contents, counts) if restricted else [""] * (number - 1)
+    marks = list(zip(_running_heads(sheet.head, settled, contents, pages), notes))
+    distinct = list(dict.fromkeys(mark for mark in marks if any(mark)))  # in the order they first appear
+    numbers = [html.pack_numbers_html(sheet.edition.page_label, chunk, sheet.templates)
+               for chunk in range(-(-(number - 1) // html.FURNITURE_PAGES))]
+    laid, stamp_keys = lay_out(parts.furniture(
+        numbers + [html.pack_mark_html(head, note, sheet.templates) for head, note in distinct], sheet.when))
+    stamps = pdf.Stamps([done.data for done in laid[:len(numbers)]], [done.data for done in laid[len(numbers):]],
+                        tuple(distinct.index(mark) if any(mark) else -1 for mark in marks))
     front = pdf.join([sheet_laid.data], [])
     # An appendix's bookmark goes under its item's paper, where the paper is in the pack.
-    sources = [pdf.TitledPdf(data, appendix_title(item, name), level=2) if index and found[0][0] == heading(item)
-               else pdf.TitledPdf(data, name)
-               for item, found in contents for index, (name, data) in enumerate(found)]
-    packed = pdf.assemble(pdf.TitledPdf(front, sheet.edition.heading), sources, [done.data for done in laid],
+    sources = [pdf.TitledPdf(data, appendix_title(item, name), level=2, pages=count)
+               if index and found[0][0] == heading(item) else pdf.TitledPdf(data, name, pages=count)
+               for (item, found), counted in zip(contents, pages)
+               for index, ((name, data), count) in enumerate(zip(found, counted))]
+    packed = pdf.assemble(pdf.TitledPdf(front, sheet.edition.heading, pages=settled), sources, stamps,
                           title=sheet.title, label=sheet.edition.label_prefix)
-    return packed, (*tried, *stamp_keys)
+    return packed, Made((*tried, *stamp_keys), settled)
 
 
 def _appendix_rows(item: Item, found: list[tuple[str, bytes]], counts: list[int], first: int | None) -> tuple:
@@ -238,7 +273,7 @@ def _appendix_rows(item: Item, found: list[tuple[str, bytes]], counts: list[int]
 
 
 def _running_heads(head: str, front_pages: int, contents: list[tuple[Item, list]],
-                   pages: list[list[int]]) -> tuple[str, ...]:
+                   pages: list[list[int]]) -> list[str]:
     """Each page's running head in the pack: the meeting's on a supplied paper's pages, which
     have none of their own; none on the front sheet, and none on a paper papers built (it
     has its own)."""
@@ -247,10 +282,10 @@ def _running_heads(head: str, front_pages: int, contents: list[tuple[Item, list]
         for index, ((title, _), count) in enumerate(zip(found, counts)):
             built = index == 0 and item.kind is not None and item.kind.built is not None and title == heading(item)
             heads += ["" if built else head] * count
-    return tuple(heads)
+    return heads
 
 
-def _not_for_publication(front_pages: int, contents: list[tuple[Item, list]], counts: list[int]) -> tuple[str, ...]:
+def _not_for_publication(front_pages: int, contents: list[tuple[Item, list]], counts: list[int]) -> list[str]:
     """Each page's note in the private pack: the front sheet's names every item's paragraph,
     each paper's page its own item's."""
     def note(paragraphs: list[int]) -> str:
@@ -260,7 +295,7 @@ def _not_for_publication(front_pages: int, contents: list[tuple[Item, list]], co
     notes = [note([item.exempt for item, _ in contents])] * front_pages
     for (item, _), count in zip(contents, counts):
         notes += [note([item.exempt])] * count
-    return tuple(notes)
+    return notes
 
 
 def _front_rows(listed: list[Item], plan: PackPlan) -> dict[str, str]:

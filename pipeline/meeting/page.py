@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline import pdf
 from pipeline.filenames import slug
 from pipeline.machinery.cache import Cache
 from pipeline.meeting.items import ItemPdfs, appendix_title, heading, row
@@ -27,8 +26,16 @@ FORMATS = {".html": "HTML", ".pdf": "PDF", ".docx": "Word"}
 """What the page calls each kind of file it links, in the order it lists a paper's: the web
 page first, as GDS asks."""
 
-Content = Callable[[str], "bytes | None"]
-"""A published file's bytes by its name (None if there is none)."""
+@dataclass(frozen=True)
+class Content:
+    """The published files: a file's bytes by its name (None if there is none), and a PDF's
+    length, counted once and kept (cache.pages)."""
+
+    read: Callable[[str], "bytes | None"]
+    pages: Callable[[bytes], int]
+
+    def __call__(self, name: str) -> bytes | None:
+        return self.read(name)
 
 
 def _web_first(names) -> tuple[str, ...]:
@@ -44,7 +51,7 @@ def attachment(title: str, name: str, content: Content, plan: PackPlan, meeting:
     kind = FORMATS[Path(name).suffix]
     sha256 = hashlib.sha256(data).hexdigest()
     first = plan.record.first_published(name, sha256) or plan.date(meeting).isoformat()
-    return Attachment(title, name, kind, len(data), pdf.page_count(data) if kind == "PDF" else 0, tagged, first,
+    return Attachment(title, name, kind, len(data), content.pages(data) if kind == "PDF" else 0, tagged, first,
                       hashlib.sha512(data).hexdigest())
 
 
@@ -113,15 +120,15 @@ def copied(links: Links, cache: Cache) -> tuple[dict[str, bytes], Links]:
     return {name: made for name, (made, _) in found.items()}, dataclasses.replace(links, untagged=untagged)
 
 
-def reader(output: Path, made: dict[Path, bytes], plan: PackPlan) -> Content:
+def reader(output: Path, made: dict[Path, bytes], plan: PackPlan, cache: Cache) -> Content:
     """A published file's bytes by name: from what this build ``made``, else the output
-    folder, else the copy kept when it was published."""
+    folder, else the copy kept when it was published; a PDF's pages, as ``cache`` keeps them."""
     def content(file: str) -> bytes | None:
         found = made.get(output / file)
         if found is None and (output / file).is_file():
             found = (output / file).read_bytes()
         return found if found is not None else plan.record.published_copy(file)
-    return content
+    return Content(content, lambda data: cache.pages(data, output))
 
 
 def pack_links(meeting: Meeting, plan: PackPlan, making: str, content: Content) -> tuple[PackLink, ...]:

@@ -7,11 +7,11 @@ holds every other module to this surface).
 """
 
 from pipeline.pdf.files import headings, inspect, page_count, steady
-from pipeline.pdf.merge import TitledPdf, alone, assemble, join
+from pipeline.pdf.merge import CountsDiffer, Stamps, TitledPdf, alone, assemble, join
 from pipeline.pdf.redact import Redaction, item_pages, redact
 from pipeline.pdf.structure import repair
 from pipeline.pdf.supplied import prepare
 from pipeline.pdf.tree import MARKS
 
-__all__ = ["MARKS", "Redaction", "TitledPdf", "alone", "assemble", "headings", "inspect", "item_pages", "join", "page_count", "prepare",
+__all__ = ["MARKS", "CountsDiffer", "Redaction", "Stamps", "TitledPdf", "alone", "assemble", "headings", "inspect", "item_pages", "join", "page_count", "prepare",
            "redact", "repair", "steady"]

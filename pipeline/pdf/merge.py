@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape  # & < > as XML text needs them (xml.sax.saxutils's loads urllib and ssl)
 
 from pipeline.pdf import _pikepdf as pk
@@ -38,6 +38,9 @@ from pipeline.pdf._pikepdf import to_bytes
 from pipeline.pdf.tree import elements, forget_joins, join_id, kids, name_key, name_tree
 
 PAGE_LINK = re.compile(r"#pack-page-(\d+)$")
+PACK_STAMP = "PackPage"
+"""How the pack's page furniture is named among a page's resources (/PackPage12,
+/PackPageMark0): redact.py keeps them on a page it withholds."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,14 @@ class TitledPdf:
     """The bookmark and structure title: "Item 3: Partnership update report"."""
     level: int = 1
     """Its bookmark's level: 2 for an appendix, under its item's."""
+    pages: int = 0
+    """How many pages the caller took it to have (a count kept from an earlier build, which
+    numbered the pack), checked as it goes in; 0 if not known."""
+
+
+class CountsDiffer(ValueError):
+    """A source of a pack had other than the pages it was taken to have: a kept page count
+    was wrong (the cache damaged or tampered with), and the pack numbered by it is not made."""
 
 
 def _copy(pack: pk.Pdf, obj):
@@ -206,15 +217,28 @@ class _Merger:
         return to_bytes(pdf)
 
 
-def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], lang: str = "en-GB", title: str = "",
+@dataclass(frozen=True)
+class Stamps:
+    """What is drawn over a pack's pages, as page furniture: ``numbers``, untagged PDFs
+    whose pages, in turn, are drawn over pack pages 1, 2, 3 … (any left over, unused); and
+    ``marks``, one-page untagged PDFs (a running head, a note), ``marked`` giving each
+    page's in turn, by its index (-1: none)."""
+
+    numbers: list[bytes]
+    marks: list[bytes] = field(default_factory=list)
+    marked: tuple[int, ...] = ()
+
+
+def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: Stamps, lang: str = "en-GB", title: str = "",
              label: str = "") -> bytes:
-    """The pack: ``front`` then each source, tagged trees kept, pages stamped from ``stamps``
-    (untagged PDFs whose pages, in turn, are the stamps for pack pages 1, 2, 3 …); its page
-    labels 1, 2, 3 … after ``label`` ("S1-" in a supplement)."""
+    """The pack: ``front`` then each source, tagged trees kept, pages stamped from
+    ``stamps``; its page labels 1, 2, 3 … after ``label`` ("S1-" in a supplement)."""
     merger = _Merger()
     for number, source in enumerate([front, *sources]):
         with pk.open(io.BytesIO(source.data)) as src:
             first, tops = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
+            if source.pages and len(merger.pdf.pages) - first != source.pages:
+                raise CountsDiffer(f"{source.title}: {len(merger.pdf.pages) - first} pages, not {source.pages}")
             if tops:
                 section = merger.pdf.make_indirect(pk.Dictionary(Type=pk.Name.StructElem, S=pk.Name.Sect, P=merger.document,
                                                               K=pk.Array(), T=pk.String(source.title)))
@@ -226,7 +250,7 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: list[bytes], la
                 merger.document.K.append(section)
             merger.bookmarks(src, first, level=source.level, title=source.title)
     _link_pages(merger.pdf)
-    _stamp(merger.pdf, stamps, "PackPage")
+    _stamp(merger.pdf, stamps.numbers, PACK_STAMP, stamps.marks, stamps.marked)
     metadata = merger.pdf.make_stream(_xmp(title, lang).encode("utf-8"), Type=pk.Name.Metadata, Subtype=pk.Name.XML)
     return merger.save(lang, metadata, pk.Dictionary(Title=pk.String(title)), labels=label or True)
 
@@ -336,22 +360,29 @@ def _link_pages(pack: pk.Pdf) -> None:
                 annotation.A = pk.Dictionary(S=pk.Name.GoTo, D=pk.Array([target, pk.Name.Fit]))
 
 
-def _stamp(pack: pk.Pdf, stamps: list[bytes], prefix: str) -> None:
+def _stamp(pack: pk.Pdf, stamps: list[bytes], prefix: str, marks: list[bytes] = (), marked: tuple[int, ...] = ()) -> None:
     """Each page of ``stamps`` (page numbers, running heads), in turn, drawn over the same
-    page of ``pack``, as page furniture (an /Artifact)."""
-    pages = iter(pack.pages)
-    number = 0
+    page of ``pack`` (those left over once every page has one, unused), and over each page
+    the one-page ``marks`` given by ``marked`` (an index, for each page in turn; -1, none):
+    page furniture, as an /Artifact. A mark's drawing is one object, however many pages
+    show it."""
+    forms = []
+    for data in marks:
+        with pk.open(io.BytesIO(data)) as source:
+            forms.append(pack.copy_foreign(source.pages[0].as_form_xobject()))
+    pages = iter(enumerate(pack.pages))
     for data in stamps:
         with pk.open(io.BytesIO(data)) as source:
-            for stamp_page in source.pages:
-                page = next(pages)
-                number += 1
-                form = pack.copy_foreign(stamp_page.as_form_xobject())
+            for stamp_page, (index, page) in zip(source.pages, pages):
+                # Named by number, not at random: equal inputs give equal bytes.
+                drawn = [(pack.copy_foreign(stamp_page.as_form_xobject()), f"/{prefix}{index + 1}")]
+                if index < len(marked) and marked[index] >= 0:
+                    drawn.append((forms[marked[index]], f"/{prefix}Mark{marked[index]}"))
                 wrapper = pk.Page(page)
-                # Named by its number, not at random: equal inputs give equal bytes.
-                name = str(wrapper.add_resource(form, pk.Name.XObject, pk.Name(f"/{prefix}{number}"))).encode()
+                names = b" ".join(str(wrapper.add_resource(form, pk.Name.XObject, pk.Name(name))).encode() + b" Do"
+                                  for form, name in drawn)
                 # The page's own drawing is closed in q … Q first: it may leave its coordinates
                 # changed (WeasyPrint flips them), and the stamp is drawn in the page's own.
                 wrapper.contents_add(pack.make_stream(b"q\n"), prepend=True)
-                stamp = b"Q\nq /Artifact <</Type /Pagination>> BDC " + name + b" Do EMC Q\n"
+                stamp = b"Q\nq /Artifact <</Type /Pagination>> BDC " + names + b" EMC Q\n"
                 wrapper.contents_add(pack.make_stream(stamp), prepend=False)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pipeline.pdf import _pikepdf as pk
 from pipeline.pdf import fonts, outline
 from pipeline.pdf._pikepdf import to_bytes
+from pipeline.pdf.merge import PACK_STAMP
 from pipeline.pdf.tree import elements, kids, list_ids, name_key, name_tree
 
 
@@ -104,11 +105,11 @@ def _replace(pack: pk.Pdf, document: pk.Dictionary, parents: dict[int, object], 
                 parents.pop(int(annotation.get("/StructParent", -1)), None)
             if "/Annots" in page:
                 del page["/Annots"]
-            # The pack's page number, drawn last as an artifact, stays; it closes the q that
-            # opens the page's drawing (merge.py's stamp).
+            # The pack's page number (and running head), drawn last as an artifact, stays; it
+            # closes the q that opens the page's drawing (merge.py's stamp).
             stamp = page.Contents[-1]
             numbered = {name: value for name, value in page.Resources.get("/XObject", pk.Dictionary()).items()
-                        if name.startswith("/PackPage")}
+                        if name.startswith(f"/{PACK_STAMP}")}
             resources = pack.copy_foreign(source.obj.Resources)
             xobjects = pk.Dictionary(resources.get("/XObject", pk.Dictionary()))
             for name, value in numbered.items():

@@ -135,30 +135,45 @@ def environment(templates: Path, trailing_newline: bool = True):
 
 @dataclass(frozen=True)
 class Furniture:
-    """What is drawn in the margins of every page once a PDF's parts are put together."""
+    """What is drawn in the margins of a paper's every page once its parts are put
+    together: the running head, and "Page N of M"."""
 
-    kind: str = "paper"
-    """``paper`` (the running head, and "Page N of M") or ``pack`` ("Pack page N")."""
     committee: str = ""
     date: str = ""
-    notes: tuple[str, ...] = ()
-    """A note for the foot of each page, in turn (the private pack's "not for publication")."""
-    heads: tuple[str, ...] = ()
-    """A running head for each page, in turn (a pack's, on the pages of supplied papers)."""
-    label: str = "Pack page "
-    """What stands before a pack's page number: "Supplement 1, page " in a supplement's."""
 
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
         documents of ``FURNITURE_PAGES`` pages each (laid out side by side)."""
-        template = environment(templates).get_template(FURNITURE)
-        return [
-            template.render(kind=self.kind, committee=self.committee, date=self.date, total=total,
-                            numbers=range(first, min(first + FURNITURE_PAGES, total + 1)), notes=self.notes, heads=self.heads,
-                            label=self.label,
-                            stylesheet_hrefs=PDF_STYLESHEETS)
-            for first in range(1, total + 1, FURNITURE_PAGES)
-        ]
+        head = f"{self.committee} – {self.date}" if self.date else self.committee
+        return [_furniture_html(templates, "paper", [
+                    [("running-head", head), ("page-number", str(number)), ("page-count", str(total))]
+                    for number in range(first, min(first + FURNITURE_PAGES, total + 1))])
+                for first in range(1, total + 1, FURNITURE_PAGES)]
+
+
+def pack_numbers_html(label: str, chunk: int, templates: Path) -> str:
+    """Pack pages ``chunk`` × FURNITURE_PAGES + 1 onwards, FURNITURE_PAGES of them, each
+    empty but for its number ("Pack page N", after ``label``). Whatever the pack's length:
+    a correction that adds a page to one paper renumbers the pages after it without any
+    being laid out again (the pack uses as many as it has pages)."""
+    first = chunk * FURNITURE_PAGES + 1
+    return _furniture_html(templates, "pack", [[("pack-number", f"{label}{number}")]
+                                               for number in range(first, first + FURNITURE_PAGES)])
+
+
+def pack_mark_html(head: str, note: str, templates: Path) -> str:
+    """One page empty but for a pack's running head (``head``, on a supplied paper's pages)
+    and note (``note``, the private pack's "not for publication"): laid out once, drawn
+    over every page that has them."""
+    return _furniture_html(templates, "pack", [[(name, text) for name, text in (("pack-head", head), ("note", note))
+                                                if text]])
+
+
+def _furniture_html(templates: Path, kind: str, pages: list[list[tuple[str, str]]]) -> str:
+    """Pages of furniture (``kind``, paper or pack), each given as its texts by what they
+    are (their class: running-head, page-number …)."""
+    return environment(templates).get_template(FURNITURE).render(kind=kind, pages=pages,
+                                                                 stylesheet_hrefs=PDF_STYLESHEETS)
 
 
 FURNITURE_PAGES = 100

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pathlib
 import pickle
 import shutil
@@ -162,3 +163,19 @@ def test_a_supplied_pdfs_copy_beside_the_page_is_made_once_and_a_tampered_one_ag
     kept.write_bytes(b"%PDF-1.7 tampered")
     assert Cache(tmp_path, TEMPLATES).alone(data, "Item 5, appendix 1") == (made, False)
     assert kept.read_bytes() == made
+
+
+def test_a_pdfs_page_count_is_kept_by_its_digest_and_a_damaged_record_ignored(tmp_path):
+    """cache.pages: a PDF counted once is not opened again to be counted by the next build
+    (what a late correction to a large pack saves); a record of counts that is not one is
+    ignored, each PDF counted afresh."""
+    data = untagged_pdf("An appendix")
+    cache = Cache(tmp_path, TEMPLATES)
+    assert cache.pages(data, tmp_path) == 1 and cache.pages(b"not a PDF", tmp_path) == 0
+    cache.prune()
+    record = tmp_path / ".cache" / "pages.json"
+    assert len(json.loads(record.read_text(encoding="utf-8"))) == 2
+    assert Cache(tmp_path, TEMPLATES).pages(data, tmp_path) == 1
+    for damaged in (b"[1, 2]", b"{\"x\": 3}", b"\xff\xfe", b""):
+        record.write_bytes(damaged)
+        assert Cache(tmp_path, TEMPLATES).pages(data, tmp_path) == 1

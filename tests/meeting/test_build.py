@@ -4,6 +4,7 @@ alone, and the whole meeting byte-identical from build to build."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import page as page_validation
@@ -107,6 +108,36 @@ def test_a_meeting_built_twice_is_byte_identical_and_so_is_a_rebuild_after_a_cha
     assert wrote and all(name.startswith(("2011-03-17-progress-through-partnership-capacity", "2011-03-17-strategy")) for name in wrote), wrote
     again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(first)).stdout
     assert "Wrote " not in again and "file(s) already up to date" in again
+
+
+def test_a_correction_that_adds_a_page_renumbers_the_pack_without_laying_its_pages_out_again(
+        meeting_dir, warm_output, tmp_path):
+    # The pack's page numbers are parts kept from the last build, a hundred pages each
+    # whatever the pack's length: the pages after the longer paper are renumbered from them.
+    pack = next(warm_output.glob("*-pack.pdf"))
+    pages, kept = len(pdf_pages(pack)), set((warm_output / ".cache" / "parts").iterdir())
+    paper = meeting_dir / "papers" / "progress-through-partnership-capacity-building.md"
+    paper.write_text(paper.read_text(encoding="utf-8") + "\n" + "A late paragraph, with more to say. " * 150 + "\n",
+                     encoding="utf-8")
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).returncode == 0
+    assert len(pdf_pages(pack)) > pages
+    laid = set((warm_output / ".cache" / "parts").iterdir()) - kept
+    assert laid and not any("Pack page" in " ".join(pdf_pages(part)) for part in laid)  # the paper's and front sheet's
+    clean = tmp_path / "clean"
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(clean)).returncode == 0
+    assert _outputs(warm_output) == _outputs(clean)
+
+
+def test_a_wrong_page_count_kept_in_the_cache_never_numbers_a_pack(built, meeting_dir, warm_output):
+    # The counts a build keeps (by each PDF's digest) are as untrusted as the rest of the
+    # output folder: each one made wrong, the pack made again still numbers its pages truly.
+    record = warm_output / ".cache" / "pages.json"
+    counts = json.loads(record.read_text(encoding="utf-8"))
+    record.write_text(json.dumps({digest: count + 1 for digest, count in counts.items()}), encoding="utf-8")
+    next((warm_output / ".cache").glob("manifest-*-meeting.json")).unlink()  # the pack and page made again
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).returncode == 0
+    assert _outputs(warm_output) == _outputs(built)
+    assert json.loads(record.read_text(encoding="utf-8")) != {d: c + 1 for d, c in counts.items()}  # put right
 
 
 def test_a_paper_shows_its_meetings_committee_date_and_item_and_one_that_says_otherwise_is_named(tmp_path):

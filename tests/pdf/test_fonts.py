@@ -31,7 +31,7 @@ def test_merging_the_parts_font_subsets_changes_no_pixel_and_no_word(tmp_path):
     view = build_view(make_round([f"• {HOSTILE}\n◦ Ŵales, café — “quoted”", "1. one\n2. two", "x", "y"]))
     parts = [lay_out(html, TEMPLATES, "t", "s", WHEN) for html in render_parts(view, TEMPLATES)]
     furniture = [lay_out(html, TEMPLATES, "", "", WHEN, tagged=False)
-                 for html in Furniture("paper", "Committee", "17 March 2011").pages_html(
+                 for html in Furniture("Committee", "17 March 2011").pages_html(
                      sum(len(PdfReader(io.BytesIO(p)).pages) for p in parts), TEMPLATES)]
     merged, separate = pdf.join(parts, furniture), pdf.join(parts, furniture, merge_fonts=False)
     assert len(merged) < len(separate)

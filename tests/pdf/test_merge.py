@@ -34,7 +34,7 @@ def pack():
     stamps = [_laid("".join(f'<p style="page-break-after: always">Pack page {n}</p>' for n in range(1, 5)), tagged=False)]
     data = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [
         pdf.TitledPdf(paper, "Item 1: Budget"), pdf.TitledPdf(other, "Item 2: Risks"),
-        pdf.TitledPdf(untagged, "Item 2, appendix 1: scan")], stamps, title="Agenda pack")
+        pdf.TitledPdf(untagged, "Item 2, appendix 1: scan")], pdf.Stamps(stamps), title="Agenda pack")
     return pikepdf.open(io.BytesIO(data))
 
 
@@ -105,7 +105,7 @@ def test_a_pack_of_libreoffice_tagged_exports_passes_pdf_ua_1(tmp_path):
     with pikepdf.open(exported) as source:
         assert source.Root.StructTreeRoot.RoleMap.H1 == pikepdf.Name.H1  # the export as it comes
     packed = pdf.assemble(pdf.TitledPdf(_laid("<h1>Agenda</h1>"), "Agenda"),
-                          [pdf.TitledPdf(pdf.prepare(exported.read_bytes()).data, "Item 1: Budget")], [], title="Pack")
+                          [pdf.TitledPdf(pdf.prepare(exported.read_bytes()).data, "Item 1: Budget")], pdf.Stamps([]), title="Pack")
     report = page_validation.validate_pdf_bytes(packed, profile="ua1")
     assert report.is_compliant, sorted({f.rule_id for f in report.failures})
     with pikepdf.open(io.BytesIO(packed)) as merged:
@@ -138,7 +138,7 @@ def test_a_sources_bookmarks_going_elsewhere_are_left_out_and_a_loop_ends():
 
     front = _laid("<h1>Agenda</h1>")
     stamps = [_laid("".join(f'<p style="page-break-after: always">{n}</p>' for n in range(1, 4)), tagged=False)]
-    data = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(_outlined(make), "Item 1: Scan")], stamps, title="t")
+    data = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(_outlined(make), "Item 1: Scan")], pdf.Stamps(stamps), title="t")
     with pikepdf.open(io.BytesIO(data)) as pack, pack.open_outline() as outline:
         items = [(i.title, [(c.title, c.destination[0].objgen) for c in i.children]) for i in outline.root]
         assert items == [("Agenda", [("Agenda", pack.pages[0].obj.objgen)]),

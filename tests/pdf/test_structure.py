@@ -32,7 +32,7 @@ def _pdf(round_: Round) -> bytes:
     furniture drawn over it."""
     view = build_view(round_)
     return render_pdf(render_parts(view, TEMPLATES), TEMPLATES, title=view.title, subject="s", when=WHEN,
-                      with_furniture=Furniture("paper", view.committee, view.meeting_date))
+                      with_furniture=Furniture(view.committee, view.meeting_date))
 
 
 def _failures(data: bytes) -> Counter:

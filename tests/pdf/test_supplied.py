@@ -180,7 +180,7 @@ def test_a_damaged_tree_is_mended_and_the_pack_still_made(mutate, mended):
     found = pdf.prepare(_tagged(mutate))
     assert found.why == "" and mended in found.mended
     front, stamps = _saved(_base()), _saved(_base())
-    pack = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(found.data, "Item 1")], [stamps], title="t")
+    pack = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(found.data, "Item 1")], pdf.Stamps([stamps]), title="t")
     assert pdf.page_count(pack) == 4
 
 
@@ -217,7 +217,7 @@ def test_every_id_is_listed_in_the_id_tree_where_the_pack_reads_it():
     # The same file twice in a pack: the second's ID is taken, so it is prefixed, its own kept unique.
     front, stamps = _saved(_base()), _saved(_base())
     pack = pdf.assemble(pdf.TitledPdf(front, "Agenda"), [pdf.TitledPdf(found.data, "Item 1"),
-                                                       pdf.TitledPdf(found.data, "Item 2")], [stamps], title="t")
+                                                       pdf.TitledPdf(found.data, "Item 2")], pdf.Stamps([stamps]), title="t")
     with pikepdf.open(io.BytesIO(pack)) as packed:
         listed = {k.encode(): v for k, v in pikepdf.NameTree(packed.Root.StructTreeRoot.IDTree).items()}
         assert len(listed) == 2 and b"finding-1" in listed

@@ -62,7 +62,7 @@ def test_papers_fetches_no_file_outside_the_templates(tmp_path):
 
 def test_papers_still_fetches_its_own_stylesheet_and_fonts():
     html = render_html(build_view(make_round(["a", "b", "c", "d"])), TEMPLATES, stylesheets=PDF_STYLESHEETS)
-    furniture = Furniture("paper", "Scrutiny Committee", "17 March 2011")
+    furniture = Furniture("Scrutiny Committee", "17 March 2011")
     reader = PdfReader(io.BytesIO(render_pdf(html, TEMPLATES, "t", "s", WHEN, with_furniture=furniture)))
     fonts = {
         str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
