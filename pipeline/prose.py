@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from pipeline.records.problems import Problem, Severity, Source
 from pipeline.records.rich_text import Block, BlockKind, Delimiter, NumberFormat, Run, Table
 from pipeline.records.settings import Section
+from pipeline.settings import ConfigError
 
 PARTNERSHIPS_MARKER = "<!-- partnerships -->"
 UNNUMBERED_MARKER = "<!-- unnumbered -->"  # the next paragraph, in a numbered paper, has no number
@@ -27,6 +28,16 @@ UNNUMBERED_MARKER = "<!-- unnumbered -->"  # the next paragraph, in a numbered p
 # CommonMark, and GitHub's pipe tables (markdown-it-py's own table rule).
 _md = MarkdownIt("commonmark", {"html": True}).enable("table")
 _FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]")
+
+MAX_COLUMNS = 30
+"""The widest table a paper may hold: thirty columns across an A4 page are each a few
+characters wide already, and laying out thousands would take gigabytes for a table no
+one could read (a 5,000-column one took 850 MB before papers refused it)."""
+MAX_CELLS = 5_000
+"""The most table cells a paper may hold, all its tables together: 250 rows of twenty
+columns, some fifteen pages. WeasyPrint works out a table's column widths again for every
+page it runs on to, so its time grows with the square of its length (3,000 cells took 10
+s, 20,000 took 100 s and 450 MB); longer data goes in as a spreadsheet's PDF appendix."""
 
 
 def _runs(inline: Token, dropped: list[str] | None = None) -> tuple[Run, ...]:
@@ -58,7 +69,8 @@ def _runs(inline: Token, dropped: list[str] | None = None) -> tuple[Run, ...]:
 
 
 def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, ...], tuple[Block, ...], tuple[Problem, ...]]:
-    """The report's sections, its closing blocks, and a warning for each thing not kept as written."""
+    """The report's sections, its closing blocks, and a warning for each thing not kept as
+    written; raises ConfigError, naming the line, for tables too large to lay out."""
     sections: list[Section] = []
     heading: str | None = None
     blocks: list[Block] = []
@@ -81,10 +93,14 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
 
     tokens = _md.parse(markdown)
     in_table = False
+    cells = 0
     for i, token in enumerate(tokens):
         target = closing if in_closing else blocks
         if token.type == "table_open":
-            target.append(Block(BlockKind.TABLE, (), table=_table(tokens, i)))
+            table = _table(tokens, i)
+            cells += len(table.head) * (len(table.rows) + 1)
+            _refuse_if_too_large(table, cells, token, file)
+            target.append(Block(BlockKind.TABLE, (), table=table))
             in_table = True
             if lists:
                 warn(token, "a table inside a list is shown after the list item, not within it",
@@ -150,6 +166,25 @@ def read_report(markdown: str, file: str = "report.md") -> tuple[tuple[Section, 
         finish()
     sections = [Section(s.heading, _lettered(s.blocks), s.lists_partnerships) for s in sections]
     return tuple(sections), _lettered(tuple(closing)), tuple(problems)
+
+
+def _refuse_if_too_large(table: Table, cells: int, token: Token, file: str) -> None:
+    """Raise ConfigError, naming the table's line, if ``table`` is wider than a page can
+    show or brings the paper's table cells (``cells``, this one's included) past MAX_CELLS:
+    the paper is refused before laying it out could exhaust the memory, and the rest of the
+    meeting is built."""
+    line = f"line {token.map[0] + 1}" if token.map else None
+    if len(table.head) > MAX_COLUMNS:
+        raise ConfigError(Problem(
+            Severity.ERROR, Source(file, None, line),
+            f"has a table of {len(table.head):,} columns, more than the {MAX_COLUMNS} a page can show",
+            f"split it into tables of up to {MAX_COLUMNS} columns, or supply it as an appendix (a spreadsheet "
+            "saved as PDF) and say in the paper what it shows"))
+    if cells > MAX_CELLS:
+        raise ConfigError(Problem(
+            Severity.ERROR, Source(file, None, line),
+            f"has tables of {cells:,} cells in all (by this one), more than the {MAX_CELLS:,} a paper can hold",
+            "put the longest tables in an appendix (a spreadsheet saved as PDF) and a summary of them in the paper"))
 
 
 def _table(tokens: list[Token], start: int) -> Table:

@@ -1,4 +1,4 @@
-"""make bench: how fast papers builds rounds of 12, 120 and 480 returns (against LibreOffice), the sample pack, and a 1,000-page pack.
+"""make bench: how fast papers builds rounds of 12, 120 and 480 returns (against LibreOffice), the sample pack, a 1,000-page pack, and papers with wide tables.
 
 For each size it generates a round in a temporary folder (the sample round's returns
 repeated and varied, with a registry to match) and measures, side by side in one run:
@@ -243,6 +243,17 @@ def bench_big_pack(work: Path) -> dict:
         plain, merger = _plain_merge(output, pack, work / "plain.pdf")
         pairs.append((one, plain))
     one, plain = (statistics.median(p[i] for p in pairs) for i in (0, 1))
+    # A correction that adds a page: every page after it renumbered (from parts kept).
+    before = _pages(pack)
+    paper.write_text(original + "\n" + "A late correction, with more to say about the service. " * 90 + "\n",
+                     encoding="utf-8")
+    longer, _, _ = run(papers, cwd=ROOT)
+    longer_plain, _ = _plain_merge(output, pack, work / "plain.pdf")
+    assert _pages(pack) > before, "the correction did not add a page"
+    result.update(big_page_added_s=longer, big_page_added_pct=100 * longer / full,
+                  big_page_added_over_plain=longer / longer_plain)
+    paper.write_text(original, encoding="utf-8")
+    run(papers, cwd=ROOT)
     watched, watched_build = _watched_change(inputs, output, paper)
     report = page.validate_pdf_bytes(pack.read_bytes(), profile="ua1")
     result.update(big_unchanged_s=unchanged, big_unchanged_pct=100 * unchanged / full, big_one_changed_s=one,
@@ -300,9 +311,39 @@ def _plain_merge(output: Path, pack: Path, to: Path) -> tuple[float, str]:
     return time.perf_counter() - start, "qpdf" if qpdf else "pikepdf"
 
 
+def bench_wide(work: Path) -> dict:
+    """The sample meeting with a paper holding a table as large as papers accepts (30
+    columns, 5,000 cells), then one of 5,000 columns, which it refuses: the peak memory of
+    each build, LibreOffice's none (it converts only the supplied Word paper, here kept)."""
+    from pipeline.prose import MAX_CELLS, MAX_COLUMNS
+
+    inputs, output = work / "inputs", work / "output"
+    shutil.copytree(ROOT / "inputs", inputs)
+    with (inputs / "meeting.toml").open("a", encoding="utf-8") as meeting:
+        meeting.write('\n[[item]]\nnumber = "9"\ntitle = "Figures"\npurpose = "information"\npaper = "papers/figures.md"\n')
+    papers = _papers("papers", inputs, output)
+    result = {}
+    for name, columns, rows in (("limit", MAX_COLUMNS, MAX_CELLS // MAX_COLUMNS - 1), ("wide", 5000, 3)):
+        table = ["| " + " | ".join(f"Column {c + 1}" for c in range(columns)) + " |", "|" + "---|" * columns,
+                 *("| " + " | ".join(f"{(r + 1) * (c + 1):,}" for c in range(columns)) + " |" for r in range(rows))]
+        (inputs / "papers" / "figures.md").write_text('+++\ntitle = "Figures"\n+++\n\n## The figures\n\n'
+                                                      + "\n".join(table) + "\n", encoding="utf-8")
+        seconds, peak, status = run(papers, cwd=ROOT)
+        built = (output / "2011-03-17-figures.pdf").is_file()
+        result.update({f"{name}_s": seconds, f"{name}_peak_mb": peak[0] / 1_048_576, f"{name}_built": built,
+                       f"{name}_status": status})
+        if name == "limit":
+            assert built, "the table at papers' limits was not built"
+            (output / "2011-03-17-figures.pdf").unlink()
+    report = next(output.glob("*-committee-check.txt")).read_text(encoding="utf-8")
+    result["wide_refused"] = "figures.md" in report and "5,000 columns" in report and not result["wide_built"]
+    return result
+
+
 TARGETS = [
     # (what, the figure, how it is worked out from the results, the target, at most)
     ("sample round, full build ÷ LibreOffice", lambda r: r.get(12, {}).get("ratio"), "{:.2f}×", 1.5),
+    ("120 returns, full build ÷ LibreOffice", lambda r: r.get(120, {}).get("ratio"), "{:.2f}×", 2.0),
     ("480 returns, full build ÷ LibreOffice", lambda r: r.get(480, {}).get("ratio"), "{:.2f}×", 2.0),
     *[(f"{n} returns, one changed ÷ full build", (lambda n: lambda r: r.get(n, {}).get("one_changed_pct"))(n),
        "{:.0f}%", 25.0) for n in (12, 120, 480)],
@@ -323,6 +364,17 @@ TARGETS = [
      lambda r: r.get("big", {}).get("big_watch_over_plain"), "{:.2f}×", 1.0),
     ("1,000-page pack, one paper changed ÷ plain merge of the same PDFs", lambda r: r.get("big", {}).get("big_one_over_plain"),
      "{:.2f}×", 1.0),
+    # Issue 33: a correction that adds a page, and a paper's width.
+    ("1,000-page pack, a correction adding a page ÷ full build", lambda r: r.get("big", {}).get("big_page_added_pct"),
+     "{:.0f}%", 15.0),
+    ("1,000-page pack, a correction adding a page ÷ plain merge of the same PDFs",
+     lambda r: r.get("big", {}).get("big_page_added_over_plain"), "{:.2f}×", 1.0),
+    ("a paper with the largest table accepted (30 columns, 5,000 cells), peak memory",
+     lambda r: r.get("wide", {}).get("limit_peak_mb"), "{:.0f} MB", 500.0),
+    ("a paper with a 5,000-column table, peak memory (refused by name)",
+     lambda r: r.get("wide", {}).get("wide_peak_mb"), "{:.0f} MB", 500.0),
+    ("a paper with a 5,000-column table, not refused by name", lambda r: (
+        None if "wide" not in r else float(not r["wide"]["wide_refused"])), "{:.0f}", 0.0),
     ("1,000-page pack, peak memory, LibreOffice's conversions included", lambda r: r.get("big", {}).get("big_peak_mb"),
      "{:.0f} MB", 400.0),
     ("1,000-page pack, peak memory of papers' own processes", lambda r: r.get("big", {}).get("big_own_peak_mb"),
@@ -371,6 +423,7 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "output" / "bench"), help="where the JSON goes")
     parser.add_argument("--no-pack", action="store_true", help="leave out the sample meeting's pack")
     parser.add_argument("--no-big-pack", action="store_true", help="leave out the 1,000-page pack")
+    parser.add_argument("--no-wide", action="store_true", help="leave out the paper with a wide table")
     args = parser.parse_args()
     results = []
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
@@ -387,6 +440,11 @@ def main() -> None:
             by_size["big"] = bench_big_pack(Path(work))
             print(f"1,000-page pack: {json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in by_size['big'].items()})}",
                   flush=True)
+    if not args.no_wide:
+        with tempfile.TemporaryDirectory(prefix="papers-bench-wide-") as work:
+            by_size["wide"] = bench_wide(Path(work))
+            print(f"wide tables: {json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in by_size['wide'].items()})}",
+                  flush=True)
     print()
     print(table(results))
     if "pack" in by_size:
@@ -398,16 +456,22 @@ def main() -> None:
         b = by_size["big"]
         print(f"\n1,000-page pack: {b['big_pages']} pages, full {b['big_full_s']:.2f} s, peak {b['big_peak_mb']:.0f} MB, "
               f"nothing changed {b['big_unchanged_s']:.2f} s, one paper changed {b['big_one_changed_s']:.2f} s, "
+              f"a correction adding a page {b['big_page_added_s']:.2f} s, "
               f"plain merge of the same PDFs ({b['big_plain_merger']}) {b['big_plain_merge_s']:.2f} s, "
               f"peak of papers' own processes {b['big_own_peak_mb']:.0f} MB, "
               f"one paper changed with papers watch running {b['big_watch_one_changed_s']:.2f} s from the change "
               f"({b['big_watch_build_s']:.1f} s of it the rebuild)")
-    print("\nTargets (issues 14 and 22), side by side in this run:")
+    if "wide" in by_size:
+        w = by_size["wide"]
+        print(f"\nwide tables: 30 columns of 5,000 cells built in {w['limit_s']:.1f} s, peak {w['limit_peak_mb']:.0f} MB; "
+              f"5,000 columns {'refused by name' if w['wide_refused'] else 'NOT refused'} in {w['wide_s']:.1f} s, "
+              f"peak {w['wide_peak_mb']:.0f} MB")
+    print("\nTargets (issues 14, 22 and 33), side by side in this run:")
     print(targets(by_size))
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     report = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}, "results": results,
-              "pack": by_size.get("pack"), "big_pack": by_size.get("big")}
+              "pack": by_size.get("pack"), "big_pack": by_size.get("big"), "wide": by_size.get("wide")}
     (out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"\nWrote {out / 'bench.json'}")
 

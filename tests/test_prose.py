@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.intake.answers import parse_text
-from pipeline.prose import read_report
+from pipeline.prose import MAX_CELLS, MAX_COLUMNS, read_report
 from pipeline.records.rich_text import BlockKind, Delimiter
+from pipeline.settings import ConfigError
 from support import docx_text, run_cli
 
 REPORT = """## Purpose
@@ -65,3 +68,23 @@ def test_the_check_report_carries_the_warnings(round_dir, tmp_path):
     assert "report.md line 12: a picture (chart.png) is not put into the paper" in result.stdout
     text = docx_text(tmp_path / "out" / "2011-03-17-partnership-update-report.docx")
     assert "J. Smith will chair the meeting." in text and "First numbered." in text
+
+
+def _table(columns: int, rows: int) -> str:
+    return "\n".join(["| " + " | ".join(f"C{c}" for c in range(columns)) + " |", "|" + "---|" * columns,
+                      *("| " + " | ".join("1" for _ in range(columns)) + " |" for _ in range(rows))])
+
+
+def test_a_table_wider_than_a_page_or_too_long_to_lay_out_is_refused_naming_its_line():
+    # Laying out a 5,000-column table took 850 MB; a paper that holds one is refused before
+    # that, with advice, and the meeting builds the rest (the caller's ConfigError).
+    sections, _, _ = read_report(f"## Figures\n\n{_table(MAX_COLUMNS, MAX_CELLS // MAX_COLUMNS - 1)}\n", "wide.md")
+    assert sections[0].blocks[0].kind is BlockKind.TABLE  # at the limits: accepted
+    with pytest.raises(ConfigError) as wide:
+        read_report(f"## Figures\n\nText.\n\n{_table(MAX_COLUMNS + 1, 2)}\n", "wide.md")
+    problem = wide.value.problem
+    assert (problem.source.file, problem.source.cell) == ("wide.md", "line 5")
+    assert f"{MAX_COLUMNS + 1} columns" in problem.message and "appendix" in problem.advice
+    with pytest.raises(ConfigError) as long:
+        read_report(f"{_table(10, 400)}\n\n{_table(10, 200)}\n", "long.md")  # the two together
+    assert "6,020 cells" in long.value.problem.message and long.value.problem.source.cell == "line 404"

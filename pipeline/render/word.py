@@ -204,20 +204,25 @@ def _tables(document, tables: list[Table]) -> None:
     marks = {_table_mark(n): table for n, table in enumerate(tables, start=1)}
     _, docx = lazy.word()
     parse_xml, nsdecls = docx.oxml.parse_xml, docx.oxml.ns.nsdecls
+    style_ids = {header: document.styles["Table Label" if header else "Table Value"].style_id for header in (True, False)}
     for paragraph in list(document.paragraphs):
         table = marks.get(paragraph.text)
         if table is None:
             continue
         grid = document.add_table(rows=1 + len(table.rows), cols=len(table.head))
         grid.style = document.styles["Table Grid"]
-        for row, cells in zip(grid.rows, (table.head, *table.rows)):
-            header = row._index == 0
+        for index, (row, cells) in enumerate(zip(grid.rows, (table.head, *table.rows))):
+            header = index == 0
             row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
             if header:
                 row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
-            for cell, runs, align in zip(row.cells, cells, table.align + ("",) * len(cells)):
+            # Each cell's proxy made from its own XML: python-docx's row.cells (and row._index)
+            # look through the whole table for one row's cells, as its paragraph.style looks
+            # through every style for one: a table of 20,000 cells took a minute and a half.
+            row_cells = [docx.table._Cell(tc, grid) for tc in row._tr.tc_lst]
+            for cell, runs, align in zip(row_cells, cells, table.align + ("",) * len(cells)):
                 text = cell.paragraphs[0]
-                text.style = document.styles["Table Label" if header else "Table Value"]
+                text._p.style = style_ids[header]  # what paragraph.style = … sets, found once, not per cell
                 text.alignment = getattr(docx.enum.text.WD_ALIGN_PARAGRAPH, _ALIGN[align]) if align in _ALIGN else None
                 # The styles keep a return's label rows with the next; a long table may break
                 # between any two rows (each row is kept whole, and the header repeated).
