@@ -28,10 +28,14 @@ def _brought(name: str) -> ModuleType:
 
 
 def weasyprint() -> tuple[ModuleType, ModuleType]:
-    """WeasyPrint (about 0.35 s, half of it cffi parsing Pango's C declarations), and pydyf,
+    """WeasyPrint (about 0.5 s, most of it cffi parsing Pango's C declarations), and pydyf,
     which it writes PDFs with and brings. Needed only to lay something out (render/layout.py)."""
     try:
-        import weasyprint
+        try:
+            with _sonames_only():
+                import weasyprint
+        except OSError:
+            import weasyprint  # a system where only a library search finds Pango: as WeasyPrint does
     except OSError as error:  # raised when Pango or its friends cannot be loaded
         raise SystemLibraryMissing(
             f"WeasyPrint could not load a system library ({error}). Install Pango: "
@@ -39,6 +43,28 @@ def weasyprint() -> tuple[ModuleType, ModuleType]:
             "on macOS, brew install pango"
         ) from error
     return weasyprint, _brought("pydyf")
+
+
+@contextlib.contextmanager
+def _sonames_only():
+    """On Linux, ctypes.util.find_library answering None while WeasyPrint loads: cffi's
+    dlopen falls back to it for each of the names WeasyPrint tries for a library on other
+    systems ("libgobject-2.0-0", "gobject-2.0" …), and there it runs ldconfig, gcc and ld
+    for each — over 200 processes, 0.3–0.4 s of every worker's start (Kozea/WeasyPrint#1125,
+    closed as cffi's doing). WeasyPrint's names for each library include its Linux soname
+    ("libpango-1.0.so.0"), which the loader finds itself: the libraries loaded are the same
+    (tests/test_lazy.py holds both, and fails once WeasyPrint stops asking)."""
+    if not sys.platform.startswith("linux"):
+        yield
+        return
+    import ctypes.util
+
+    searching = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        yield
+    finally:
+        ctypes.util.find_library = searching
 
 
 def pikepdf() -> ModuleType:

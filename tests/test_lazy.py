@@ -56,6 +56,38 @@ def test_each_deferred_module_loads_what_it_is_for():
 
 
 
+_LOAD = """
+import ctypes.util, sys
+asked, search = [], ctypes.util.find_library
+ctypes.util.find_library = lambda name: asked.append(name) or search(name)
+if sys.argv[1] == "lazy":
+    from pipeline import lazy
+    lazy.weasyprint()
+else:
+    import weasyprint
+print("ASKED", len(asked))
+print("LIBRARIES", " ".join(sorted({line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps")
+                                   if any(name in line for name in ("pango", "harfbuzz", "gobject", "fontconfig"))})))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the work-around is for Linux, where it reads /proc")
+def test_weasyprint_loads_the_same_libraries_without_searching_for_them():
+    # lazy._sonames_only: cffi's dlopen searches (ldconfig, gcc, ld) for each name WeasyPrint
+    # tries that is another system's; papers loads it without, and gets the same libraries.
+    def load(how: str) -> tuple[int, str]:
+        result = subprocess.run([sys.executable, "-c", _LOAD, how], cwd=ROOT, env=cli_env(), capture_output=True,
+                                text=True, timeout=120)
+        lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if line.startswith(("ASKED", "LIBRARIES")))
+        return int(lines["ASKED"]), lines["LIBRARIES"]
+
+    searched, libraries = load("plain")
+    assert "libpango-1.0.so.0" in libraries and "libharfbuzz.so.0" in libraries
+    # When this fails, WeasyPrint (or cffi) no longer searches, and _sonames_only can go.
+    assert searched > 0
+    assert load("lazy") == (0, libraries)
+
+
 @needs_ctrl_c
 def test_ctrl_c_inside_the_block_is_raised_when_it_ends():
     reached_the_end = False
