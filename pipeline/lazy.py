@@ -150,6 +150,17 @@ def holidays() -> ModuleType:
     return holidays
 
 
+def for_a_rebuild() -> None:
+    """Load now what a rebuild of changed papers needs in this process (the PDF library, the
+    Word writer, the templates' engine, fonts, the bank holidays; the layout engine is the
+    workers'): papers watch, idle between builds, so that its next build waits for none."""
+    pikepdf()
+    word()
+    jinja2()
+    font_tools()
+    holidays()
+
+
 @contextlib.contextmanager
 def interrupt_held():
     """Ctrl-C held back until the block ends, then raised (in the main thread; elsewhere,

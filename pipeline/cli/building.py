@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import parts
+from pipeline import lazy, parts
 from pipeline.build import Build
 from pipeline.cli.common import (
     EXIT_OK,
@@ -122,7 +122,7 @@ def watch(inputs: Path, output: Path, verbose: bool) -> int:
     than a `papers papers` of its own. A build that cannot be made (a setting wrong, say)
     is explained, and the next change is built as usual.
     """
-    workers = Workers(warm_up=parts.warm_up, resident=True)
+    workers = Workers(warm_up=parts.warm_up_fully, resident=True)
     building = False
 
     def build_once() -> None:
@@ -136,6 +136,7 @@ def watch(inputs: Path, output: Path, verbose: bool) -> int:
             click.secho(str(stop), fg="red", err=True)
         building = False
         workers.start()  # loading the layout engine now, while nothing changes, ready for the next build
+        lazy.for_a_rebuild()  # and what this process needs for one (0.3–1 s a first rebuild waited for)
         click.echo(f"Built in {time.monotonic() - started:.1f} s. Watching {shown(str(inputs))} for changes "
                    "(Ctrl-C to stop).")
 

@@ -148,10 +148,8 @@ class Cache:
         """The supplied PDF ``data`` as it is published beside the meeting's page (pdf.alone,
         titled ``title``), and whether it has tags; kept by digest, so that a meeting rebuilt
         for one changed paper does not make every supplied paper's copy again."""
-        key = hashlib.sha256(self.code.encode() + b"\0" + title.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
-        kept = self.root / "alone"
-        self.used.add(kept / key)
-        record, copy = kept / f"{key}.json", kept / f"{key}.pdf"
+        kept = self._alone_kept(data, title)
+        record, copy = kept.with_suffix(".json"), kept.with_suffix(".pdf")
         try:
             fields = json.loads(record.read_text(encoding="utf-8"))
             made = copy.read_bytes()
@@ -164,6 +162,18 @@ class Cache:
         write_atomic(copy, made)
         write_atomic(record, json.dumps({"tagged": tagged, "sha256": hashlib.sha256(made).hexdigest()}).encode())
         return made, tagged
+
+    def _alone_kept(self, data: bytes, title: str) -> Path:
+        """Where the copy of ``data`` titled ``title`` is kept (without its ending), noted as used."""
+        key = hashlib.sha256(self.code.encode() + b"\0" + title.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+        self.used.add(self.root / "alone" / key)
+        return self.root / "alone" / key
+
+    def still_wanted(self, data: bytes, title: str) -> None:
+        """Keep the copy of ``data`` titled ``title`` (:meth:`alone`) through this build's
+        prune, though the build did not need it: a build whose page is current makes no
+        copy, and the next one, for a changed paper, would otherwise make every copy again."""
+        self._alone_kept(data, title)
 
     # --- page counts -----------------------------------------------------------------------
     # A pack needs every source's length, a paper every part's, the meeting's page every

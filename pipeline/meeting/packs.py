@@ -77,6 +77,8 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
                            [(p.name, hashlib.sha256(p.read_bytes()).hexdigest())
                             for item, built in papers if not item.exempt for p in built if p.suffix in page.FORMATS])
     if _current(cache, key, making, meeting, output):
+        for title, data in making.links.copies.values():
+            cache.still_wanted(data, title)
         return making, False
     if progress:
         progress("Assembling the agenda pack" if not plan.record.versions else "Assembling the supplement")

@@ -128,6 +128,16 @@ def test_a_correction_that_adds_a_page_renumbers_the_pack_without_laying_its_pag
     assert _outputs(warm_output) == _outputs(clean)
 
 
+def test_a_build_with_nothing_to_do_keeps_the_supplied_papers_copies_for_the_next(meeting_dir, warm_output):
+    # The copies beside the page (cache.alone) are not made by a current build, and were
+    # pruned by it: the next build, for one changed paper, made every one again.
+    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).returncode == 0
+    kept = sorted(p.name for p in (warm_output / ".cache" / "alone").iterdir())
+    again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).stdout
+    assert kept and "Wrote " not in again
+    assert sorted(p.name for p in (warm_output / ".cache" / "alone").iterdir()) == kept
+
+
 def test_a_wrong_page_count_kept_in_the_cache_never_numbers_a_pack(built, meeting_dir, warm_output):
     # The counts a build keeps (by each PDF's digest) are as untrusted as the rest of the
     # output folder: each one made wrong, the pack made again still numbers its pages truly.
