@@ -11,6 +11,7 @@ it costs (measured on this project's 2-core machine) and who needs it.
 from __future__ import annotations
 
 import contextlib
+import ctypes.util  # a few milliseconds: ctypes is loaded already (machinery/workers.py)
 import signal
 import sys
 import threading
@@ -57,8 +58,6 @@ def _sonames_only():
     if not sys.platform.startswith("linux"):
         yield
         return
-    import ctypes.util
-
     searching = ctypes.util.find_library
     ctypes.util.find_library = lambda name: None
     try:
