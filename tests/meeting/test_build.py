@@ -123,19 +123,15 @@ def test_a_correction_that_adds_a_page_renumbers_the_pack_without_laying_its_pag
     assert len(pdf_pages(pack)) > pages
     laid = set((warm_output / ".cache" / "parts").iterdir()) - kept
     assert laid and not any("Pack page" in " ".join(pdf_pages(part)) for part in laid)  # the paper's and front sheet's
+    # A build with nothing to do keeps the supplied papers' copies beside the page, which it
+    # does not make (cache.alone): pruned, the next build made every one again.
+    copies = sorted(p.name for p in (warm_output / ".cache" / "alone").iterdir())
+    again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).stdout
+    assert copies and "Wrote " not in again
+    assert sorted(p.name for p in (warm_output / ".cache" / "alone").iterdir()) == copies
     clean = tmp_path / "clean"
     assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(clean)).returncode == 0
     assert _outputs(warm_output) == _outputs(clean)
-
-
-def test_a_build_with_nothing_to_do_keeps_the_supplied_papers_copies_for_the_next(meeting_dir, warm_output):
-    # The copies beside the page (cache.alone) are not made by a current build, and were
-    # pruned by it: the next build, for one changed paper, made every one again.
-    assert run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).returncode == 0
-    kept = sorted(p.name for p in (warm_output / ".cache" / "alone").iterdir())
-    again = run_cli("papers", "--inputs", str(meeting_dir), "--output", str(warm_output)).stdout
-    assert kept and "Wrote " not in again
-    assert sorted(p.name for p in (warm_output / ".cache" / "alone").iterdir()) == kept
 
 
 def test_a_wrong_page_count_kept_in_the_cache_never_numbers_a_pack(built, meeting_dir, warm_output):
