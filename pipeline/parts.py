@@ -44,25 +44,19 @@ class LaidOut:
     pages: int
 
 
-def warm_up() -> None:
-    """Load the layout engine (WeasyPrint) ahead of the first part: what a worker does as it starts."""
+def warm_up(page: bool = False) -> None:
+    """Load the layout engine (WeasyPrint) ahead of the first part: what a worker does as it
+    starts. With ``page``, lay out one small tagged page with papers' templates too, its
+    fonts and stylesheet: papers watch's workers, idle until a change, so that the first
+    layout after it is as quick as the next (a worker's first layout sets up its fonts and
+    the engine's C types: 1–2 s of a watched rebuild)."""
     try:
         with lazy.interrupt_held():
             layout.engine()
-    except lazy.SystemLibraryMissing:
-        pass  # said when a layout is asked for, with what to install
-
-
-def warm_up_fully() -> None:
-    """Load the layout engine and lay out one small tagged page with papers' templates, its
-    fonts and stylesheet: what a worker of papers watch does as it starts, idle until a
-    change, so that the first layout after it is as quick as the next (a worker's first
-    layout sets up its fonts and the engine's C types: 1–2 s of a watched rebuild)."""
-    try:
-        with lazy.interrupt_held():
-            layout.lay_out("<html lang='en-GB'><head><title>Ready</title><link rel='stylesheet' href='report.css'>"
-                           "</head><body><h1>Ready</h1><p>Ready.</p></body></html>", TEMPLATES, "Ready", "",
-                           dt.datetime(2011, 3, 17, 12))
+            if page:  # what it says is never seen: its date is any fixed one
+                layout.lay_out("<html lang='en-GB'><head><title>Ready</title><link rel='stylesheet' "
+                               "href='report.css'></head><body><h1>Ready</h1><p>Ready.</p></body></html>",
+                               TEMPLATES, "Ready", "", dt.datetime(2011, 3, 17, 12))
     except lazy.SystemLibraryMissing:
         pass  # said when a layout is asked for, with what to install
 
@@ -93,7 +87,8 @@ def lay_out_kept(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
     laid = {}
     for key, (_, folder) in parts.items():
         data = cache.part(folder, key)
-        # A kept part is read before it is used: one damaged (or not a PDF) is laid out again.
+        # A kept part is known by its digest: one damaged (or not a PDF) has another, is
+        # counted as 0 pages, and is laid out again.
         pages = cache.pages(data, folder) if data is not None else 0
         if pages:
             laid[key] = LaidOut(data, pages)

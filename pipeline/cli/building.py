@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from functools import partial
 from pathlib import Path
 
 import click
@@ -122,7 +123,7 @@ def watch(inputs: Path, output: Path, verbose: bool) -> int:
     than a `papers papers` of its own. A build that cannot be made (a setting wrong, say)
     is explained, and the next change is built as usual.
     """
-    workers = Workers(warm_up=parts.warm_up_fully, resident=True)
+    workers = Workers(warm_up=partial(parts.warm_up, page=True), resident=True)
     building = False
 
     def build_once() -> None:

@@ -56,7 +56,7 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     those marked exempt = true).
     """
     if pack or minutes_:
-        return _send_agenda(inputs, output, use_smtp, resend, dry_run, "--minutes " if minutes_ else "--pack ")
+        return _send_agenda(inputs, output, use_smtp, resend, dry_run, minutes=minutes_)
     meeting = guard(lambda: load_meeting(inputs), "send")  # its report shows the meeting's date and item
     sending = guard(lambda: paper.send(inputs, output, meeting, clock(), way(use_smtp), resend=resend, anyway=anyway,
                                        dry_run=dry_run, login=smtp_login), "send")
@@ -101,10 +101,10 @@ def send(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool
     return _say_delivered(done, [_who(p) for p in sending.problems])
 
 
-def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, option: str = "--pack ") -> int:
-    """Each published version of the agenda (or with ``option`` "--minutes ", the minutes) sent
-    to meeting.toml's distribution list, said: the exit status."""
-    minutes = option == "--minutes "
+def _send_agenda(inputs: Path, output: Path, use_smtp: bool, resend: bool, dry_run: bool, minutes: bool = False) -> int:
+    """Each published version of the agenda (with ``minutes``, of the minutes) sent to
+    meeting.toml's distribution list, said: the exit status."""
+    option = "--minutes " if minutes else "--pack "  # as the advice names it
     sending = guard(lambda: agenda.send(inputs, output, clock(), way(use_smtp), resend=resend, dry_run=dry_run,
                                         login=smtp_login, minutes=minutes), "send the minutes" if minutes else "send the agenda")
     refusal = sending.refusal

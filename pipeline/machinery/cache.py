@@ -47,8 +47,8 @@ def code_fingerprint(package: Path = PACKAGE) -> str:
 
 
 KEPT_COUNTS = 20_000
-"""The page counts kept in a folder's cache at most, the latest first kept (a meeting has a
-few hundred PDFs and parts; a long-lived output folder gathers old ones)."""
+"""The page counts kept in a folder's cache at most, the latest learned kept (a meeting has
+a few hundred PDFs and parts; a long-lived output folder gathers old ones)."""
 
 _PREPARED = {f.name for f in dataclasses.fields(SuppliedPdf)} - {"data"}
 

@@ -204,15 +204,18 @@ def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs
     inside = {item.number for item in included}
     contents = [(item, pdfs[item.number] if item.number in inside else []) for item in listed]
     guess = cache.front_pages(folder, stem)  # as long as last time: laid out once more if not
-    try:
+
+    def numbered() -> tuple[bytes, Made]:
         return _numbered(sheet, contents, guess, lay_out, restricted,
                          [[cache.pages(data, folder) for _, data in found] for _, found in contents])
+
+    try:
+        return numbered()
     except pdf.CountsDiffer:
         # A kept page count was wrong (the cache damaged, or tampered with): every PDF is
         # counted again, the counts kept in place of the wrong ones, and the pack made anew.
         cache.recount()
-        return _numbered(sheet, contents, guess, lay_out, restricted,
-                         [[cache.pages(data, folder) for _, data in found] for _, found in contents])
+        return numbered()
 
 
 def _numbered(sheet: Sheet, contents: list[tuple[Item, list[tuple[str, bytes]]]], front_pages: int,
@@ -247,11 +250,10 @@ def _numbered(sheet: Sheet, contents: list[tuple[Item, list[tuple[str, bytes]]]]
     notes = _not_for_publication(settled, contents, counts) if restricted else [""] * (number - 1)
     marks = list(zip(_running_heads(sheet.head, settled, contents, pages), notes))
     distinct = list(dict.fromkeys(mark for mark in marks if any(mark)))  # in the order they first appear
-    numbers = [html.pack_numbers_html(sheet.edition.page_label, chunk, sheet.templates)
-               for chunk in range(-(-(number - 1) // html.FURNITURE_PAGES))]
     laid, stamp_keys = lay_out(parts.furniture(
-        numbers + [html.pack_mark_html(head, note, sheet.templates) for head, note in distinct], sheet.when))
-    stamps = pdf.Stamps([done.data for done in laid[:len(numbers)]], [done.data for done in laid[len(numbers):]],
+        html.pack_furniture_html(sheet.edition.page_label, number - 1, distinct, sheet.templates), sheet.when))
+    numbered = len(laid) - len(distinct)
+    stamps = pdf.Stamps([done.data for done in laid[:numbered]], [done.data for done in laid[numbered:]],
                         tuple(distinct.index(mark) if any(mark) else -1 for mark in marks))
     front = pdf.join([sheet_laid.data], [])
     # An appendix's bookmark goes under its item's paper, where the paper is in the pack.

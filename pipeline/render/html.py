@@ -144,36 +144,35 @@ class Furniture:
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
         documents of ``FURNITURE_PAGES`` pages each (laid out side by side)."""
+        template = environment(templates).get_template(FURNITURE)
         head = f"{self.committee} – {self.date}" if self.date else self.committee
-        return [_furniture_html(templates, "paper", [
+        return [_furniture_html(template, "paper", [
                     [("running-head", head), ("page-number", str(number)), ("page-count", str(total))]
                     for number in range(first, min(first + FURNITURE_PAGES, total + 1))])
                 for first in range(1, total + 1, FURNITURE_PAGES)]
 
 
-def pack_numbers_html(label: str, chunk: int, templates: Path) -> str:
-    """Pack pages ``chunk`` × FURNITURE_PAGES + 1 onwards, FURNITURE_PAGES of them, each
-    empty but for its number ("Pack page N", after ``label``). Whatever the pack's length:
-    a correction that adds a page to one paper renumbers the pages after it without any
-    being laid out again (the pack uses as many as it has pages)."""
-    first = chunk * FURNITURE_PAGES + 1
-    return _furniture_html(templates, "pack", [[("pack-number", f"{label}{number}")]
-                                               for number in range(first, first + FURNITURE_PAGES)])
+def pack_furniture_html(label: str, total: int, marks: list[tuple[str, str]], templates: Path) -> list[str]:
+    """A pack's furniture as HTML documents: first its page numbers ("Pack page N", after
+    ``label``), FURNITURE_PAGES to a document, each numbering a whole hundred *whatever the
+    pack's length* (enough for ``total`` pages, the last ones of the last unused), so that a
+    correction that adds a page to one paper renumbers the pages after it without any being
+    laid out again; then one page for each of ``marks``, a running head (on a supplied
+    paper's pages) and note (the private pack's "not for publication"), laid out once and
+    drawn over every page that has it."""
+    template = environment(templates).get_template(FURNITURE)
+    numbers = [_furniture_html(template, "pack", [[("pack-number", f"{label}{number}")]
+                                                  for number in range(first, first + FURNITURE_PAGES)])
+               for first in range(1, total + 1, FURNITURE_PAGES)]
+    return numbers + [_furniture_html(template, "pack", [[(name, text) for name, text in
+                                                          (("pack-head", head), ("note", note)) if text]])
+                      for head, note in marks]
 
 
-def pack_mark_html(head: str, note: str, templates: Path) -> str:
-    """One page empty but for a pack's running head (``head``, on a supplied paper's pages)
-    and note (``note``, the private pack's "not for publication"): laid out once, drawn
-    over every page that has them."""
-    return _furniture_html(templates, "pack", [[(name, text) for name, text in (("pack-head", head), ("note", note))
-                                                if text]])
-
-
-def _furniture_html(templates: Path, kind: str, pages: list[list[tuple[str, str]]]) -> str:
-    """Pages of furniture (``kind``, paper or pack), each given as its texts by what they
-    are (their class: running-head, page-number …)."""
-    return environment(templates).get_template(FURNITURE).render(kind=kind, pages=pages,
-                                                                 stylesheet_hrefs=PDF_STYLESHEETS)
+def _furniture_html(template, kind: str, pages: list[list[tuple[str, str]]]) -> str:
+    """Pages of furniture (``kind``, paper or pack) from templates/furniture.html.j2, each
+    page given as its texts by what they are (their class: running-head, page-number …)."""
+    return template.render(kind=kind, pages=pages, stylesheet_hrefs=PDF_STYLESHEETS)
 
 
 FURNITURE_PAGES = 100
