@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import signal
 import sys
@@ -41,6 +42,11 @@ def _start_worker(warm_up: Callable[[], None] | None) -> None:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)
     if warm_up is not None:
         warm_up()
+    # What the worker holds once started (its parent's objects, the engine the warm-up
+    # loaded) lives as long as it does: frozen, each collection (one for every part laid
+    # out, render.layout) walks only what came after: 60–80 ms a part, unfrozen.
+    gc.collect()
+    gc.freeze()
 
 
 class Workers:

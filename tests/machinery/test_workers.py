@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
+import weakref
 
 import pytest
 
@@ -40,6 +42,32 @@ def test_each_worker_warms_up_as_it_starts():
     assert {pid for pid, _ in results} - {os.getpid()}, "the work was done by workers"
     assert all(warmed for _, warmed in results)
     assert os.getpid() not in _WARMED  # this process did not warm up: it has its own work
+
+
+class _Cycle:
+    """Refers to itself: garbage only the collector frees."""
+
+
+def _frozen_and_collected(_: int) -> tuple[int, int, bool]:
+    gc.disable()  # no collection but the one asked for
+    try:
+        cycle = _Cycle()
+        cycle.itself = cycle
+        alive = weakref.ref(cycle)
+        del cycle
+        gc.collect()
+        return os.getpid(), gc.get_freeze_count(), alive() is None
+    finally:
+        gc.enable()
+
+
+@needs_workers
+def test_a_worker_freezes_what_it_starts_with_and_still_collects_what_comes_after():
+    # Its start (the parent's objects, the engine loaded) is frozen, so that the collection
+    # after each part laid out walks only the part's own objects; which it still frees.
+    with Workers(warm_up=_warm_up) as workers:
+        results, _ = workers.map(_frozen_and_collected, list(range(4)), helping=False)
+    assert all(pid != os.getpid() and frozen > 0 and freed for pid, frozen, freed in results), results
 
 
 @needs_workers
