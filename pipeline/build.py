@@ -2,8 +2,8 @@
 
 ``build_papers`` is the flow of any number of papers laid out side by side: *plan* what
 each would write and skip those current, *lay out* the parts of each PDF (the Word files
-made meanwhile), lay out the *page furniture* once the page counts are known, *join* each
-paper's parts, *write* its four files. A round alone is read and built by round/build.py;
+and web pages made meanwhile), lay out the *page furniture* once the page counts are known
+(each paper's parts *joined* meanwhile), draw it over the pages, *write* the four files. A round alone is read and built by round/build.py;
 a meeting's papers by meeting/build.py. The machinery lives where it belongs: the parts
 and their layout in parts.py, the PDF surgery in the pdf package, the outputs' cache in
 machinery/cache.py. A paper of a meeting is shown with the meeting's facts (:func:`of_meeting`).
@@ -67,7 +67,7 @@ def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
                  keep_workers: bool = False) -> list[Build]:
     """Several papers (each a round, and its folder), those not current rebuilt side by side.
     Unless ``keep_workers`` (there is more to lay out), the workers stop once the laying out
-    is done, so that the join has the memory."""
+    is done (each paper's parts joined meanwhile), so that the rest of the join has the memory."""
     plans = [plan(round_, folder, cache, templates) for round_, folder in papers]
     stale = [p for p in plans if not cache.outputs_current(p.key, p.paths, p.view.file_stem)]
     if stale:
@@ -75,16 +75,16 @@ def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
             using.start()  # loading WeasyPrint while this process writes the parts' HTML
             if progress:
                 progress(f"Laying out {stale[0].round.paper.title}" if len(stale) == 1 else f"Laying out {len(stale)} papers")
-            bodies, laid, words = _lay_out(stale, cache, templates, using, progress)
-            for index, pages in _page_the_summary(stale, bodies, laid, cache, templates, using).items():
+            bodies, laid, words, pages = _lay_out(stale, cache, templates, using, progress)
+            for index, paged in _page_the_summary(stale, bodies, laid, cache, templates, using).items():
                 # Its Word file refers to the returns by page too, and was left until the pages were known.
-                words[index] = word.render_docx(stale[index].view, templates, stale[index].when, pages)
-            margins = _furniture(stale, bodies, laid, cache, templates, using)
+                words[index] = word.render_docx(stale[index].view, templates, stale[index].when, paged)
+            margins, joining = _furniture(stale, bodies, laid, cache, templates, using)
             if not keep_workers:
                 using.stop()
-        for p, body, margin, docx in zip(stale, bodies, margins, words):
-            joined = pdf.join([laid[key].data for key in body], [laid[key].data for key in margin])
-            _write(p, cache, templates, docx, joined, (*body, *margin))
+        for p, body, margin, docx, page in zip(stale, bodies, margins, words, pages):
+            joined = joining.pop(0).finish([laid[key].data for key in margin])  # and then freed
+            _write(p, cache, docx, joined, page, (*body, *margin))
     for folder in {p.folder for p in stale}:
         cache.prune_parts(folder)
     return [Build(p.round, p.paths, rebuilt=p in stale) for p in plans]
@@ -123,20 +123,25 @@ Keyed = dict[str, tuple[Part, Path]]
 
 
 def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers, progress: Progress | None
-             ) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None]]:
+             ) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None], list[bytes]]:
     """The parts of each paper's PDF (the report, then its returns a few at a time), laid out
-    or kept, and each paper's Word file, made meanwhile (None for one that waits for the
-    pages of its returns: _page_the_summary)."""
+    or kept; and, made meanwhile, each paper's Word file (None for one that waits for the
+    pages of its returns: _page_the_summary) and its web page."""
     bodies = []
     for p in stale:
         subject = f"{p.view.committee}, {p.view.meeting_date}"
         body = [Part(html, p.view.title, subject, p.when) for html in html.render_parts(p.view, templates, created=p.when)]
         bodies.append({cache.render_key(part): (part, p.folder) for part in body})
-    laid, words = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates, workers,
-                                     progress, meanwhile=lambda: [None if _summary_has_pages(p)
-                                                                  else word.render_docx(p.view, templates, p.when)
-                                                                  for p in stale])
-    return bodies, laid, words
+    laid, (words, pages) = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates,
+                                              workers, progress, meanwhile=lambda: _word_and_web(stale, templates))
+    return bodies, laid, words, pages
+
+
+def _word_and_web(stale: list[Plan], templates: Path) -> tuple[list[bytes | None], list[bytes]]:
+    """Each paper's Word file (None for one that waits for the pages of its returns) and web
+    page: what this process makes while the workers lay out."""
+    words = [None if _summary_has_pages(p) else word.render_docx(p.view, templates, p.when) for p in stale]
+    return words, [html.render_html(p.view, templates, created=p.when).encode("utf-8") for p in stale]
 
 
 def _summary_has_pages(p: Plan) -> bool:
@@ -186,26 +191,29 @@ def _return_pages(view: PaperView, laid: list[LaidOut]) -> dict[str, int]:
 
 
 def _furniture(stale: list[Plan], bodies: list[Keyed], laid: dict[str, LaidOut], cache: Cache, templates: Path,
-               workers: Workers) -> list[Keyed]:
+               workers: Workers) -> tuple[list[Keyed], list[pdf.Joining]]:
     """Each paper's page furniture (running head, "Page N of M"), once its page count is
-    known, laid out or kept (added to ``laid``)."""
+    known, laid out or kept (added to ``laid``); and, meanwhile, each paper's parts joined,
+    ready for it."""
     margins = []
     for p, body in zip(stale, bodies):
         pages = sum(laid[key].pages for key in body)
         furniture = html.Furniture(p.view.committee, p.view.meeting_date).pages_html(pages, templates)
         margins.append({cache.render_key(part): (part, p.folder) for part in parts.furniture(furniture, p.when)})
-    laid.update(parts.lay_out_kept({k: v for margin in margins for k, v in margin.items()}, cache, templates,
-                                   workers)[0])
-    return margins
+    furniture, joining = parts.lay_out_kept(
+        {k: v for margin in margins for k, v in margin.items()}, cache, templates, workers,
+        meanwhile=lambda: [pdf.Joining([laid[key].data for key in body]) for body in bodies])
+    laid.update(furniture)
+    return margins, joining
 
 
-def _write(p: Plan, cache: Cache, templates: Path, docx: bytes, pdf: bytes, part_keys: tuple[str, ...]) -> None:
+def _write(p: Plan, cache: Cache, docx: bytes, pdf: bytes, page: bytes, part_keys: tuple[str, ...]) -> None:
     """``p``'s four files written, and recorded (with the parts its PDF was made of) as current."""
     stem = p.view.file_stem
     files = {
         f"{stem}.docx": docx,
         f"{stem}.pdf": pdf,
-        f"{stem}.html": html.render_html(p.view, templates, created=p.when).encode("utf-8"),
+        f"{stem}.html": page,
         f"{stem}-check.txt": p.summary.encode("utf-8"),
     }
     for name, data in files.items():

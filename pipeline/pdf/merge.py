@@ -22,7 +22,7 @@ StructTree PR #740 is open), so this module does it, with pikepdf doing the copy
 
 A source with no structure tree (an untagged supplied PDF) is included as it is; the
 caller names it as what keeps the pack from being accessible. pikepdf objects never leave
-this module: it takes and returns bytes.
+this module: it takes and returns bytes (and :class:`Joining` holds a paper half-joined).
 """
 
 from __future__ import annotations
@@ -286,24 +286,36 @@ def join(parts: list[bytes], furniture: list[bytes], merge_fonts: bool = True) -
 
     The first part's metadata, language and title are the paper's. With ``merge_fonts``
     (every part is WeasyPrint's), each font's subsets become one (fonts.py)."""
-    merger = _Merger()
-    metadata = docinfo = None
-    lang = "en-GB"
-    for number, data in enumerate(parts):
-        with pk.open(io.BytesIO(data)) as src:
-            first, tops = merger.add(src, f"p{number}-")  # a paper's parts: its IDs are HTML ids
-            for top in tops:  # each part's /Document: its children go under the paper's
-                _join_right(merger.document, top)
-            merger.bookmarks(src, first, level=_heading_level(tops))
-            if number == 0:
-                lang = str(src.Root.get("/Lang", lang))
-                if "/Metadata" in src.Root:
-                    metadata = merger.pdf.copy_foreign(src.Root.Metadata)
-                docinfo = pk.Dictionary({key: value for key, value in src.docinfo.items() if isinstance(value, pk.String)})
-    forget_joins(merger.root)
-    if furniture:
-        _stamp(merger.pdf, furniture, "Furniture")
-    return merger.save(lang, metadata, docinfo, merge_fonts=merge_fonts)
+    return Joining(parts).finish(furniture, merge_fonts)
+
+
+class Joining:
+    """A paper's parts joined (:func:`join`), its page furniture not yet drawn: the first
+    half of the work, done while the furniture is being laid out. The PDF stays inside;
+    :meth:`finish`, called once, gives the paper's bytes."""
+
+    def __init__(self, parts: list[bytes]) -> None:
+        self._merger = merger = _Merger()
+        self._lang, self._metadata, self._docinfo = "en-GB", None, None
+        for number, data in enumerate(parts):
+            with pk.open(io.BytesIO(data)) as src:
+                first, tops = merger.add(src, f"p{number}-")  # a paper's parts: its IDs are HTML ids
+                for top in tops:  # each part's /Document: its children go under the paper's
+                    _join_right(merger.document, top)
+                merger.bookmarks(src, first, level=_heading_level(tops))
+                if number == 0:
+                    self._lang = str(src.Root.get("/Lang", self._lang))
+                    if "/Metadata" in src.Root:
+                        self._metadata = merger.pdf.copy_foreign(src.Root.Metadata)
+                    self._docinfo = pk.Dictionary({key: value for key, value in src.docinfo.items()
+                                                   if isinstance(value, pk.String)})
+        forget_joins(merger.root)
+
+    def finish(self, furniture: list[bytes], merge_fonts: bool = True) -> bytes:
+        """The paper, each page of ``furniture`` drawn over its own in turn."""
+        if furniture:
+            _stamp(self._merger.pdf, furniture, "Furniture")
+        return self._merger.save(self._lang, self._metadata, self._docinfo, merge_fonts=merge_fonts)
 
 
 def _join_right(parent: pk.Dictionary, document: pk.Dictionary) -> None:
