@@ -62,10 +62,11 @@ def name_tree(pdf: pk.Pdf, entries: dict[bytes, object]) -> pk.Dictionary:
     return pdf.make_indirect(pk.Dictionary(Names=names))
 
 
-def list_ids(pdf: pk.Pdf, root: pk.Dictionary) -> bool:
+def list_ids(pdf: pk.Pdf, root: pk.Dictionary, every: list[pk.Dictionary] | None = None) -> bool:
     """The tree's ``/IDTree`` made to list every element with an ``/ID``, and nothing else
-    (ISO 32000-1, 14.7.2): whether it had to change. merge.py reads a source's IDs from it."""
-    entries = {bytes(e.ID): e for e in elements(root) if isinstance(e.get("/ID"), pk.String)}
+    (ISO 32000-1, 14.7.2): whether it had to change. merge.py reads a source's IDs from it.
+    ``every`` is the tree's every element, where the caller has walked it already."""
+    entries = {bytes(e.ID): e for e in (elements(root) if every is None else every) if isinstance(e.get("/ID"), pk.String)}
     listed = root.get("/IDTree")
     try:
         kept = {name_key(name): element.objgen for name, element in pk.NameTree(listed).items()} \
