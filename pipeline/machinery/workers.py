@@ -5,8 +5,10 @@ from __future__ import annotations
 import ctypes
 import gc
 import os
+import shutil
 import signal
 import sys
+import tempfile
 from typing import Callable, Sequence, TypeVar
 
 from pipeline import lazy
@@ -29,7 +31,11 @@ class WorkerLost(Exception):
     """A worker process died mid-build (the system's out-of-memory killer, or by hand)."""
 
 
-def _start_worker(warm_up: Callable[[], None] | None) -> None:
+def _start_worker(warm_up: Callable[[], None] | None, scratch: str) -> None:
+    # What the worker keeps on disk (WeasyPrint's copy of the fonts, 1.6 MB) goes in the
+    # build's folder for it, which the build removes as the workers stop: a worker killed
+    # (stopped with a failing build, or by the out-of-memory killer) deletes nothing itself.
+    tempfile.tempdir = scratch
     # Ctrl-C at a terminal reaches the whole process group: the build (or papers watch)
     # decides what stops and says so; a worker left to it would print a traceback. It was
     # forked with Ctrl-C blocked (Workers.start), so one that came meanwhile is pending, and
@@ -57,6 +63,7 @@ class Workers:
 
     def __init__(self, usable: bool = True, warm_up: Callable[[], None] | None = None, resident: bool = False) -> None:
         self._pool = None  # a concurrent.futures.ProcessPoolExecutor, once started
+        self._scratch = ""  # the workers' temporary folder, while they run
         self.usable = usable and sys.platform.startswith("linux") and cores() >= 2
         self.warm_up = warm_up
         """Run by each worker as it starts (loading what its work needs, while the build goes on)."""
@@ -82,6 +89,7 @@ class Workers:
                 process.kill()
         self._pool.shutdown(wait=True, cancel_futures=True)
         self._pool = None
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
     def close(self) -> None:
         """Stop the workers, resident ones too."""
@@ -92,9 +100,10 @@ class Workers:
         """Start the workers now (each runs the warm-up as it starts), if there can be any."""
         if self.usable and self._pool is None:
             futures, multiprocessing = lazy.processes()
+            self._scratch = tempfile.mkdtemp(prefix="papers-workers-")
             self._pool = futures.ProcessPoolExecutor(
                 max_workers=cores(), mp_context=multiprocessing.get_context("fork"),
-                initializer=_start_worker, initargs=(self.warm_up,))
+                initializer=_start_worker, initargs=(self.warm_up, self._scratch))
             # The pool forks its workers on its first task: this one makes it fork now. Ctrl-C
             # is blocked meanwhile, so that a worker is not interrupted (with a traceback)
             # before it has set itself to ignore it; this process gets one that came then as

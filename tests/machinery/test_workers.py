@@ -7,7 +7,9 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import weakref
+from pathlib import Path
 
 import pytest
 
@@ -68,6 +70,32 @@ def test_a_worker_freezes_what_it_starts_with_and_still_collects_what_comes_afte
     with Workers(warm_up=_warm_up) as workers:
         results, _ = workers.map(_frozen_and_collected, list(range(4)), helping=False)
     assert all(pid != os.getpid() and frozen > 0 and freed for pid, frozen, freed in results), results
+
+
+def _keep_a_file(_: int) -> str:
+    folder = tempfile.mkdtemp(prefix="fonts-")  # as WeasyPrint keeps its copy of the fonts
+    (Path(folder) / "font.ttf").write_bytes(b"font")
+    return folder
+
+
+def _keep_a_file_and_die(record: str) -> None:
+    Path(record).write_text(_keep_a_file(0), encoding="utf-8")
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@needs_workers
+def test_what_workers_keep_on_disk_goes_when_they_stop_even_a_killed_one(tmp_path):
+    with Workers() as workers:
+        folders, _ = workers.map(_keep_a_file, [1, 2, 3], helping=False)
+    assert folders and not any(Path(folder).exists() for folder in folders)
+    # A worker killed (Ctrl-C stops a build's workers so; the out-of-memory killer too)
+    # deletes nothing itself: the build does, as its workers stop.
+    record = tmp_path / "folder.txt"
+    with pytest.raises(WorkerLost):
+        with Workers() as workers:
+            workers.map(_keep_a_file_and_die, [str(record)] * 2, helping=False)
+    folder = Path(record.read_text(encoding="utf-8"))
+    assert folder.parent != Path(tempfile.gettempdir()) and not folder.parent.exists()
 
 
 @needs_workers

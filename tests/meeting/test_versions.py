@@ -117,15 +117,16 @@ main()
 
 
 @pytest.mark.parametrize("moment", ["copies", "record"])
-def test_a_publish_killed_at_any_moment_leaves_the_record_before_or_after(published_meeting, moment):
+def test_a_publish_killed_at_any_moment_leaves_the_record_before_or_after(published_meeting, moment, tmp_path):
     inputs, output = published_meeting
     folder = output / "versions" / STEM
     _late_item(inputs)
     (inputs / "meeting.toml").write_text((inputs / "meeting.toml").read_text(encoding="utf-8") + 'late = "Urgent."\n',
                                          encoding="utf-8")
     common = ("--inputs", str(inputs), "--output", str(output))
+    # Killed, it leaves its temporary files (WeasyPrint's fonts) where the test's are cleared.
     killed = subprocess.run([sys.executable, "-c", _KILLED, moment, "publish", *common, "--today", "2011-03-10"],
-                            cwd=ROOT, env=cli_env(), capture_output=True, text=True, timeout=120)
+                            cwd=ROOT, env=cli_env(TMPDIR=str(tmp_path)), capture_output=True, text=True, timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     assert (folder / ".v2.part").is_dir()  # stopped between the copies and their place
     built = run_cli("papers", *common)
