@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 from pipeline.filenames import TEMPLATES
 from pipeline.intake.answers import parse_text
-from pipeline.render.html import ListNode, ParagraphNode, linkify, nodes, render_html
+from pipeline.render.html import ListNode, ParagraphNode, environment, linkify, nodes, render_html
 from pipeline.render.view import build_view
 from support import HOSTILE, make_round
 
@@ -37,3 +39,16 @@ def test_hostile_text_is_escaped_in_the_page():
     assert "<b>bold?</b>" not in html
     assert "R&amp;D &lt;b&gt;bold?&lt;/b&gt; {{ secret }} {% if x %}y{% endif %}" in html
     assert '<html lang="en-GB">' in html
+
+
+def test_a_template_edited_is_read_again_though_its_environment_is_kept(tmp_path):
+    # The environment is kept (each template compiled once a process), and papers watch
+    # runs for hours: an officer's edit to a template must still show in the next build.
+    template = tmp_path / "note.html.j2"
+    template.write_text("<p>{{ text }}</p>", encoding="utf-8")
+    assert environment(tmp_path).get_template("note.html.j2").render(text="<b>") == "<p>&lt;b&gt;</p>"
+    template.write_text("<div>{{ text }}</div>", encoding="utf-8")
+    # Saved a second later, as an edit by hand is (a coarse file system may not tell sooner).
+    os.utime(template, ns=(template.stat().st_atime_ns, template.stat().st_mtime_ns + 1_000_000_000))
+    assert environment(tmp_path) is environment(tmp_path)
+    assert environment(tmp_path).get_template("note.html.j2").render(text="x") == "<div>x</div>"
