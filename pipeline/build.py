@@ -3,10 +3,11 @@
 ``build_papers`` is the flow of any number of papers laid out side by side: *plan* what
 each would write and skip those current, *lay out* the parts of each PDF (the Word files
 and web pages made meanwhile), lay out the *page furniture* once the page counts are known
-(each paper's parts *joined* meanwhile), draw it over the pages, *write* the four files. A round alone is read and built by round/build.py;
-a meeting's papers by meeting/build.py. The machinery lives where it belongs: the parts
-and their layout in parts.py, the PDF surgery in the pdf package, the outputs' cache in
-machinery/cache.py. A paper of a meeting is shown with the meeting's facts (:func:`of_meeting`).
+(each paper's parts *joined* meanwhile), draw it over the pages, *write* the four files.
+A round alone is read and built by round/build.py; a meeting's papers by meeting/build.py.
+The machinery lives where it belongs: the parts and their layout in parts.py, the PDF
+surgery in the pdf package, the outputs' cache in machinery/cache.py. A paper of a
+meeting is shown with the meeting's facts (:func:`of_meeting`).
 """
 
 from __future__ import annotations
