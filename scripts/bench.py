@@ -29,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from pipeline.prose import MAX_CELLS, MAX_COLUMNS  # noqa: E402
 from pipeline.round.config import load_paper  # noqa: E402
 from pipeline.round.forms import write_form  # noqa: E402
 from pipeline.vocabulary import label_key  # noqa: E402
@@ -314,11 +315,9 @@ def _plain_merge(output: Path, pack: Path, to: Path) -> tuple[float, str]:
 
 
 def bench_wide(work: Path) -> dict:
-    """The sample meeting with a paper holding a table as large as papers accepts (30
-    columns, 5,000 cells), then one of 5,000 columns, which it refuses: the peak memory of
+    """The sample meeting with a paper holding a table as large as papers accepts (prose.py's
+    MAX_COLUMNS and MAX_CELLS), then one of 5,000 columns, which it refuses: the peak memory of
     each build, LibreOffice's none (it converts only the supplied Word paper, here kept)."""
-    from pipeline.prose import MAX_CELLS, MAX_COLUMNS
-
     inputs, output = work / "inputs", work / "output"
     shutil.copytree(ROOT / "inputs", inputs)
     with (inputs / "meeting.toml").open("a", encoding="utf-8") as meeting:
@@ -371,7 +370,7 @@ TARGETS = [
      "{:.0f}%", 15.0),
     ("1,000-page pack, a correction adding a page ÷ plain merge of the same PDFs",
      lambda r: r.get("big", {}).get("big_page_added_over_plain"), "{:.2f}×", 1.0),
-    ("a paper with the largest table accepted (30 columns, 5,000 cells), peak memory",
+    (f"a paper with the largest table accepted ({MAX_COLUMNS} columns, {MAX_CELLS:,} cells), peak memory",
      lambda r: r.get("wide", {}).get("limit_peak_mb"), "{:.0f} MB", 500.0),
     ("a paper with a 5,000-column table, peak memory (refused by name)",
      lambda r: r.get("wide", {}).get("wide_peak_mb"), "{:.0f} MB", 500.0),
@@ -469,7 +468,7 @@ def main() -> None:
               f"({b['big_watch_build_s']:.1f} s of it the rebuild)")
     if "wide" in by_size:
         w = by_size["wide"]
-        print(f"\nwide tables: 30 columns of 5,000 cells built in {w['limit_s']:.1f} s, peak {w['limit_peak_mb']:.0f} MB; "
+        print(f"\nwide tables: {MAX_COLUMNS} columns of {MAX_CELLS:,} cells built in {w['limit_s']:.1f} s, peak {w['limit_peak_mb']:.0f} MB; "
               f"5,000 columns {'refused by name' if w['wide_refused'] else 'NOT refused'} in {w['wide_s']:.1f} s, "
               f"peak {w['wide_peak_mb']:.0f} MB")
     print("\nTargets (issues 14, 22 and 33), side by side in this run:")

@@ -10,8 +10,9 @@ numbers, a hundred pages to a part whatever the pack's length, and each running 
 note once, drawn over every page that has it. All are parts kept between builds, so a
 rebuild lays out again only what changed: a correction that adds a page to a paper lays
 out that paper and the front sheet, and renumbers the pages after it from parts already
-kept. The packs and the page are made together, and recorded (the private pack's record in the private folder):
-when neither the agenda nor any item's PDF changed, they are current and not made again.
+kept. The packs and the page are made together, and recorded (the private pack's record
+in the private folder): when neither the agenda nor any item's PDF changed, they are
+current and not made again.
 """
 
 from __future__ import annotations
