@@ -69,8 +69,17 @@ def furniture(pages_html: list[str], when: dt.datetime) -> list[Part]:
 def lay_out(parts: list[Part], templates: Path, workers: Workers, meanwhile: Callable[[], object] | None = None,
             done: Callable[[int, LaidOut], None] | None = None) -> tuple[list[LaidOut], object]:
     """Each part laid out by the workers side by side, and what ``meanwhile`` returned (run
-    here as they work); ``done`` is told of each part laid out."""
-    return workers.map(partial(_lay_out, templates=templates), parts, helping=False, meanwhile=meanwhile, done=done)
+    here as they work); ``done`` is told of each part laid out (by its place in ``parts``).
+
+    The longest first (by its HTML's length, which its time follows): two workers given a
+    short part last end together, where one given a long part last works on alone (at 12
+    returns, a fifth of the laying out had one worker idle)."""
+    order = sorted(range(len(parts)), key=lambda index: -len(parts[index].html))
+    told = (lambda place, result: done(order[place], result)) if done else None
+    laid, other = workers.map(partial(_lay_out, templates=templates), [parts[index] for index in order],
+                              helping=False, meanwhile=meanwhile, done=told)
+    by_index = dict(zip(order, laid))
+    return [by_index[index] for index in range(len(parts))], other
 
 
 def _lay_out(part: Part, templates: Path) -> LaidOut:
@@ -93,12 +102,13 @@ def lay_out_kept(parts: dict[str, tuple[Part, Path]], cache: Cache, templates: P
         if pages:
             laid[key] = LaidOut(data, pages)
     todo = [key for key in parts if key not in laid]
+    counted = iter(range(1, len(todo) + 1))
 
     def done(index: int, result: LaidOut) -> None:
         cache.keep_part(parts[todo[index]][1], todo[index], result.data)
         cache.pages(result.data, parts[todo[index]][1], result.pages)
         if progress:
-            progress(f"Laid out {index + 1} of {len(todo)} parts")
+            progress(f"Laid out {next(counted)} of {len(todo)} parts")
 
     results, other = lay_out([parts[key][0] for key in todo], templates, workers, meanwhile, done)
     laid.update(zip(todo, results))

@@ -10,6 +10,9 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from pipeline.filenames import TEMPLATES
+from pipeline.machinery.workers import Workers
+from pipeline.parts import Part, lay_out
 from pipeline.round.build import build_round
 from support import NOW, cli_env, needs_workers
 
@@ -69,3 +72,18 @@ def test_a_damaged_kept_part_is_laid_out_again(round_dir, round_output):
     (output / ".cache" / f"manifest-{STEM}.json").unlink()
     assert build_round(round_dir, output, NOW).rebuilt
     assert outputs(output) == clean
+
+
+def test_parts_are_laid_out_longest_first_and_given_back_in_order():
+    # The longest part first, so that two workers end together; each result in its part's
+    # place, and told to ``done`` by it.
+    sizes = [1, 3, 2]
+    laying = [Part("<html lang='en-GB'><head><title>t</title><link rel='stylesheet' href='report.css'></head><body>"
+                   + "".join(f"<p style='break-after: page'>Page {n}</p>" for n in range(pages)) + "</body></html>",
+                   "t", "", NOW) for pages in sizes]
+    told = {}
+    with Workers(usable=False) as workers:
+        laid, _ = lay_out(laying, TEMPLATES, workers, done=lambda index, result: told.setdefault(index, result.pages))
+    assert [part.pages for part in laid] == sizes
+    assert told == dict(enumerate(sizes))
+    assert list(told) == [1, 2, 0]  # laid out longest first

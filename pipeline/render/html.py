@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,13 +148,17 @@ class Furniture:
 
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
-        documents of ``FURNITURE_PAGES`` pages each (laid out side by side)."""
+        documents to lay out side by side: an even number of them (a paper of more than one
+        page has at least two, so that two workers share it), of equal length, none longer
+        than ``FURNITURE_PAGES``."""
         template = environment(templates).get_template(FURNITURE)
         head = f"{self.committee} – {self.date}" if self.date else self.committee
+        documents = 2 * math.ceil(total / (2 * FURNITURE_PAGES)) if total > 1 else 1
+        length = math.ceil(total / documents) if total else 1
         return [_furniture_html(template, "paper", [
                     [("running-head", head), ("page-number", str(number)), ("page-count", str(total))]
-                    for number in range(first, min(first + FURNITURE_PAGES, total + 1))])
-                for first in range(1, total + 1, FURNITURE_PAGES)]
+                    for number in range(first, min(first + length, total + 1))])
+                for first in range(1, total + 1, length)]
 
 
 def pack_furniture_html(label: str, total: int, marks: list[tuple[str, str]], templates: Path) -> list[str]:
@@ -180,9 +185,10 @@ def _furniture_html(template, kind: str, pages: list[list[tuple[str, str]]]) -> 
 
 
 FURNITURE_PAGES = 100
-"""Pages of furniture laid out together (a hundred of a paper's took 1.4 s on 2026-12-07,
-most of it WeasyPrint's margin boxes). Fixed, not the machine's cores: each part embeds its
-own font subset, and the pack's numbers are kept from build to build by these parts."""
+"""Pages of furniture laid out together at most (a hundred of a paper's took 1.4 s on
+2026-12-07, most of it WeasyPrint's margin boxes; a part costs 55 ms more, whatever its
+length). Fixed, not the machine's cores: each part embeds its own font subset, and the
+pack's numbers are kept from build to build by these parts."""
 ENTRIES_PER_PART = 4
 """Partnership returns laid out together, as one part of the PDF. Each return starts a
 page, so how they are grouped changes no page; the number is fixed (not the machine's

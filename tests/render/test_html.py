@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+
+import pytest
 
 from pipeline.filenames import TEMPLATES
 from pipeline.intake.answers import parse_text
-from pipeline.render.html import ListNode, ParagraphNode, environment, linkify, nodes, render_html
+from pipeline.render.html import Furniture, ListNode, ParagraphNode, environment, linkify, nodes, render_html
 from pipeline.render.view import build_view
 from support import HOSTILE, make_round
 
@@ -52,3 +55,15 @@ def test_a_template_edited_is_read_again_though_its_environment_is_kept(tmp_path
     os.utime(template, ns=(template.stat().st_atime_ns, template.stat().st_mtime_ns + 1_000_000_000))
     assert environment(tmp_path) is environment(tmp_path)
     assert environment(tmp_path).get_template("note.html.j2").render(text="x") == "<div>x</div>"
+
+
+@pytest.mark.parametrize(("total", "lengths"), [(0, []), (1, [1]), (2, [1, 1]), (19, [10, 9]), (200, [100, 100]),
+                                                (201, [51, 51, 51, 48]), (694, [87] * 7 + [85])])
+def test_a_papers_furniture_is_laid_out_in_an_even_number_of_equal_parts(total, lengths):
+    # Two workers share a paper's furniture, however short (a 19-page paper's had been one
+    # part, laid out by one worker while the other waited), and no part is longer than a
+    # hundred pages.
+    documents = Furniture("Committee", "17 March 2011").pages_html(total, TEMPLATES)
+    assert [doc.count('class="page-number"') for doc in documents] == lengths
+    numbers = [int(n) for doc in documents for n in re.findall(r'class="page-number">(\d+)<', doc)]
+    assert numbers == list(range(1, total + 1))
