@@ -245,11 +245,15 @@ def lay_out(html: str, templates: Path, title: str, subject: str, when: dt.datet
     document.metadata.description = subject
     # A fixed identifier derived from the content, so equal inputs give equal bytes.
     identifier = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
+    # Written uncompressed: WeasyPrint (pydyf) compresses at zlib's slowest level, 5% of a
+    # page's time; a part is only ever read back by papers, and qpdf compresses its streams
+    # (at zlib's usual level) as the repair, or the join of the furniture, saves them.
     if not tagged:
         with _source_date(when):
-            return document.write_pdf(pdf_identifier=identifier)
+            return document.write_pdf(pdf_identifier=identifier, uncompressed_pdf=True)
     with _source_date(when), marking_elements():
-        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True)
+        data = document.write_pdf(pdf_identifier=identifier, pdf_variant="pdf/ua-1", pdf_tags=True,
+                                  uncompressed_pdf=True)
     # The laid-out pages (a tangle of boxes referring to each other, so only the cycle
     # collector frees them) go before the repair reads the PDF back: the peak is then the
     # larger of the two, not their sum.
