@@ -18,6 +18,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from pipeline import parts, pdf
 from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, remove_temporaries, shown, write_atomic
@@ -65,10 +66,12 @@ class Plan:
 
 def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path = TEMPLATES,
                  progress: Progress | None = None, workers: Workers | None = None,
-                 keep_workers: bool = False) -> list[Build]:
+                 keep_workers: bool = False, meanwhile: Callable[[], object] | None = None) -> list[Build]:
     """Several papers (each a round, and its folder), those not current rebuilt side by side.
     Unless ``keep_workers`` (there is more to lay out), the workers stop once the laying out
-    is done (each paper's parts joined meanwhile), so that the rest of the join has the memory."""
+    is done (each paper's parts joined meanwhile), so that the rest of the join has the memory.
+    ``meanwhile`` is called while the workers lay out, if they do, once the Word files and
+    web pages are made."""
     plans = [plan(round_, folder, cache, templates) for round_, folder in papers]
     stale = [p for p in plans if not cache.outputs_current(p.key, p.paths, p.view.file_stem)]
     if stale:
@@ -76,7 +79,7 @@ def build_papers(papers: list[tuple[Round, Path]], cache: Cache, templates: Path
             using.start()  # loading WeasyPrint while this process writes the parts' HTML
             if progress:
                 progress(f"Laying out {stale[0].round.paper.title}" if len(stale) == 1 else f"Laying out {len(stale)} papers")
-            bodies, laid, words, pages = _lay_out(stale, cache, templates, using, progress)
+            bodies, laid, words, pages = _lay_out(stale, cache, templates, using, progress, meanwhile)
             for index, paged in _page_the_summary(stale, bodies, laid, cache, templates, using).items():
                 # Its Word file refers to the returns by page too, and was left until the pages were known.
                 words[index] = word.render_docx(stale[index].view, templates, stale[index].when, paged)
@@ -123,26 +126,30 @@ Keyed = dict[str, tuple[Part, Path]]
 """Parts to lay out by their keys, each with the folder of the paper it belongs to."""
 
 
-def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers, progress: Progress | None
-             ) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None], list[bytes]]:
+def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers, progress: Progress | None,
+             then: Callable[[], object] | None = None) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None], list[bytes]]:
     """The parts of each paper's PDF (the report, then its returns a few at a time), laid out
     or kept; and, made meanwhile, each paper's Word file (None for one that waits for the
-    pages of its returns: _page_the_summary) and its web page."""
+    pages of its returns: _page_the_summary) and its web page, and ``then`` called."""
     bodies = []
     for p in stale:
         subject = f"{p.view.committee}, {p.view.meeting_date}"
         body = [Part(html, p.view.title, subject, p.when) for html in html.render_parts(p.view, templates, created=p.when)]
         bodies.append({cache.render_key(part): (part, p.folder) for part in body})
     laid, (words, pages) = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates,
-                                              workers, progress, meanwhile=lambda: _word_and_web(stale, templates))
+                                              workers, progress, meanwhile=lambda: _word_and_web(stale, templates, then))
     return bodies, laid, words, pages
 
 
-def _word_and_web(stale: list[Plan], templates: Path) -> tuple[list[bytes | None], list[bytes]]:
+def _word_and_web(stale: list[Plan], templates: Path, then: Callable[[], object] | None = None
+                  ) -> tuple[list[bytes | None], list[bytes]]:
     """Each paper's Word file (None for one that waits for the pages of its returns) and web
-    page: what this process makes while the workers lay out."""
+    page, then whatever else ``then`` does: what this process does while the workers lay out."""
     words = [None if _summary_has_pages(p) else word.render_docx(p.view, templates, p.when) for p in stale]
-    return words, [html.render_html(p.view, templates, created=p.when).encode("utf-8") for p in stale]
+    pages = [html.render_html(p.view, templates, created=p.when).encode("utf-8") for p in stale]
+    if then is not None:
+        then()
+    return words, pages
 
 
 def _summary_has_pages(p: Plan) -> bool:

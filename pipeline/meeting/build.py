@@ -12,13 +12,14 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
-from pipeline import parts
+from pipeline import parts, pdf
 from pipeline.build import Build, build_papers, clear_temporaries, document_date, of_meeting
 from pipeline.filenames import CACHE_DIR, PRIVATE, TEMPLATES, shown, slug, write_atomic
 from pipeline.machinery.cache import Cache
 from pipeline.machinery.workers import Progress, Workers
-from pipeline.meeting.items import ItemPdfs, item_pdfs
+from pipeline.meeting.items import ItemPdfs, item_pdfs, read_ahead
 from pipeline.meeting.kinds import Reading, kind_of
 from pipeline.meeting.packs import Making, write_packs
 from pipeline.meeting.privacy import private_names, privatise
@@ -76,13 +77,18 @@ def build_meeting(inputs: Path, output: Path, meeting: Meeting, now: dt.datetime
     reading = Reading(inputs, meeting.committee, meeting.date, cache, workers or Workers(warm_up=parts.warm_up), progress)
     record, unusable = load_record(output, meeting)
     found.public += [unusable] if unusable else []
-    with reading.workers as workers:
+    with reading.workers as workers, pdf.ReadAhead() as ahead:
         supplied = _convert_supplied(meeting, output, when)  # LibreOffice works on, in processes of its own
-        builds = _build_papers(meeting, reading, output, cache, templates, found)
+        # While the workers load the layout engine and lay out, the supplied PDFs are read
+        # for the packs (their bytes do not depend on the papers being built).
+        builds = _build_papers(meeting, reading, output, cache, templates, found, meanwhile=lambda: read_ahead(
+            [(item, _folder(output, item)) for item in meeting.items if not item.withdrawn], supplied, cache, ahead))
         papers = _papers(meeting, builds)
         pdfs = _collect_pdfs(papers, supplied, cache, output, found)
-        plan = plan_packs(meeting, {n: item_digest(pdf) for n, pdf in pdfs.items() if pdf}, record, now.date(), found.public)
-        making, assembled = write_packs(meeting, papers, pdfs, output, cache, templates, workers, when, plan, progress)
+        plan = plan_packs(meeting, {n: item_digest(data) for n, data in pdfs.items() if data}, record, now.date(),
+                          found.public)
+        making, assembled = write_packs(meeting, papers, pdfs, output, cache, templates, workers, when, plan, progress,
+                                        ahead)
     cache.prune()  # forget what this build did not use: returns and files no longer in the inputs
     found.private += privatise(meeting, builds, {path: c.names for path, c in supplied.items()}, plan, output, now)
     built = MeetingBuild(meeting, reading.partnership_round, [(i, builds.get(i.number)) for i in meeting.items],
@@ -113,11 +119,12 @@ class Found:
 
 
 def _build_papers(meeting: Meeting, reading: Reading, output: Path, cache: Cache, templates: Path,
-                  found: Found) -> dict[str, Build]:
-    """Each item's paper that papers builds, read and built side by side, by item number."""
+                  found: Found, meanwhile: Callable[[], object] | None = None) -> dict[str, Build]:
+    """Each item's paper that papers builds, read and built side by side, by item number
+    (``meanwhile`` called while the workers lay them out, if they do)."""
     rounds = _read_papers(meeting, reading, output, found)
     return dict(zip(rounds, build_papers(list(rounds.values()), cache, templates, reading.progress, reading.workers,
-                                         keep_workers=True)))
+                                         keep_workers=True, meanwhile=meanwhile)))
 
 
 def _gather(built: MeetingBuild, builds: dict[str, Build], making: Making, output: Path, assembled: bool) -> None:

@@ -161,6 +161,11 @@ class Conversion:
     def _problem(self, message: str, advice: str) -> Problem:
         return Problem(Severity.ERROR, Source(self.name), message, advice)
 
+    def ready(self) -> bool:
+        """Whether :meth:`result` answers without waiting for LibreOffice (kept from an earlier
+        build, or refused)."""
+        return self.done is not None
+
     def result(self) -> bytes | Problem:
         """The PDF, or the problem that kept it from being made."""
         if self.done is not None:

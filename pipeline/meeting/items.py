@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pipeline import pdf
 from pipeline.filenames import shown
 from pipeline.machinery.cache import Cache
 from pipeline.records.meeting import AgendaRow, Item
@@ -37,10 +38,7 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
     out = []
     if built is not None:  # papers made it, and its manifest vouches for the bytes
         out.append((heading(item), built.read_bytes()))
-    files = [(heading(item), item.paper)] if built is None and item.kind and item.kind.supplied else []
-    files += [(f"Item {item.number}, appendix {n}: {title}", a)
-              for n, (a, title) in enumerate(zip(item.appendices, item.appendix_titles), start=1)]
-    for title, path in files:
+    for title, path in _supplied_files(item, built is not None):
         data = supplied[path].result()
         problems.extend(supplied[path].problems)  # what was taken out of it on the way
         if isinstance(data, Problem):
@@ -85,6 +83,29 @@ def item_pdfs(item: Item, built: Path | None, supplied: dict, cache: Cache, fold
                 "'Embed fonts in the file'; or Save As PDF, Options, 'PDF/A compliant')"))
         out.append((title, found.data))
     return out
+
+
+def _supplied_files(item: Item, built: bool) -> list[tuple[str, Path]]:
+    """The files supplied for ``item`` that go into the pack, each with its bookmark title:
+    its paper (unless papers ``built`` it) and its appendices."""
+    files = [(heading(item), item.paper)] if not built and item.kind and item.kind.supplied else []
+    return files + [(f"Item {item.number}, appendix {n}: {title}", a)
+                    for n, (a, title) in enumerate(zip(item.appendices, item.appendix_titles), start=1)]
+
+
+def read_ahead(items: list[tuple[Item, Path]], supplied: dict, cache: Cache, ahead: pdf.ReadAhead) -> None:
+    """The supplied PDFs of ``items`` (each with the folder its papers go to), as the packs
+    will take them, read into ``ahead`` — unless LibreOffice is still converting one: it is
+    then using the memory they would take."""
+    if not all(each.ready() for each in supplied.values()):
+        return
+    for item, folder in items:
+        for _, path in _supplied_files(item, built=False):
+            data = supplied[path].result() if path in supplied else None
+            if isinstance(data, bytes):
+                found = cache.prepared(data, folder)
+                if not found.why:
+                    ahead.read(found.data)
 
 
 def appendix_title(item: Item, title: str) -> str:

@@ -65,6 +65,10 @@ class Supplied:
         self.names: tuple[str, ...] = ()
         """What it is kept as in the conversions' cache: nothing (a PDF is not converted)."""
 
+    def ready(self) -> bool:
+        """Whether :meth:`result` answers without waiting: always, for a PDF."""
+        return True
+
     def result(self) -> bytes | Problem:
         try:
             size = self.path.stat().st_size

@@ -66,11 +66,11 @@ class Making:
 
 def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: ItemPdfs, output: Path, cache: Cache,
                 templates: Path, workers: Workers, when: dt.datetime, plan: PackPlan,
-                progress: Progress | None = None) -> tuple[Making, bool]:
+                progress: Progress | None = None, ahead: pdf.ReadAhead | None = None) -> tuple[Making, bool]:
     """The packs of the edition ``plan`` makes (the agenda's, or a supplement's), the
     meeting's web page and open data, and the supplied papers the page links to, written
     unless current: what they are, and whether they were written now. ``papers`` is each
-    item with the files papers built for it."""
+    item with the files papers built for it; ``ahead``, those of the packs' PDFs read ahead."""
     making = _making(meeting, papers, pdfs, output, plan)
     key = cache.render_key(meeting, plan, {n: [(t, hashlib.sha256(d).hexdigest()) for t, d in found]
                                            for n, found in pdfs.items()},
@@ -86,7 +86,7 @@ def write_packs(meeting: Meeting, papers: list[tuple[Item, list[Path]]], pdfs: I
     notes = _front_rows(making.listed, plan)
     copies, links = page.copied(making.links, cache)
     files = {output / name: data for name, data in copies.items()}
-    made_of = _packs(meeting, making, pdfs, plan, notes, templates, when, workers, cache, files)
+    made_of = _packs(meeting, making, pdfs, plan, notes, templates, when, workers, cache, files, ahead)
     files.update(redacted_copies(meeting, plan, output, cache, templates, workers, when))
     # The page and open data last: they give each file's size and pages.
     content = page.reader(output, files, plan, cache)
@@ -159,7 +159,8 @@ class Sheet:
 
 
 def _packs(meeting: Meeting, making: Making, pdfs: ItemPdfs, plan: PackPlan, notes: dict[str, str], templates: Path,
-           when: dt.datetime, workers: Workers, cache: Cache, files: dict[Path, bytes]) -> dict[Path, Made]:
+           when: dt.datetime, workers: Workers, cache: Cache, files: dict[Path, bytes],
+           ahead: pdf.ReadAhead | None = None) -> dict[Path, Made]:
     """The pack and private pack added to ``files``: how each was made."""
     if making.pack is None:
         return {}
@@ -177,17 +178,18 @@ def _packs(meeting: Meeting, making: Making, pdfs: ItemPdfs, plan: PackPlan, not
     made_of = {}
     files[making.pack], made_of[making.pack] = _pack(
         sheet, shown_rows, [item for item in making.carried if not item.exempt], pdfs, workers,
-        (cache, making.pack.parent, f"{meeting.stem}-meeting"))
+        (cache, making.pack.parent, f"{meeting.stem}-meeting"), ahead=ahead)
     if making.private:
         private = dataclasses.replace(sheet, title=f"Exempt items, not for publication – {title}")
         files[making.private], made_of[making.private] = _pack(
             private, [i for i in shown_rows if i.exempt], [item for item in making.carried if item.exempt], pdfs,
-            workers, (cache, making.private.parent, f"{meeting.stem}-private"), restricted=True)
+            workers, (cache, making.private.parent, f"{meeting.stem}-private"), restricted=True, ahead=ahead)
     return made_of
 
 
 def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs, workers: Workers,
-          kept: tuple[Cache, Path, str], restricted: bool = False) -> tuple[bytes, Made]:
+          kept: tuple[Cache, Path, str], restricted: bool = False,
+          ahead: pdf.ReadAhead | None = None) -> tuple[bytes, Made]:
     """A pack: a front sheet listing ``listed`` items, then ``included`` items' PDFs, its
     pages numbered as its edition numbers them ("Pack page N", or "Supplement 1, page N" with
     page labels S1-N); with ``restricted`` (a private pack), every page marked as not for
@@ -208,7 +210,7 @@ def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs
 
     def numbered() -> tuple[bytes, Made]:
         return _numbered(sheet, contents, guess, lay_out, restricted,
-                         [[cache.pages(data, folder) for _, data in found] for _, found in contents])
+                         [[cache.pages(data, folder) for _, data in found] for _, found in contents], ahead)
 
     try:
         return numbered()
@@ -221,9 +223,10 @@ def _pack(sheet: Sheet, listed: list[Item], included: list[Item], pdfs: ItemPdfs
 
 def _numbered(sheet: Sheet, contents: list[tuple[Item, list[tuple[str, bytes]]]], front_pages: int,
               lay_out: Callable[[list[Part]], tuple[list[parts.LaidOut], list[str]]], restricted: bool,
-              pages: list[list[int]]) -> tuple[bytes, Made]:
-    """The pack of ``contents``, each item's PDFs taken to have ``pages``, its front sheet
-    first tried at ``front_pages`` long; parts laid out (or kept) by ``lay_out``."""
+              pages: list[list[int]], ahead: pdf.ReadAhead | None = None) -> tuple[bytes, Made]:
+    """The pack of ``contents``, each item's PDFs taken to have ``pages`` (and read ahead in
+    ``ahead``, some of them), its front sheet first tried at ``front_pages`` long; parts
+    laid out (or kept) by ``lay_out``."""
     counts = [sum(each) for each in pages]
     tried: list[str] = []
     for _ in range(4):  # the numbers can change the front sheet's length; settle them
@@ -263,7 +266,7 @@ def _numbered(sheet: Sheet, contents: list[tuple[Item, list[tuple[str, bytes]]]]
                for (item, found), counted in zip(contents, pages)
                for index, ((name, data), count) in enumerate(zip(found, counted))]
     packed = pdf.assemble(pdf.TitledPdf(front, sheet.edition.heading, pages=settled), sources, stamps,
-                          title=sheet.title, label=sheet.edition.label_prefix)
+                          title=sheet.title, label=sheet.edition.label_prefix, ahead=ahead)
     return packed, Made((*tried, *stamp_keys), settled)
 
 

@@ -22,7 +22,8 @@ StructTree PR #740 is open), so this module does it, with pikepdf doing the copy
 
 A source with no structure tree (an untagged supplied PDF) is included as it is; the
 caller names it as what keeps the pack from being accessible. pikepdf objects never leave
-this module: it takes and returns bytes (and :class:`Joining` holds a paper half-joined).
+this module: it takes and returns bytes (and :class:`Joining` holds a paper half-joined,
+:class:`ReadAhead` a pack's sources read before it is put together).
 """
 
 from __future__ import annotations
@@ -229,13 +230,63 @@ class Stamps:
     marked: tuple[int, ...] = ()
 
 
+class ReadAhead:
+    """PDFs a pack is to be put together from, read before it is: each opened and every
+    object of it parsed while the build has nothing else to do (waiting on its workers to
+    load the layout engine), so that :func:`assemble` copies them without stopping to read
+    them (a 951-page pack's sources: 0.4 s of its 2 s). The pack is the same bytes either
+    way. Each is held until the pack takes it, the rest until the handle is closed."""
+
+    def __init__(self) -> None:
+        self._read: dict[bytes, pk.Pdf] = {}
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        """How many PDFs it holds, read and not yet taken."""
+        return len(self._read)
+
+    def read(self, data: bytes) -> None:
+        """Read ``data`` ahead; one that cannot be read is left for the pack to open, and to
+        fail on as it would have."""
+        if data in self._read:
+            return
+        try:
+            src = pk.open(io.BytesIO(data))
+        except pk.PdfError:
+            return
+        try:
+            for _ in src.objects:  # qpdf parses an object as it is first reached: all of them now
+                pass
+        except pk.PdfError:
+            src.close()
+            return
+        self._read[data] = src
+
+    def take(self, data: bytes) -> pk.Pdf:
+        """``data`` opened: as read ahead (and no longer held here), or now."""
+        return self._read.pop(data, None) or pk.open(io.BytesIO(data))
+
+    def close(self) -> None:
+        """Let go of what no pack took."""
+        for src in self._read.values():
+            src.close()
+        self._read.clear()
+
+
 def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: Stamps, lang: str = "en-GB", title: str = "",
-             label: str = "") -> bytes:
-    """The pack: ``front`` then each source, tagged trees kept, pages stamped from
-    ``stamps``; its page labels 1, 2, 3 … after ``label`` ("S1-" in a supplement)."""
+             label: str = "", ahead: ReadAhead | None = None) -> bytes:
+    """The pack: ``front`` then each source (taken from ``ahead`` where it was read ahead),
+    tagged trees kept, pages stamped from ``stamps``; its page labels 1, 2, 3 … after
+    ``label`` ("S1-" in a supplement)."""
     merger = _Merger()
+    ahead = ahead or ReadAhead()
     for number, source in enumerate([front, *sources]):
-        with pk.open(io.BytesIO(source.data)) as src:
+        with ahead.take(source.data) as src:
             first, tops = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
             if source.pages and len(merger.pdf.pages) - first != source.pages:
                 raise CountsDiffer(f"{source.title}: {len(merger.pdf.pages) - first} pages, not {source.pages}")

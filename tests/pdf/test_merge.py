@@ -144,3 +144,24 @@ def test_a_sources_bookmarks_going_elsewhere_are_left_out_and_a_loop_ends():
         assert items == [("Agenda", [("Agenda", pack.pages[0].obj.objgen)]),
                          ("Item 1: Scan", [("One", pack.pages[1].obj.objgen), ("Two", pack.pages[2].obj.objgen)])]
         assert pack.Root.Outlines.Count == 5
+
+
+def test_a_pack_from_sources_read_ahead_is_the_same_bytes_and_takes_them():
+    # Read while the build waits on its workers, the sources are only parsed sooner: the
+    # pack is the same; one the pack uses is let go of as it is copied, and what cannot be
+    # read is left for the pack to open (and fail on) itself.
+    front = _laid("<h1>Agenda</h1>")
+    sources = [pdf.TitledPdf(_laid(f"<h1>Paper {n}</h1><p>Text.</p>"), f"Item {n}: Paper") for n in (1, 2)]
+    stamps = pdf.Stamps([_laid("".join(f'<p style="page-break-after: always">{n}</p>' for n in range(1, 4)),
+                               tagged=False)])
+    plain = pdf.assemble(pdf.TitledPdf(front, "Agenda"), sources, stamps, title="t")
+    with pdf.ReadAhead() as ahead:
+        for source in sources:
+            ahead.read(source.data)
+        ahead.read(b"%PDF-1.7 not a PDF at all")
+        unused = _laid("<p>Withdrawn</p>")
+        ahead.read(unused)
+        assert len(ahead) == 3
+        assert pdf.assemble(pdf.TitledPdf(front, "Agenda"), sources, stamps, title="t", ahead=ahead) == plain
+        assert len(ahead) == 1  # the one the pack did not take, let go of as the handle closes
+    assert len(ahead) == 0
