@@ -148,12 +148,12 @@ class Furniture:
 
     def pages_html(self, total: int, templates: Path) -> list[str]:
         """Pages 1 to ``total``, each empty but for this furniture in its margins, as HTML
-        documents to lay out side by side: an even number of them (a paper of more than one
-        page has at least two, so that two workers share it), of equal length, none longer
-        than ``FURNITURE_PAGES``."""
+        documents to lay out side by side: one for a short paper, else an even number of
+        them (at least two, so that two workers share it), of equal length, none longer than
+        ``FURNITURE_PAGES``."""
         template = environment(templates).get_template(FURNITURE)
         head = f"{self.committee} – {self.date}" if self.date else self.committee
-        documents = 2 * math.ceil(total / (2 * FURNITURE_PAGES)) if total > 1 else 1
+        documents = 2 * math.ceil(total / (2 * FURNITURE_PAGES)) if total > SHORT_PAPER else 1
         length = math.ceil(total / documents) if total else 1
         return [_furniture_html(template, "paper", [
                     [("running-head", head), ("page-number", str(number)), ("page-count", str(total))]
@@ -189,6 +189,9 @@ FURNITURE_PAGES = 100
 2026-12-07, most of it WeasyPrint's margin boxes; a part costs 55 ms more, whatever its
 length). Fixed, not the machine's cores: each part embeds its own font subset, and the
 pack's numbers are kept from build to build by these parts."""
+SHORT_PAPER = 12
+"""Pages of a paper whose furniture is one part: shared, it would save less than a second
+part costs (and the other worker, if it has laid out nothing yet, sets up its fonts for it)."""
 ENTRIES_PER_PART = 4
 """Partnership returns laid out together, as one part of the PDF. Each return starts a
 page, so how they are grouped changes no page; the number is fixed (not the machine's

@@ -57,10 +57,10 @@ def test_a_template_edited_is_read_again_though_its_environment_is_kept(tmp_path
     assert environment(tmp_path).get_template("note.html.j2").render(text="x") == "<div>x</div>"
 
 
-@pytest.mark.parametrize(("total", "lengths"), [(0, []), (1, [1]), (2, [1, 1]), (19, [10, 9]), (200, [100, 100]),
-                                                (201, [51, 51, 51, 48]), (694, [87] * 7 + [85])])
+@pytest.mark.parametrize(("total", "lengths"), [(0, []), (1, [1]), (12, [12]), (13, [7, 6]), (19, [10, 9]),
+                                                (200, [100, 100]), (201, [51, 51, 51, 48]), (694, [87] * 7 + [85])])
 def test_a_papers_furniture_is_laid_out_in_an_even_number_of_equal_parts(total, lengths):
-    # Two workers share a paper's furniture, however short (a 19-page paper's had been one
+    # Two workers share a paper's furniture but a short one's (a 19-page paper's had been one
     # part, laid out by one worker while the other waited), and no part is longer than a
     # hundred pages.
     documents = Furniture("Committee", "17 March 2011").pages_html(total, TEMPLATES)
