@@ -44,14 +44,65 @@ def _speed_up_pydyf(pydyf) -> None:
         pydyf.PDF.page_references = property(_cached_page_references)
 
 
+_DERIVED = re.compile(r"\s*([A-Za-z_][\w ]*?)\s*(\*+|\[\d*\])\s*")
+"""A C type that is a pointer to, or an array of, a named one: "PangoRectangle *", "hb_codepoint_t[57]"."""
+
+
+class _DerivedTypes(dict):
+    """cffi's C types by the strings that name them (``FFI._parsed_types``), where a pointer
+    to, or an array of, a named type is made from that type without parsing its string.
+
+    cffi parses each new string with pycparser, 5–12 ms here; WeasyPrint 70 names an array
+    by its length (``ffi.new(f"hb_codepoint_t[{n}]", …)``, three times as it embeds each
+    font), so each part laid out parsed a few new strings: 3% of laying out the sample
+    round, and 0.2 s of each worker's first part. The backend gives the same type object
+    either way (cffi keeps one of each); only the parsing is saved. docs/upstream/
+    weasyprint-array-types.md is the report."""
+
+    def __init__(self, ffi, parsed: dict) -> None:
+        super().__init__(parsed)
+        self._ffi = ffi
+
+    def __missing__(self, cdecl):
+        derived = _DERIVED.fullmatch(cdecl) if isinstance(cdecl, str) else None
+        if derived is None:
+            raise KeyError(cdecl)  # parsed by cffi, as before
+        name, suffix = derived.groups()
+        backend, ctype = self._ffi._backend, self._named(name)
+        if suffix.startswith("*"):
+            for _ in suffix:
+                ctype = backend.new_pointer_type(ctype)
+        else:
+            ctype = backend.new_array_type(backend.new_pointer_type(ctype), int(suffix[1:-1]) if suffix != "[]" else None)
+        self[cdecl] = found = (ctype, False)  # not a function type
+        return found
+
+    def _named(self, name: str):
+        """The type ``name`` names: a typedef of WeasyPrint's declarations made from what
+        cffi read of them (parsing even a name took 20 ms), anything else as cffi parses it."""
+        declared = self._ffi._parser._declarations.get(f"typedef {name}")
+        if declared is not None and not getattr(declared[0], "is_raw_function", True):
+            with self._ffi._lock:  # as cffi's own callers hold it
+                return self._ffi._get_cached_btype(declared[0])
+        return self._ffi._typeof(name)
+
+
+def _speed_up_cffi(ffi) -> None:
+    """WeasyPrint's ``ffi`` given :class:`_DerivedTypes` for the types it has parsed, if it
+    keeps them as cffi 1.15–2.1 does (a plain dict); any other cffi is left alone."""
+    if type(getattr(ffi, "_parsed_types", None)) is dict and hasattr(getattr(ffi, "_backend", None), "new_array_type"):
+        ffi._parsed_types = _DerivedTypes(ffi, ffi._parsed_types)
+
+
 @functools.cache
 def engine():
     """WeasyPrint and pydyf, loaded (lazy.weasyprint) and set up for papers once in this
-    process: pydyf's page references sped up, and the fonts this process makes looked after
-    as it forks and ends (:func:`_disown_fonts`, :func:`_forget_fonts`). Raises
-    lazy.SystemLibraryMissing where Pango is missing."""
+    process: pydyf's page references and cffi's array types sped up, and the fonts this
+    process makes looked after as it forks and ends (:func:`_disown_fonts`,
+    :func:`_forget_fonts`). Raises lazy.SystemLibraryMissing where Pango is missing."""
     weasyprint, pydyf = lazy.weasyprint()
     _speed_up_pydyf(pydyf)
+    _speed_up_cffi(weasyprint.text.ffi.ffi)
     os.register_at_fork(after_in_child=_disown_fonts)
     atexit.register(_forget_fonts)
     return weasyprint, pydyf

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import threading
 
+import pytest
 import weasyprint
 from PIL import Image
 from pypdf import PdfReader
@@ -142,6 +143,30 @@ print(written.page_references == first, written.page_references is written.page_
     found = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True)
     # pydyf's own: equal tuples, built anew; the work-around's: the same references, built once.
     assert found.stdout.split() == ["False", "True", "True", "True"], found.stdout + found.stderr
+
+
+def test_weasyprint_still_names_its_arrays_by_their_length():
+    # The work-around in render/layout.py (_DerivedTypes) pays because WeasyPrint names each
+    # array it hands HarfBuzz by its length, a C type string cffi parses anew for each length
+    # (docs/upstream/weasyprint-array-types.md is the report). When this fails, WeasyPrint
+    # has changed: measure laying out the sample round without the work-around.
+    import inspect
+
+    import weasyprint.pdf.fonts
+
+    assert "ffi.new(f'hb_codepoint_t[{" in inspect.getsource(weasyprint.pdf.fonts)
+
+
+@pytest.mark.parametrize("cdecl", ["hb_codepoint_t[7]", "hb_tag_t[100]", "char[4]", "char[]", "PangoRectangle *",
+                                   "FcChar8 **", "unsigned int *", "PangoLogAttr[]"])
+def test_the_c_types_made_without_parsing_are_the_ones_cffi_parses(cdecl):
+    weasyprint, _ = layout.engine()
+    ffi = weasyprint.text.ffi.ffi
+    assert type(ffi._parsed_types).__name__ == "_DerivedTypes", "the work-around is no longer installed"
+    made = ffi.typeof(cdecl)
+    with ffi._lock:
+        parsed = ffi._get_cached_btype(ffi._parser.parse_type(cdecl))
+    assert made is parsed
 
 
 def _page(body: str) -> str:
