@@ -1,9 +1,9 @@
 """A paper's PDF in parts: each part of its HTML laid out on its own, by the workers, kept for the next build.
 
 A *part* is HTML laid out as one PDF of its own: the covering report, a few partnership
-returns (each starting a page, so how they are grouped changes no page), or a hundred
-pages of page furniture (the running head and page numbers, laid out once the page count
-is known, to draw over the pages). Parts are laid out side by side by the worker
+returns (each starting a page, so how they are grouped changes no page), or up to a
+hundred pages of page furniture (the running head and page numbers, laid out once the page
+count is known, to draw over the pages). Parts are laid out side by side by the worker
 processes, and each is kept in ``.cache/parts/`` beside the paper it belongs to, under a
 key over its HTML, the templates and papers' code: a changed return lays out its own part
 and nothing else.
