@@ -53,11 +53,11 @@ class _DerivedTypes(dict):
     to, or an array of, a named type is made from that type without parsing its string.
 
     cffi parses each new string with pycparser, 5–12 ms here; WeasyPrint 70 names an array
-    by its length (``ffi.new(f"hb_codepoint_t[{n}]", …)``, three times as it embeds each
-    font), so each part laid out parsed a few new strings: 3% of laying out the sample
-    round, and 0.2 s of each worker's first part. The backend gives the same type object
-    either way (cffi keeps one of each); only the parsing is saved. docs/upstream/
-    weasyprint-array-types.md is the report."""
+    by its length (``ffi.new(f"hb_codepoint_t[{n}]", …)``, two or three times as it embeds
+    each font), so each part laid out parsed a few new strings: 3% of laying out the sample
+    round; and a worker's first part, parsing its pointer types, took 0.1 s longer. The
+    backend gives the same type object either way (cffi keeps one of each); only the
+    parsing is saved. docs/upstream/weasyprint-array-types.md is the report."""
 
     def __init__(self, ffi, parsed: dict) -> None:
         super().__init__(parsed)
