@@ -12,6 +12,7 @@ import page as page_validation
 import pikepdf
 import pytest
 import weasyprint
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from pipeline import pdf
@@ -79,3 +80,29 @@ def test_every_glyph_of_a_joined_paper_maps_to_text_and_the_words_read_back():
     assert "PDFUA1-FONT-UNICODE-MAPPING-001" not in {f.rule_id for f in report.failures}
     text = PdfReader(io.BytesIO(joined)).pages[0].extract_text()
     assert text.replace("\u2060", "").strip() == "हिन्दी"  # the word joiner is default-ignorable: search skips it
+
+
+def test_a_merged_font_keeps_bounds_and_maxima_that_hold_for_every_glyph_merged():
+    # The merge does not recalculate the font's bounding box and maxima (head, maxp): each
+    # of WeasyPrint's subsets keeps the whole font's, which hold for every glyph merged from
+    # another piece. Recalculated here, they must lie inside what the merged font says.
+    parts = [lay_out(f"<html lang='en-GB'><body><p>{text}</p><p><b>{text}</b></p></body></html>", TEMPLATES, "t", "s", WHEN)
+             for text in ("Quince Road", "Wxyz 0123456789 £€ – ©")]
+    with pikepdf.open(io.BytesIO(pdf.join(parts, []))) as joined:
+        programs = {obj.FontFile2.read_bytes() for obj in joined.objects
+                    if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor" and "/FontFile2" in obj}
+    assert len(programs) == 2  # regular and bold, each one subset
+    for program in programs:
+        merged = TTFont(io.BytesIO(program))
+        said = (merged["head"].xMin, merged["head"].yMin, merged["head"].xMax, merged["head"].yMax)
+        maxima = {name: getattr(merged["maxp"], name) for name in ("maxPoints", "maxContours", "maxCompositePoints",
+                                                                  "maxCompositeContours", "maxComponentElements")}
+        recalculated = TTFont(io.BytesIO(program))  # recalcBBoxes on, as fontTools saves by default
+        out = io.BytesIO()
+        recalculated.save(out)
+        tight = TTFont(io.BytesIO(out.getvalue()))
+        assert said[0] <= tight["head"].xMin and said[1] <= tight["head"].yMin
+        assert said[2] >= tight["head"].xMax and said[3] >= tight["head"].yMax
+        assert all(maxima[name] >= getattr(tight["maxp"], name) for name in maxima), maxima
+        outlined = [name for name in merged.getGlyphOrder() if merged["glyf"][name].numberOfContours]
+        assert len(outlined) > 20  # glyphs from both parts
