@@ -127,29 +127,32 @@ Keyed = dict[str, tuple[Part, Path]]
 
 
 def _lay_out(stale: list[Plan], cache: Cache, templates: Path, workers: Workers, progress: Progress | None,
-             then: Callable[[], object] | None = None) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None], list[bytes]]:
+             meanwhile: Callable[[], object] | None = None
+             ) -> tuple[list[Keyed], dict[str, LaidOut], list[bytes | None], list[bytes]]:
     """The parts of each paper's PDF (the report, then its returns a few at a time), laid out
     or kept; and, made meanwhile, each paper's Word file (None for one that waits for the
-    pages of its returns: _page_the_summary) and its web page, and ``then`` called."""
+    pages of its returns: _page_the_summary) and its web page, then ``meanwhile`` called."""
     bodies = []
     for p in stale:
         subject = f"{p.view.committee}, {p.view.meeting_date}"
         body = [Part(html, p.view.title, subject, p.when) for html in html.render_parts(p.view, templates, created=p.when)]
         bodies.append({cache.render_key(part): (part, p.folder) for part in body})
+    def made_meanwhile() -> tuple[list[bytes | None], list[bytes]]:
+        made = _word_and_web(stale, templates)
+        if meanwhile is not None:
+            meanwhile()
+        return made
+
     laid, (words, pages) = parts.lay_out_kept({k: v for body in bodies for k, v in body.items()}, cache, templates,
-                                              workers, progress, meanwhile=lambda: _word_and_web(stale, templates, then))
+                                              workers, progress, meanwhile=made_meanwhile)
     return bodies, laid, words, pages
 
 
-def _word_and_web(stale: list[Plan], templates: Path, then: Callable[[], object] | None = None
-                  ) -> tuple[list[bytes | None], list[bytes]]:
+def _word_and_web(stale: list[Plan], templates: Path) -> tuple[list[bytes | None], list[bytes]]:
     """Each paper's Word file (None for one that waits for the pages of its returns) and web
-    page, then whatever else ``then`` does: what this process does while the workers lay out."""
+    page: what this process makes while the workers lay out."""
     words = [None if _summary_has_pages(p) else word.render_docx(p.view, templates, p.when) for p in stale]
-    pages = [html.render_html(p.view, templates, created=p.when).encode("utf-8") for p in stale]
-    if then is not None:
-        then()
-    return words, pages
+    return words, [html.render_html(p.view, templates, created=p.when).encode("utf-8") for p in stale]
 
 
 def _summary_has_pages(p: Plan) -> bool:

@@ -284,7 +284,7 @@ def assemble(front: TitledPdf, sources: list[TitledPdf], stamps: Stamps, lang: s
     tagged trees kept, pages stamped from ``stamps``; its page labels 1, 2, 3 … after
     ``label`` ("S1-" in a supplement)."""
     merger = _Merger()
-    ahead = ahead or ReadAhead()
+    ahead = ReadAhead() if ahead is None else ahead  # not ``or``: a handle holding none is falsy
     for number, source in enumerate([front, *sources]):
         with ahead.take(source.data) as src:
             first, tops = merger.add(src, f"s{number}-")  # papers' IDs may repeat from paper to paper
